@@ -1,0 +1,1480 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tun - network devices whose wire is a file descriptor.
+ *
+ * Opening /dev/net/tun gives a file that is not yet bound to anything.
+ * TUNSETIFF binds it to a network device, creating the device if needed:
+ * a tun device (point-to-point, frames are IP packets) or a tap device
+ * (Ethernet frames). From then on, what the stack transmits on the device
+ * is queued for read(), and what is written to the file is received by
+ * the stack as if it had arrived on the device.
+ *
+ * Two objects, loosely coupled:
+ *
+ *   struct tun_queue   one per open file; it embeds a struct sock so that
+ *                      write-side memory is accounted like a socket's and
+ *                      so that in-kernel users (vhost-net) can drive it as
+ *                      a socket. It owns the ring of frames waiting to be
+ *                      read. Lifetime: the sock's refcount. The file holds
+ *                      one reference, an attachment to a device another.
+ *
+ *   struct tun_dev     the net_device's private area. It lists the queues
+ *                      attached to it; the device may be deleted (ip link
+ *                      del, namespace teardown) while files stay open, and
+ *                      a file may be closed while the device persists.
+ *
+ * Locking:
+ *   - RTNL serialises every change of the binding between queues and
+ *     devices (attach, detach, device teardown), and the device fields
+ *     that ioctls change (flags, owner, group).
+ *   - tun_dev.queues[] and tun_queue.tun are RCU-protected for the data
+ *     paths: xmit reads queues[] under rcu_read_lock(); read/write/poll
+ *     take a device reference through tun_get().
+ *   - The ring has its own producer and consumer locks (ptr_ring). The
+ *     only producer is xmit, the only consumer the reader.
+ *
+ * Detaching is ordered: unpublish (RCU), synchronize_net() so that no xmit
+ * can still see the queue, then drain the ring and drop the reference.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/compat.h>
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/fs.h>
+#include <linux/if.h>
+#include <linux/if_arp.h>
+#include <linux/if_tun.h>
+#include <linux/miscdevice.h>
+#include <linux/netdevice.h>
+#include <linux/poll.h>
+#include <linux/ptr_ring.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched/signal.h>
+#include <linux/security.h>
+#include <linux/seq_file.h>
+#include <linux/skbuff.h>
+#include <linux/uio.h>
+#include <net/ip_tunnels.h>
+#include <net/rtnetlink.h>
+#include <net/sock.h>
+#include <net/xdp.h>
+
+#include "include/tun_compat.h"
+
+#define TUN_DRV_VERSION		"1.6"
+#define TUN_MAX_QUEUES		256
+#define TUN_MIN_MTU		68
+#define TUN_MAX_MTU		65535
+
+/*
+ * Per-device feature flags a TUNSETIFF may set and TUNGETIFF reports.
+ * IFF_VNET_HDR, IFF_MULTI_QUEUE, IFF_NAPI and IFF_NAPI_FRAGS are part of
+ * the ABI but not of this driver yet: asking for them is refused with
+ * EINVAL rather than silently ignored, and TUNGETFEATURES leaves them out,
+ * which is how programs are meant to probe.
+ */
+#define TUN_FEATURES		(IFF_NO_PI | IFF_ONE_QUEUE)
+#define TUN_NOT_YET		(IFF_VNET_HDR | IFF_MULTI_QUEUE | \
+				 IFF_NAPI | IFF_NAPI_FRAGS)
+#define TUN_ADVERTISED		(IFF_TUN | IFF_TAP | IFF_NO_CARRIER | \
+				 TUN_FEATURES)
+
+struct tun_dev;
+
+struct tun_queue {
+	struct sock sk;			/* first: sk_alloc() sizes the object */
+	struct socket socket;
+	struct tun_dev __rcu *tun;	/* RTNL to change, RCU to read */
+	struct ptr_ring ring;		/* skbs queued by xmit for the reader */
+	struct fasync_struct *fasync;
+	bool fasync_on;
+	u16 index;			/* slot in tun_dev.queues[], RTNL */
+	int ifindex;			/* TUNSETIFINDEX, used on creation */
+};
+
+struct tun_dev {
+	struct net_device *dev;
+	struct tun_queue __rcu *queues[TUN_MAX_QUEUES];
+	unsigned int numqueues;		/* RTNL */
+	unsigned int flags;		/* IFF_TUN/TAP, TUN_FEATURES, PERSIST */
+	kuid_t owner;
+	kgid_t group;
+	int sndbuf;
+	u32 msg_enable;
+	void *security;
+	atomic_long_t rx_frame_errors;
+	struct ethtool_link_ksettings link;
+	/* set only while register_netdevice() runs tun_net_init() */
+	struct tun_queue *creator;
+};
+
+static const struct net_device_ops tun_netdev_ops;
+static const struct net_device_ops tap_netdev_ops;
+static const struct ethtool_ops tun_ethtool_ops;
+static struct rtnl_link_ops tun_link_ops;
+static const struct attribute_group tun_attr_group;
+
+static bool tun_is_tap(const struct tun_dev *tun)
+{
+	return (tun->flags & TUN_TYPE_MASK) == IFF_TAP;
+}
+
+static struct tun_dev *tun_get(struct tun_queue *q)
+{
+	struct tun_dev *tun;
+
+	rcu_read_lock();
+	tun = rcu_dereference(q->tun);
+	if (tun)
+		dev_hold(tun->dev);
+	rcu_read_unlock();
+	return tun;
+}
+
+static void tun_put(struct tun_dev *tun)
+{
+	dev_put(tun->dev);
+}
+
+/*
+ * Free one ring entry: an skb, or an XDP frame tagged in its low bit
+ * (<linux/if_tun.h>). vhost-net drains our rings with this.
+ */
+void tun_ptr_free(void *ptr)
+{
+	if (!ptr)
+		return;
+	if (tun_is_xdp_frame(ptr))
+		xdp_return_frame(tun_ptr_to_xdp(ptr));
+	else
+		kfree_skb(ptr);
+}
+EXPORT_SYMBOL_GPL(tun_ptr_free);
+
+static void tun_queue_purge(struct tun_queue *q)
+{
+	void *ptr;
+
+	while ((ptr = ptr_ring_consume(&q->ring)))
+		tun_ptr_free(ptr);
+}
+
+static void tun_notify_readers(struct tun_queue *q)
+{
+	if (READ_ONCE(q->fasync_on))
+		kill_fasync(&q->fasync, SIGIO, POLL_IN);
+	q->sk.sk_data_ready(&q->sk);
+}
+
+/* Attach and detach --------------------------------------------------- */
+
+/*
+ * Owner and group (TUNSETOWNER/TUNSETGROUP) let a user without
+ * CAP_NET_ADMIN attach to a device; either check may grant access.
+ */
+static bool tun_may_attach(const struct tun_dev *tun)
+{
+	const struct cred *cred = current_cred();
+
+	if (ns_capable(dev_net(tun->dev)->user_ns, CAP_NET_ADMIN))
+		return true;
+	if (uid_valid(tun->owner) && !uid_eq(cred->euid, tun->owner))
+		return false;
+	if (gid_valid(tun->group) && !in_egroup_p(tun->group))
+		return false;
+	return true;
+}
+
+/*
+ * Everything that can fail, done before the queue becomes visible: the
+ * LSM's verdict and a ring sized for the device's txqueuelen.
+ */
+static int tun_queue_prepare(struct tun_dev *tun, struct tun_queue *q)
+{
+	int err;
+
+	ASSERT_RTNL();
+
+	err = security_tun_dev_attach(&q->sk, tun->security);
+	if (err < 0)
+		return err;
+	if (rtnl_dereference(q->tun))
+		return -EINVAL;
+	if (tun->numqueues == 1)
+		return -EBUSY;
+
+	if (ptr_ring_resize(&q->ring, tun->dev->tx_queue_len, GFP_KERNEL,
+			    tun_ptr_free))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Cannot fail. The caller publishes q->tun once the device is usable. */
+static void tun_queue_link(struct tun_dev *tun, struct tun_queue *q)
+{
+	ASSERT_RTNL();
+
+	q->sk.sk_shutdown &= ~RCV_SHUTDOWN;
+	q->sk.sk_sndbuf = tun->sndbuf;
+	q->index = tun->numqueues;
+	sock_hold(&q->sk);		/* the device's reference */
+	rcu_assign_pointer(tun->queues[q->index], q);
+	tun->numqueues++;
+}
+
+/* Remove @q from the device; RTNL held. Returns true if it was attached. */
+static bool tun_queue_unlink(struct tun_dev *tun, struct tun_queue *q)
+{
+	unsigned int last = tun->numqueues - 1;
+	struct tun_queue *moved;
+
+	ASSERT_RTNL();
+
+	if (rtnl_dereference(tun->queues[q->index]) != q)
+		return false;
+
+	/* keep queues[] dense: the last queue takes the freed slot */
+	moved = rtnl_dereference(tun->queues[last]);
+	rcu_assign_pointer(tun->queues[q->index], moved);
+	moved->index = q->index;
+	RCU_INIT_POINTER(tun->queues[last], NULL);
+	tun->numqueues--;
+	RCU_INIT_POINTER(q->tun, NULL);
+	return true;
+}
+
+/* Wake anyone blocked on @q and make further blocking reads fail. */
+static void tun_queue_shutdown(struct tun_queue *q)
+{
+	q->sk.sk_shutdown |= RCV_SHUTDOWN;
+	q->sk.sk_data_ready(&q->sk);
+}
+
+/*
+ * The file is going away, or being unbound from its device: detach it,
+ * and delete the device if it was its last queue and not persistent.
+ */
+static void tun_detach(struct tun_queue *q)
+{
+	struct tun_dev *tun;
+
+	rtnl_lock();
+	tun = rtnl_dereference(q->tun);
+	if (tun && tun_queue_unlink(tun, q)) {
+		synchronize_net();	/* no xmit sees q any more */
+		tun_queue_purge(q);
+		sock_put(&q->sk);	/* the device's reference */
+
+		if (!tun->numqueues) {
+			netif_carrier_off(tun->dev);
+			if (!(tun->flags & IFF_PERSIST) &&
+			    tun->dev->reg_state == NETREG_REGISTERED)
+				unregister_netdevice(tun->dev);
+		}
+		if (tun->dev->reg_state == NETREG_REGISTERED)
+			netdev_state_change(tun->dev);
+	}
+	rtnl_unlock();
+}
+
+/*
+ * The device is being unregistered: let go of every queue. The device is
+ * closed by now, so xmit no longer runs; readers and writers may still
+ * hold the device (tun_get()) and are woken to find it gone.
+ */
+static void tun_detach_all(struct tun_dev *tun)
+{
+	unsigned int i, n = tun->numqueues;
+	struct tun_queue *q;
+
+	ASSERT_RTNL();
+
+	for (i = 0; i < n; i++) {
+		q = rtnl_dereference(tun->queues[i]);
+		RCU_INIT_POINTER(q->tun, NULL);
+		tun_queue_shutdown(q);
+	}
+	synchronize_net();
+
+	for (i = 0; i < n; i++) {
+		q = rtnl_dereference(tun->queues[i]);
+		RCU_INIT_POINTER(tun->queues[i], NULL);
+		tun_queue_purge(q);
+		sock_put(&q->sk);	/* the device's reference */
+	}
+	tun->numqueues = 0;
+
+	/* the reference TUNSETPERSIST took; see tun_set_persist() */
+	if (tun->flags & IFF_PERSIST)
+		module_put(THIS_MODULE);
+}
+
+/* Network device ------------------------------------------------------ */
+
+static int tun_net_init(struct net_device *dev)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+	int err;
+
+	err = security_tun_dev_alloc_security(&tun->security);
+	if (err < 0)
+		return err;
+
+	dev->hw_features = NETIF_F_SG | NETIF_F_FRAGLIST;
+	dev->features = dev->hw_features;
+	dev->vlan_features = dev->features;
+	tun_compat_set_lltx(dev);
+
+	/*
+	 * The creating file becomes queue 0 as part of registration, so the
+	 * device never exists without it; it is published to the file only
+	 * after register_netdevice() succeeds.
+	 */
+	err = tun_queue_prepare(tun, tun->creator);
+	if (err < 0) {
+		security_tun_dev_free_security(tun->security);
+		tun->security = NULL;
+		return err;
+	}
+	tun_queue_link(tun, tun->creator);
+	return 0;
+}
+
+static void tun_net_uninit(struct net_device *dev)
+{
+	tun_detach_all(netdev_priv(dev));
+}
+
+/* Called by free_netdev(), and by register_netdevice() if it fails late. */
+static void tun_net_free(struct net_device *dev)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	security_tun_dev_free_security(tun->security);
+	tun->security = NULL;
+}
+
+static int tun_net_open(struct net_device *dev)
+{
+	netif_tx_start_all_queues(dev);
+	return 0;
+}
+
+static int tun_net_stop(struct net_device *dev)
+{
+	netif_tx_stop_all_queues(dev);
+	return 0;
+}
+
+static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+	unsigned int txq = skb->queue_mapping;
+	struct tun_queue *q;
+
+	rcu_read_lock();
+	q = rcu_dereference(tun->queues[txq]);
+	if (!q)
+		goto drop;
+
+	/* user pages must not reach a reader that may hold them forever */
+	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC)))
+		goto drop;
+
+	skb_tx_timestamp(skb);
+	/* the reader may keep the skb indefinitely: release the sender */
+	skb_orphan(skb);
+	nf_reset_ct(skb);
+
+	if (ptr_ring_produce(&q->ring, skb))
+		goto drop;
+
+	/* LLTX: the core does not update trans_start for us */
+	txq_trans_cond_update(netdev_get_tx_queue(dev, txq));
+	tun_notify_readers(q);
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+
+drop:
+	dev_core_stats_tx_dropped_inc(dev);
+	skb_tx_error(skb);
+	kfree_skb(skb);
+	rcu_read_unlock();
+	return NET_XMIT_DROP;
+}
+
+static void tun_net_get_stats64(struct net_device *dev,
+				struct rtnl_link_stats64 *stats)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	dev_get_tstats64(dev, stats);
+	stats->rx_frame_errors += atomic_long_read(&tun->rx_frame_errors);
+}
+
+static int tun_net_change_carrier(struct net_device *dev, bool new_carrier)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	if (!new_carrier) {
+		netif_carrier_off(dev);
+		return 0;
+	}
+	/* carrier needs someone at the other end of the wire */
+	if (!tun->numqueues)
+		return -EPERM;
+	netif_carrier_on(dev);
+	return 0;
+}
+
+/* Accepting all multicast is the only sensible rx filter for a tap. */
+static void tap_net_set_rx_mode(struct net_device *dev)
+{
+}
+
+static const struct net_device_ops tun_netdev_ops = {
+	.ndo_init		= tun_net_init,
+	.ndo_uninit		= tun_net_uninit,
+	.ndo_open		= tun_net_open,
+	.ndo_stop		= tun_net_stop,
+	.ndo_start_xmit		= tun_net_xmit,
+	.ndo_get_stats64	= tun_net_get_stats64,
+	.ndo_change_carrier	= tun_net_change_carrier,
+};
+
+static const struct net_device_ops tap_netdev_ops = {
+	.ndo_init		= tun_net_init,
+	.ndo_uninit		= tun_net_uninit,
+	.ndo_open		= tun_net_open,
+	.ndo_stop		= tun_net_stop,
+	.ndo_start_xmit		= tun_net_xmit,
+	.ndo_get_stats64	= tun_net_get_stats64,
+	.ndo_change_carrier	= tun_net_change_carrier,
+	.ndo_set_rx_mode	= tap_net_set_rx_mode,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_features_check	= passthru_features_check,
+};
+
+static void tun_default_link(struct ethtool_link_ksettings *link)
+{
+	memset(link, 0, sizeof(*link));
+	link->base.speed = SPEED_10000;
+	link->base.duplex = DUPLEX_FULL;
+	link->base.port = PORT_TP;
+	link->base.autoneg = AUTONEG_DISABLE;
+}
+
+/* alloc_netdev_mqs() callback: what is common to tun and tap. */
+static void tun_setup(struct net_device *dev)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	tun->dev = dev;
+	tun->owner = INVALID_UID;
+	tun->group = INVALID_GID;
+	tun->sndbuf = INT_MAX;
+	tun_default_link(&tun->link);
+
+	dev->ethtool_ops = &tun_ethtool_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = tun_net_free;
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+	dev->tx_queue_len = TUN_READQ_SIZE;
+}
+
+/* What differs between the two kinds; tun->flags holds the kind. */
+static void tun_setup_kind(struct net_device *dev)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	if (tun_is_tap(tun)) {
+		dev->netdev_ops = &tap_netdev_ops;
+		ether_setup(dev);
+		/* we queue the skb itself, so it cannot be shared */
+		dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+		dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+		eth_hw_addr_random(dev);
+	} else {
+		dev->netdev_ops = &tun_netdev_ops;
+		/* lets packet sockets learn the protocol from the IP header */
+		dev->header_ops = &ip_tunnel_header_ops;
+		dev->hard_header_len = 0;
+		dev->addr_len = 0;
+		dev->mtu = ETH_DATA_LEN;
+		dev->type = ARPHRD_NONE;
+		dev->flags = IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
+	}
+	dev->min_mtu = TUN_MIN_MTU;
+	dev->max_mtu = TUN_MAX_MTU - dev->hard_header_len;
+}
+
+/* Read path: from the ring to user space ------------------------------ */
+
+static struct sk_buff *tun_ring_wait(struct tun_queue *q, bool noblock,
+				     int *err)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct sk_buff *skb;
+
+	*err = 0;
+	skb = ptr_ring_consume(&q->ring);
+	if (skb || noblock) {
+		if (!skb)
+			*err = -EAGAIN;
+		return skb;
+	}
+
+	add_wait_queue(sk_sleep(&q->sk), &wait);
+	for (;;) {
+		skb = ptr_ring_consume(&q->ring);
+		if (skb)
+			break;
+		if (signal_pending(current)) {
+			*err = -ERESTARTSYS;
+			break;
+		}
+		/* the device went away under a blocked reader */
+		if (READ_ONCE(q->sk.sk_shutdown) & RCV_SHUTDOWN) {
+			*err = -EFAULT;
+			break;
+		}
+		wait_woken(&wait, TASK_INTERRUPTIBLE, MAX_SCHEDULE_TIMEOUT);
+	}
+	remove_wait_queue(sk_sleep(&q->sk), &wait);
+	return skb;
+}
+
+/*
+ * Copy one frame out. Returns the length the frame needed, which may be
+ * more than the buffer took: callers clamp it, and the packet info
+ * header says TUN_PKT_STRIP when the buffer was short.
+ */
+static ssize_t tun_put_user(struct tun_dev *tun, struct sk_buff *skb,
+			    struct iov_iter *to)
+{
+	ssize_t total = skb->len;
+
+	if (!(tun->flags & IFF_NO_PI)) {
+		struct tun_pi pi = { .proto = skb->protocol };
+
+		if (iov_iter_count(to) < sizeof(pi))
+			return -EINVAL;
+		total += sizeof(pi);
+		if (iov_iter_count(to) < total)
+			pi.flags |= TUN_PKT_STRIP;
+		if (copy_to_iter(&pi, sizeof(pi), to) != sizeof(pi))
+			return -EFAULT;
+	}
+
+	/* a short buffer truncates the frame, as on a datagram socket */
+	skb_copy_datagram_iter(skb, 0, to,
+			       min_t(size_t, skb->len, iov_iter_count(to)));
+
+	dev_sw_netstats_tx_add(tun->dev, 1, skb->len);
+	return total;
+}
+
+static ssize_t tun_do_read(struct tun_dev *tun, struct tun_queue *q,
+			   struct iov_iter *to, bool noblock)
+{
+	struct sk_buff *skb;
+	ssize_t ret;
+	int err;
+
+	if (!iov_iter_count(to))
+		return 0;
+
+	skb = tun_ring_wait(q, noblock, &err);
+	if (!skb)
+		return err;
+
+	ret = tun_put_user(tun, skb, to);
+	if (unlikely(ret < 0))
+		kfree_skb(skb);
+	else
+		consume_skb(skb);
+	return ret;
+}
+
+static ssize_t tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *file = iocb->ki_filp;
+	struct tun_queue *q = file->private_data;
+	ssize_t len = iov_iter_count(to), ret;
+	struct tun_dev *tun;
+	bool noblock;
+
+	tun = tun_get(q);
+	if (!tun)
+		return -EBADFD;
+
+	noblock = (file->f_flags & O_NONBLOCK) ||
+		  (iocb->ki_flags & IOCB_NOWAIT);
+	ret = tun_do_read(tun, q, to, noblock);
+	ret = min(ret, len);
+	if (ret > 0)
+		iocb->ki_pos = ret;
+	tun_put(tun);
+	return ret;
+}
+
+/* Write path: from user space into the stack --------------------------- */
+
+/*
+ * The skb is charged to the queue's socket, so TUNSETSNDBUF bounds the
+ * memory a writer can pin in the stack. Small frames are linear; larger
+ * ones put what does not fit the head into page fragments.
+ */
+static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
+				     size_t len, bool noblock)
+{
+	const size_t frag_max = MAX_SKB_FRAGS *
+				(PAGE_SIZE << TUN_COMPAT_FRAG_ORDER);
+	size_t linear = min_t(size_t, len, SKB_MAX_HEAD(headroom));
+	struct sk_buff *skb;
+	int err;
+
+	if (headroom + len < PAGE_SIZE)
+		linear = len;
+	else if (TUN_COMPAT_FRAG_ORDER && len - linear > frag_max)
+		/* kernels with high-order frags grow the head instead */
+		linear = len - frag_max;
+
+	skb = sock_alloc_send_pskb(&q->sk, headroom + linear, len - linear,
+				   noblock, &err, TUN_COMPAT_FRAG_ORDER);
+	if (!skb)
+		return ERR_PTR(err);
+
+	skb_reserve(skb, headroom);
+	skb_put(skb, linear);
+	skb->data_len = len - linear;
+	skb->len += len - linear;
+	return skb;
+}
+
+static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
+			    struct iov_iter *from, bool noblock)
+{
+	struct tun_pi pi = { .proto = htons(ETH_P_IP) };
+	struct net_device *dev = tun->dev;
+	size_t total = iov_iter_count(from);
+	size_t len = total, headroom = NET_SKB_PAD;
+	struct sk_buff *skb;
+	int err;
+
+	/* malformed requests: refused before anything is counted */
+	if (!(tun->flags & IFF_NO_PI)) {
+		if (len < sizeof(pi))
+			return -EINVAL;
+		len -= sizeof(pi);
+		if (!copy_from_iter_full(&pi, sizeof(pi), from))
+			return -EFAULT;
+	}
+	if (tun_is_tap(tun)) {
+		headroom += NET_IP_ALIGN;
+		if (len < ETH_HLEN)
+			return -EINVAL;
+	}
+
+	/* from here on a refused frame counts as dropped on receive */
+	skb = tun_alloc_skb(q, headroom, len, noblock);
+	if (IS_ERR(skb)) {
+		err = PTR_ERR(skb);
+		skb = NULL;
+		goto drop;
+	}
+	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
+		err = -EFAULT;
+		goto drop;
+	}
+
+	if (tun_is_tap(tun)) {
+		skb->protocol = eth_type_trans(skb, dev);
+	} else {
+		if (tun->flags & IFF_NO_PI) {
+			u8 version = skb->len ? skb->data[0] >> 4 : 0;
+
+			if (version == 4) {
+				pi.proto = htons(ETH_P_IP);
+			} else if (version == 6) {
+				pi.proto = htons(ETH_P_IPV6);
+			} else {
+				err = -EINVAL;
+				goto drop;
+			}
+		}
+		skb_reset_mac_header(skb);
+		skb->protocol = pi.proto;
+		skb->dev = dev;
+	}
+
+	skb_reset_network_header(skb);
+	skb_probe_transport_header(skb);
+	skb_record_rx_queue(skb, q->index);
+
+	rcu_read_lock();
+	if (unlikely(!(dev->flags & IFF_UP))) {
+		rcu_read_unlock();
+		err = -EIO;
+		goto drop;
+	}
+	local_bh_disable();
+	netif_receive_skb(skb);
+	local_bh_enable();
+	rcu_read_unlock();
+
+	dev_sw_netstats_rx_add(dev, len);
+	return total;
+
+drop:
+	if (err != -EAGAIN)
+		dev_core_stats_rx_dropped_inc(dev);
+	kfree_skb(skb);
+	return err;
+}
+
+static ssize_t tun_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *file = iocb->ki_filp;
+	struct tun_queue *q = file->private_data;
+	struct tun_dev *tun;
+	ssize_t ret;
+	bool noblock;
+
+	tun = tun_get(q);
+	if (!tun)
+		return -EBADFD;
+
+	noblock = (file->f_flags & O_NONBLOCK) ||
+		  (iocb->ki_flags & IOCB_NOWAIT);
+	ret = tun_get_user(tun, q, from, noblock);
+	tun_put(tun);
+	return ret;
+}
+
+static bool tun_writeable(struct tun_dev *tun, struct tun_queue *q)
+{
+	return (tun->dev->flags & IFF_UP) && sock_writeable(&q->sk);
+}
+
+static __poll_t tun_chr_poll(struct file *file, poll_table *wait)
+{
+	struct tun_queue *q = file->private_data;
+	struct sock *sk = &q->sk;
+	struct tun_dev *tun;
+	__poll_t mask = 0;
+
+	tun = tun_get(q);
+	if (!tun)
+		return EPOLLERR;
+
+	poll_wait(file, sk_sleep(sk), wait);
+
+	if (!ptr_ring_empty(&q->ring))
+		mask |= EPOLLIN | EPOLLRDNORM;
+
+	/*
+	 * Not writable now: flag NOSPACE before checking again, so that
+	 * tun_sock_write_space() wakes us if room appears in between.
+	 */
+	if (tun_writeable(tun, q) ||
+	    (!test_and_set_bit(SOCKWQ_ASYNC_NOSPACE, &sk->sk_socket->flags) &&
+	     tun_writeable(tun, q)))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+
+	if (tun->dev->reg_state != NETREG_REGISTERED)
+		mask = EPOLLERR;
+
+	tun_put(tun);
+	return mask;
+}
+
+static void tun_sock_write_space(struct sock *sk)
+{
+	struct tun_queue *q = container_of(sk, struct tun_queue, sk);
+	wait_queue_head_t *wqueue;
+
+	if (!sock_writeable(sk))
+		return;
+	if (!test_and_clear_bit(SOCKWQ_ASYNC_NOSPACE, &sk->sk_socket->flags))
+		return;
+
+	wqueue = sk_sleep(sk);
+	if (wqueue && waitqueue_active(wqueue))
+		wake_up_interruptible_sync_poll(wqueue, EPOLLOUT |
+						EPOLLWRNORM | EPOLLWRBAND);
+	kill_fasync(&q->fasync, SIGIO, POLL_OUT);
+}
+
+/* Control: TUNSETIFF and friends ----------------------------------------- */
+
+static unsigned int tun_flags(const struct tun_dev *tun)
+{
+	return tun->flags & (TUN_FEATURES | IFF_PERSIST | IFF_TUN | IFF_TAP);
+}
+
+static int tun_create(struct net *net, struct tun_queue *q, struct ifreq *ifr,
+		      unsigned int req)
+{
+	const char *name;
+	struct net_device *dev;
+	struct tun_dev *tun;
+	unsigned int kind;
+	int err;
+
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	err = security_tun_dev_create();
+	if (err < 0)
+		return err;
+
+	if (req & IFF_TUN) {
+		kind = IFF_TUN;
+		name = "tun%d";
+	} else if (req & IFF_TAP) {
+		kind = IFF_TAP;
+		name = "tap%d";
+	} else {
+		return -EINVAL;
+	}
+	if (ifr->ifr_name[0])
+		name = ifr->ifr_name;
+
+	dev = alloc_netdev_mqs(sizeof(*tun), name, NET_NAME_UNKNOWN,
+			       tun_setup, 1, 1);
+	if (!dev)
+		return -ENOMEM;
+
+	dev_net_set(dev, net);
+	dev->rtnl_link_ops = &tun_link_ops;
+	dev->ifindex = q->ifindex;
+	dev->sysfs_groups[0] = &tun_attr_group;
+
+	tun = netdev_priv(dev);
+	tun->flags = kind | (req & TUN_FEATURES);
+	tun->sndbuf = q->sk.sk_sndbuf;
+	tun->creator = q;
+	tun_setup_kind(dev);
+
+	err = register_netdevice(dev);
+	tun->creator = NULL;
+	if (err < 0) {
+		free_netdev(dev);
+		return err;
+	}
+	/*
+	 * Published only now: before registration succeeded the file must
+	 * not hold a device that free_netdev() may still take away.
+	 */
+	rcu_assign_pointer(q->tun, tun);
+	return 0;
+}
+
+static int tun_attach_existing(struct net_device *dev, struct tun_queue *q,
+			       unsigned int req)
+{
+	struct tun_dev *tun;
+	int err;
+
+	if (req & IFF_TUN_EXCL)
+		return -EBUSY;
+	if (!((req & IFF_TUN) && dev->netdev_ops == &tun_netdev_ops) &&
+	    !((req & IFF_TAP) && dev->netdev_ops == &tap_netdev_ops))
+		return -EINVAL;
+	tun = netdev_priv(dev);
+
+	if (!tun_may_attach(tun))
+		return -EPERM;
+	err = security_tun_dev_open(tun->security);
+	if (err < 0)
+		return err;
+
+	err = tun_queue_prepare(tun, q);
+	if (err < 0)
+		return err;
+	tun_queue_link(tun, q);
+	rcu_assign_pointer(q->tun, tun);
+
+	/* features are the device's, chosen by whoever attaches */
+	tun->flags = (tun->flags & ~TUN_FEATURES) | (req & TUN_FEATURES);
+	netdev_state_change(dev);
+	return 0;
+}
+
+static int tun_set_iff(struct tun_queue *q, struct ifreq *ifr)
+{
+	struct net *net = sock_net(&q->sk);
+	unsigned int req = (u16)ifr->ifr_flags;
+	struct net_device *dev;
+	struct tun_dev *tun;
+	int err;
+
+	if (req & TUN_NOT_YET)
+		return -EINVAL;
+
+	dev = __dev_get_by_name(net, ifr->ifr_name);
+	if (dev)
+		err = tun_attach_existing(dev, q, req);
+	else
+		err = tun_create(net, q, ifr, req);
+	if (err)
+		return err;
+
+	tun = rtnl_dereference(q->tun);
+	if (req & IFF_NO_CARRIER)
+		netif_carrier_off(tun->dev);
+	else
+		netif_carrier_on(tun->dev);
+
+	/* a persistent device may have been left stopped by a full ring */
+	if (netif_running(tun->dev))
+		netif_tx_wake_all_queues(tun->dev);
+
+	strscpy(ifr->ifr_name, tun->dev->name, IFNAMSIZ);
+	return 0;
+}
+
+/*
+ * A persistent device outlives its files, so it pins the module: rmmod
+ * must not pull the code from under a device nobody holds open. The pin
+ * is dropped when persistence is cleared or the device is unregistered.
+ */
+static bool tun_set_persist(struct tun_dev *tun, bool on)
+{
+	if (on == !!(tun->flags & IFF_PERSIST))
+		return false;
+	if (on) {
+		tun->flags |= IFF_PERSIST;
+		__module_get(THIS_MODULE);
+	} else {
+		tun->flags &= ~IFF_PERSIST;
+		module_put(THIS_MODULE);
+	}
+	return true;
+}
+
+static void tun_set_sndbuf(struct tun_dev *tun, int sndbuf)
+{
+	unsigned int i;
+
+	tun->sndbuf = sndbuf;
+	for (i = 0; i < tun->numqueues; i++)
+		rtnl_dereference(tun->queues[i])->sk.sk_sndbuf = sndbuf;
+}
+
+static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
+		      size_t ifreq_len)
+{
+	struct tun_queue *q = file->private_data;
+	void __user *argp = (void __user *)arg;
+	bool notify = false;
+	struct tun_dev *tun;
+	struct ifreq ifr;
+	kuid_t owner;
+	kgid_t group;
+	int ival;
+	long ret;
+
+	if (cmd == TUNGETFEATURES)
+		return put_user(TUN_ADVERTISED, (unsigned int __user *)argp);
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (cmd == TUNSETIFF && copy_from_user(&ifr, argp, ifreq_len))
+		return -EFAULT;
+
+	rtnl_lock();
+	tun = tun_get(q);
+
+	if (cmd == TUNSETIFF) {
+		ret = -EEXIST;
+		if (tun)
+			goto out;
+		ifr.ifr_name[IFNAMSIZ - 1] = '\0';
+		ret = tun_set_iff(q, &ifr);
+		if (!ret && copy_to_user(argp, &ifr, ifreq_len))
+			ret = -EFAULT;
+		goto out;
+	}
+	if (cmd == TUNSETIFINDEX) {
+		ret = -EPERM;
+		if (tun)
+			goto out;
+		ret = -EFAULT;
+		if (copy_from_user(&ival, argp, sizeof(ival)))
+			goto out;
+		ret = -EINVAL;
+		if (ival < 0)
+			goto out;
+		q->ifindex = ival;
+		ret = 0;
+		goto out;
+	}
+
+	ret = -EBADFD;
+	if (!tun)
+		goto out;
+
+	ret = 0;
+	switch (cmd) {
+	case TUNGETIFF:
+		strscpy(ifr.ifr_name, tun->dev->name, IFNAMSIZ);
+		ifr.ifr_flags = tun_flags(tun);
+		/* no per-queue socket filter can be attached yet */
+		ifr.ifr_flags |= IFF_NOFILTER;
+		if (copy_to_user(argp, &ifr, ifreq_len))
+			ret = -EFAULT;
+		break;
+
+	case TUNSETNOCSUM:
+		/* accepted and ignored, as it always has been */
+		break;
+
+	case TUNSETDEBUG:
+		tun->msg_enable = (u32)arg;
+		break;
+
+	case TUNSETPERSIST:
+		notify = tun_set_persist(tun, arg);
+		break;
+
+	case TUNSETOWNER:
+		owner = make_kuid(current_user_ns(), arg);
+		if (!uid_valid(owner)) {
+			ret = -EINVAL;
+			break;
+		}
+		tun->owner = owner;
+		notify = true;
+		break;
+
+	case TUNSETGROUP:
+		group = make_kgid(current_user_ns(), arg);
+		if (!gid_valid(group)) {
+			ret = -EINVAL;
+			break;
+		}
+		tun->group = group;
+		notify = true;
+		break;
+
+	case TUNGETSNDBUF:
+		ival = q->sk.sk_sndbuf;
+		if (copy_to_user(argp, &ival, sizeof(ival)))
+			ret = -EFAULT;
+		break;
+
+	case TUNSETSNDBUF:
+		if (copy_from_user(&ival, argp, sizeof(ival))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (ival <= 0) {
+			ret = -EINVAL;
+			break;
+		}
+		tun_set_sndbuf(tun, ival);
+		break;
+
+	case TUNSETCARRIER:
+		if (copy_from_user(&ival, argp, sizeof(ival))) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = tun_net_change_carrier(tun->dev, ival);
+		break;
+
+	default:
+		ret = -EINVAL;
+		break;
+	}
+
+	if (notify)
+		netdev_state_change(tun->dev);
+out:
+	rtnl_unlock();
+	if (tun)
+		tun_put(tun);
+	return ret;
+}
+
+static long tun_chr_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	return tun_ioctl(file, cmd, arg, sizeof(struct ifreq));
+}
+
+#ifdef CONFIG_COMPAT
+static long tun_chr_compat_ioctl(struct file *file, unsigned int cmd,
+				 unsigned long arg)
+{
+	switch (cmd) {
+	case TUNSETIFF:
+	case TUNGETIFF:
+	case TUNSETTXFILTER:
+	case TUNGETSNDBUF:
+	case TUNSETSNDBUF:
+	case SIOCGIFHWADDR:
+	case SIOCSIFHWADDR:
+		arg = (unsigned long)compat_ptr(arg);
+		break;
+	default:
+		/* integer arguments, and pointers already in range */
+		arg = (compat_ulong_t)arg;
+		break;
+	}
+	/*
+	 * A 32-bit ifreq is shorter; the fields we use are laid out alike,
+	 * so copying fewer bytes is the only difference.
+	 */
+	return tun_ioctl(file, cmd, arg, sizeof(struct compat_ifreq));
+}
+#endif
+
+static int tun_chr_fasync(int fd, struct file *file, int on)
+{
+	struct tun_queue *q = file->private_data;
+	int ret;
+
+	ret = fasync_helper(fd, file, on, &q->fasync);
+	if (ret < 0)
+		return ret;
+	if (on)
+		__f_setown(file, task_pid(current), PIDTYPE_TGID, 0);
+	WRITE_ONCE(q->fasync_on, !!on);
+	return 0;
+}
+
+static struct proto tun_proto = {
+	.name		= "tun",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct tun_queue),
+};
+
+static int tun_chr_open(struct inode *inode, struct file *file)
+{
+	struct net *net = current->nsproxy->net_ns;
+	struct tun_queue *q;
+
+	q = (struct tun_queue *)sk_alloc(net, AF_UNSPEC, GFP_KERNEL,
+					 &tun_proto, 0);
+	if (!q)
+		return -ENOMEM;
+	if (ptr_ring_init(&q->ring, 0, GFP_KERNEL)) {
+		sk_free(&q->sk);
+		return -ENOMEM;
+	}
+
+	RCU_INIT_POINTER(q->tun, NULL);
+	init_waitqueue_head(&q->socket.wq.wait);
+	q->socket.file = file;
+	sock_init_data_uid(&q->socket, &q->sk, current_fsuid());
+	q->sk.sk_write_space = tun_sock_write_space;
+	q->sk.sk_sndbuf = INT_MAX;
+
+	file->private_data = q;
+	file->f_mode |= FMODE_NOWAIT;
+	return 0;
+}
+
+static int tun_chr_close(struct inode *inode, struct file *file)
+{
+	struct tun_queue *q = file->private_data;
+
+	tun_detach(q);
+	ptr_ring_cleanup(&q->ring, tun_ptr_free);
+	sock_put(&q->sk);		/* the file's reference */
+	return 0;
+}
+
+#ifdef CONFIG_PROC_FS
+static void tun_chr_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct tun_queue *q = file->private_data;
+	char name[IFNAMSIZ] = "";
+	struct tun_dev *tun;
+
+	rtnl_lock();
+	tun = tun_get(q);
+	if (tun) {
+		strscpy(name, tun->dev->name, sizeof(name));
+		tun_put(tun);
+	}
+	rtnl_unlock();
+
+	/* ip tuntap show finds the processes attached by this line */
+	seq_printf(m, "iff:\t%s\n", name);
+}
+#endif
+
+static const struct file_operations tun_fops = {
+	.owner		= THIS_MODULE,
+	.read_iter	= tun_chr_read_iter,
+	.write_iter	= tun_chr_write_iter,
+	.poll		= tun_chr_poll,
+	.unlocked_ioctl	= tun_chr_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl	= tun_chr_compat_ioctl,
+#endif
+	.open		= tun_chr_open,
+	.release	= tun_chr_close,
+	.fasync		= tun_chr_fasync,
+#ifdef CONFIG_PROC_FS
+	.show_fdinfo	= tun_chr_show_fdinfo,
+#endif
+};
+
+static struct miscdevice tun_miscdev = {
+	.minor		= TUN_MINOR,
+	.name		= "tun",
+	.nodename	= "net/tun",
+	.fops		= &tun_fops,
+};
+
+/* What the tools see: sysfs, rtnetlink, ethtool ---------------------------- */
+
+static ssize_t tun_flags_show(struct device *d, struct device_attribute *attr,
+			      char *buf)
+{
+	struct tun_dev *tun = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "0x%x\n", tun_flags(tun));
+}
+
+static ssize_t owner_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct tun_dev *tun = netdev_priv(to_net_dev(d));
+
+	if (!uid_valid(tun->owner))
+		return sysfs_emit(buf, "-1\n");
+	return sysfs_emit(buf, "%u\n",
+			  from_kuid_munged(current_user_ns(), tun->owner));
+}
+
+static ssize_t group_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct tun_dev *tun = netdev_priv(to_net_dev(d));
+
+	if (!gid_valid(tun->group))
+		return sysfs_emit(buf, "-1\n");
+	return sysfs_emit(buf, "%u\n",
+			  from_kgid_munged(current_user_ns(), tun->group));
+}
+
+static DEVICE_ATTR_RO(tun_flags);
+static DEVICE_ATTR_RO(owner);
+static DEVICE_ATTR_RO(group);
+
+static struct attribute *tun_dev_attrs[] = {
+	&dev_attr_tun_flags.attr,
+	&dev_attr_owner.attr,
+	&dev_attr_group.attr,
+	NULL
+};
+
+static const struct attribute_group tun_attr_group = {
+	.attrs = tun_dev_attrs,
+};
+
+/* Devices are made through the character device only; rtnetlink can
+ * list and delete them.
+ */
+static int tun_link_validate(struct nlattr *tb[], struct nlattr *data[],
+			     struct netlink_ext_ack *extack)
+{
+	NL_SET_ERR_MSG(extack,
+		       "tun/tap creation via rtnetlink is not supported.");
+	return -EOPNOTSUPP;
+}
+
+static size_t tun_link_get_size(const struct net_device *dev)
+{
+	return nla_total_size(sizeof(u32)) +	/* IFLA_TUN_OWNER */
+	       nla_total_size(sizeof(u32)) +	/* IFLA_TUN_GROUP */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_TUN_TYPE */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_TUN_PI */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_TUN_VNET_HDR */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_TUN_PERSIST */
+	       nla_total_size(sizeof(u8)) +	/* IFLA_TUN_MULTI_QUEUE */
+	       nla_total_size(sizeof(u32)) +	/* IFLA_TUN_NUM_QUEUES */
+	       nla_total_size(sizeof(u32));	/* IFLA_TUN_NUM_DISABLED_QUEUES */
+}
+
+static int tun_link_fill_info(struct sk_buff *skb, const struct net_device *dev)
+{
+	const struct tun_dev *tun = netdev_priv(dev);
+
+	if (nla_put_u8(skb, IFLA_TUN_TYPE, tun->flags & TUN_TYPE_MASK))
+		return -EMSGSIZE;
+	if (uid_valid(tun->owner) &&
+	    nla_put_u32(skb, IFLA_TUN_OWNER,
+			from_kuid_munged(current_user_ns(), tun->owner)))
+		return -EMSGSIZE;
+	if (gid_valid(tun->group) &&
+	    nla_put_u32(skb, IFLA_TUN_GROUP,
+			from_kgid_munged(current_user_ns(), tun->group)))
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, IFLA_TUN_PI, !(tun->flags & IFF_NO_PI)) ||
+	    nla_put_u8(skb, IFLA_TUN_VNET_HDR, !!(tun->flags & IFF_VNET_HDR)) ||
+	    nla_put_u8(skb, IFLA_TUN_PERSIST, !!(tun->flags & IFF_PERSIST)) ||
+	    nla_put_u8(skb, IFLA_TUN_MULTI_QUEUE,
+		       !!(tun->flags & IFF_MULTI_QUEUE)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static struct rtnl_link_ops tun_link_ops __read_mostly = {
+	.kind		= "tun",
+	.priv_size	= sizeof(struct tun_dev),
+	.setup		= tun_setup,
+	.validate	= tun_link_validate,
+	.get_size	= tun_link_get_size,
+	.fill_info	= tun_link_fill_info,
+};
+
+static void tun_get_drvinfo(struct net_device *dev,
+			    struct ethtool_drvinfo *info)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	strscpy(info->driver, "tun", sizeof(info->driver));
+	strscpy(info->version, TUN_DRV_VERSION, sizeof(info->version));
+	strscpy(info->bus_info, tun_is_tap(tun) ? "tap" : "tun",
+		sizeof(info->bus_info));
+}
+
+static int tun_get_link_ksettings(struct net_device *dev,
+				  struct ethtool_link_ksettings *cmd)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	*cmd = tun->link;
+	return 0;
+}
+
+/* There is no link to configure: remember what was set and report it. */
+static int tun_set_link_ksettings(struct net_device *dev,
+				  const struct ethtool_link_ksettings *cmd)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	tun->link = *cmd;
+	return 0;
+}
+
+static u32 tun_get_msglevel(struct net_device *dev)
+{
+	return ((struct tun_dev *)netdev_priv(dev))->msg_enable;
+}
+
+static void tun_set_msglevel(struct net_device *dev, u32 value)
+{
+	((struct tun_dev *)netdev_priv(dev))->msg_enable = value;
+}
+
+static const struct ethtool_ops tun_ethtool_ops = {
+	.get_drvinfo		= tun_get_drvinfo,
+	.get_msglevel		= tun_get_msglevel,
+	.set_msglevel		= tun_set_msglevel,
+	.get_link		= ethtool_op_get_link,
+	.get_ts_info		= ethtool_op_get_ts_info,
+	.get_link_ksettings	= tun_get_link_ksettings,
+	.set_link_ksettings	= tun_set_link_ksettings,
+};
+
+/* Keep each queue's ring as long as the device's txqueuelen. */
+static int tun_resize_rings(struct tun_dev *tun)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < tun->numqueues; i++) {
+		struct tun_queue *q = rtnl_dereference(tun->queues[i]);
+
+		err = ptr_ring_resize(&q->ring, tun->dev->tx_queue_len,
+				      GFP_KERNEL, tun_ptr_free);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int tun_netdev_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct tun_dev *tun;
+	unsigned int i;
+
+	if (dev->rtnl_link_ops != &tun_link_ops)
+		return NOTIFY_DONE;
+	tun = netdev_priv(dev);
+
+	switch (event) {
+	case NETDEV_CHANGE_TX_QUEUE_LEN:
+		if (tun_resize_rings(tun))
+			return NOTIFY_BAD;
+		break;
+	case NETDEV_UP:
+		/* writers blocked in poll() on a down device may go now */
+		for (i = 0; i < tun->numqueues; i++) {
+			struct tun_queue *q = rtnl_dereference(tun->queues[i]);
+
+			q->sk.sk_write_space(&q->sk);
+		}
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block tun_notifier = {
+	.notifier_call = tun_netdev_event,
+};
+
+/* Module -------------------------------------------------------------------- */
+
+static int __init tun_init(void)
+{
+	int err;
+
+	err = register_netdevice_notifier(&tun_notifier);
+	if (err)
+		goto err_notifier;
+	err = rtnl_link_register(&tun_link_ops);
+	if (err)
+		goto err_link;
+	/* last: from here on user space can create devices */
+	err = misc_register(&tun_miscdev);
+	if (err)
+		goto err_misc;
+	return 0;
+
+err_misc:
+	rtnl_link_unregister(&tun_link_ops);
+err_link:
+	unregister_netdevice_notifier(&tun_notifier);
+err_notifier:
+	pr_err("initialisation failed: %d\n", err);
+	return err;
+}
+
+static void __exit tun_exit(void)
+{
+	misc_deregister(&tun_miscdev);
+	/* also waits for devices of ours still being unregistered */
+	rtnl_link_unregister(&tun_link_ops);
+	unregister_netdevice_notifier(&tun_notifier);
+}
+
+module_init(tun_init);
+module_exit(tun_exit);
+MODULE_DESCRIPTION("Universal TUN/TAP device driver");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(TUN_DRV_VERSION);
+MODULE_ALIAS_MISCDEV(TUN_MINOR);
+MODULE_ALIAS("devname:net/tun");
+MODULE_ALIAS_RTNL_LINK("tun");
