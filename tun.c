@@ -172,7 +172,7 @@ static void tun_notify_readers(struct tun_queue *q)
 
 /*
  * Owner and group (TUNSETOWNER/TUNSETGROUP) let a user without
- * CAP_NET_ADMIN attach to a device; either check may grant access.
+ * CAP_NET_ADMIN attach to a device: each one that is set must match.
  */
 static bool tun_may_attach(const struct tun_dev *tun)
 {
@@ -625,22 +625,23 @@ static ssize_t tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 
 /*
  * The skb is charged to the queue's socket, so TUNSETSNDBUF bounds the
- * memory a writer can pin in the stack. Small frames are linear; larger
- * ones put what does not fit the head into page fragments.
+ * memory a writer can pin in the stack. @linear is how much the caller
+ * wants in the head (0: no preference); the rest goes into page
+ * fragments of TUN_COMPAT_FRAG_ORDER. What fragments cannot hold grows
+ * the head, so the largest frame is bounded by kmalloc (ENOBUFS beyond),
+ * as in Linux's driver of the kernel we run on.
  */
 static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
-				     size_t len, bool noblock)
+				     size_t len, size_t linear, bool noblock)
 {
 	const size_t frag_max = MAX_SKB_FRAGS *
 				(PAGE_SIZE << TUN_COMPAT_FRAG_ORDER);
-	size_t linear = min_t(size_t, len, SKB_MAX_HEAD(headroom));
 	struct sk_buff *skb;
 	int err;
 
-	if (headroom + len < PAGE_SIZE)
+	if (headroom + len < PAGE_SIZE || !linear)
 		linear = len;
-	else if (TUN_COMPAT_FRAG_ORDER && len - linear > frag_max)
-		/* kernels with high-order frags grow the head instead */
+	else if (len - linear > frag_max)
 		linear = len - frag_max;
 
 	skb = sock_alloc_send_pskb(&q->sk, headroom + linear, len - linear,
@@ -680,7 +681,10 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	}
 
 	/* from here on a refused frame counts as dropped on receive */
-	skb = tun_alloc_skb(q, headroom, len, noblock);
+	skb = tun_alloc_skb(q, headroom, len,
+			    TUN_COMPAT_PAGED_WRITES ?
+			    min_t(size_t, len, SKB_MAX_HEAD(headroom)) : 0,
+			    noblock);
 	if (IS_ERR(skb)) {
 		err = PTR_ERR(skb);
 		skb = NULL;

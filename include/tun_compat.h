@@ -21,14 +21,18 @@ static inline void tun_compat_set_lltx(struct net_device *dev)
 }
 
 /*
- * 6.6 let the write path build the paged part of an skb from high-order
- * pages, which raised the largest frame a write may carry from about
- * 17 pages to 17 * 32 KiB. Follow the kernel we run on, as its own tun
- * driver does, so that the EMSGSIZE boundary is the same.
+ * Writes: until 6.6 a frame without a vnet header became one linear skb
+ * (so frames up to what kmalloc gives, about 4 MB), and fragments were
+ * order-0 pages. 6.6 keeps the head within a page and puts the rest into
+ * fragments of up to PAGE_ALLOC_COSTLY_ORDER. We follow the kernel we run
+ * on, so that the frames accepted and the errno of those refused are the
+ * stock driver's.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define TUN_COMPAT_PAGED_WRITES	1
 #define TUN_COMPAT_FRAG_ORDER	PAGE_ALLOC_COSTLY_ORDER
 #else
+#define TUN_COMPAT_PAGED_WRITES	0
 #define TUN_COMPAT_FRAG_ORDER	0
 #endif
 
