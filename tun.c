@@ -173,6 +173,8 @@ static void tun_notify_readers(struct tun_queue *q)
 /*
  * Owner and group (TUNSETOWNER/TUNSETGROUP) let a user without
  * CAP_NET_ADMIN attach to a device: each one that is set must match.
+ * Whether a device with neither set is open to everyone depends on the
+ * kernel series (tun_compat.h).
  */
 static bool tun_may_attach(const struct tun_dev *tun)
 {
@@ -184,7 +186,8 @@ static bool tun_may_attach(const struct tun_dev *tun)
 		return false;
 	if (gid_valid(tun->group) && !in_egroup_p(tun->group))
 		return false;
-	return true;
+	return TUN_COMPAT_UNOWNED_IS_OPEN ||
+	       uid_valid(tun->owner) || gid_valid(tun->group);
 }
 
 /*

@@ -36,4 +36,15 @@ static inline void tun_compat_set_lltx(struct net_device *dev)
 #define TUN_COMPAT_FRAG_ORDER	0
 #endif
 
+/*
+ * Attaching without CAP_NET_ADMIN to a device that has neither owner nor
+ * group: allowed by 6.1, refused (EPERM) since the 6.5 rework of the
+ * permission check. Measured against the stock driver of each series.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define TUN_COMPAT_UNOWNED_IS_OPEN	0
+#else
+#define TUN_COMPAT_UNOWNED_IS_OPEN	1
+#endif
+
 #endif /* _TUN_COMPAT_H */
