@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+# Building what goes into the VM: our modules, once per kernel ABI, and the
+# user-space test programs, once per run.  Sourced by tests/vm/run.
+
+# The module sources, relative to the repo root: whatever of these exists.
+MODULE_SOURCES=(Kbuild '*.c' '*.h' include)
+
+# build_modules ABI: build tun.ko and tun_policy.ko against that ABI's headers
+# in $BUILD/ABI/src.  W=1, and any warning fails the build: a warning that
+# only one of the two kernels shows is how compat mistakes first surface.
+build_modules() {
+	local abi=$1 src=$BUILD/$1/src log=$BUILD/$1/build.log pat f ko
+	mkdir -p "$src" || return 1
+	if [[ ! -f $REPO/Kbuild ]]; then
+		note "no Kbuild at the top of the repo"
+		return 1
+	fi
+
+	# Replace the sources but keep the objects: cp -p keeps the mtimes,
+	# so kbuild rebuilds only what changed.
+	(
+		cd "$src" || exit 1
+		rm -rf Kbuild include ./*.c ./*.h
+		cd "$REPO" || exit 1
+		shopt -s nullglob
+		for pat in "${MODULE_SOURCES[@]}"; do
+			for f in $pat; do
+				[[ -e $f ]] || continue
+				cp -pR "$f" "$src/" || exit 1
+			done
+		done
+	) || return 1
+
+	if ! make -C "$(kernel_headers "$abi")" M="$src" W=1 -j"$(nproc)" modules >"$log" 2>&1; then
+		note "make failed ($log):"
+		build_complaints "$log" || tail -n 20 "$log" | sed 's/^/     | /'
+		return 1
+	fi
+	if grep -qi 'warning:' "$log"; then
+		note "the build warned ($log):"
+		build_complaints "$log"
+		return 1
+	fi
+	for ko in tun tun_policy; do
+		if [[ ! -f $src/$ko.ko ]]; then
+			note "the build made no $ko.ko ($log)"
+			return 1
+		fi
+	done
+}
+
+# build_tests: the static test programs under tests/build/.  tests/Makefile
+# is the real recipe; without it (while the suite is being written) only the
+# self-contained tools in tests/tools/*.c are compiled, each on its own.
+build_tests() {
+	local log=$BUILD/tests.log c grp out
+	if [[ -f $REPO/tests/Makefile ]]; then
+		if ! make -C "$REPO/tests" -j"$(nproc)" >"$log" 2>&1; then
+			note "make -C tests failed ($log):"
+			build_complaints "$log" || tail -n 20 "$log" | sed 's/^/     | /'
+			return 1
+		fi
+		return 0
+	fi
+	: >"$log"
+	for c in "$REPO"/tests/tools/*.c; do
+		[[ -f $c ]] || continue
+		grp=$(basename "$(dirname "$c")")
+		out=$REPO/tests/build/$grp/$(basename "$c" .c)
+		mkdir -p "$(dirname "$out")"
+		if ! gcc -static -O2 -Wall -Wextra -Werror -o "$out" "$c" >>"$log" 2>&1; then
+			note "compiling $c failed ($log):"
+			build_complaints "$log"
+			return 1
+		fi
+	done
+}
