@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Waiting on the fd: O_NONBLOCK, poll() masks, blocked readers woken by a
+ * packet, a signal or the device's deletion, and the bound of the queue
+ * between the device and the reader (tx_queue_len packets, the rest dropped
+ * and counted).
+ *
+ * Packets are made by sending UDP datagrams from a socket to 198.18.2.2,
+ * which is routed through the device (198.18.2.1/24).
+ */
+#include "tt.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEV_IP "198.18.2.1"
+#define PEER_IP "198.18.2.2"
+#define UDP_PORT 7777
+#define UDP_PLEN 100
+#define UDP_LEN (28 + UDP_PLEN)
+
+#define CALL(x)                                                                \
+	do {                                                                   \
+		int r_ = (x);                                                  \
+		if (r_)                                                        \
+			return r_;                                             \
+	} while (0)
+
+static int mkdev(const char *name, int flags, int extra_oflags)
+{
+	int fd, err;
+
+	fd = tt_tun_open(extra_oflags);
+	if (fd < 0)
+		return tt_fail("open: %s", tt_errname(errno));
+	if (tt_tun_setiff(fd, name, flags, NULL) < 0)
+		return tt_fail("TUNSETIFF %s: %s", name, tt_errname(errno));
+	err = tt_link_prepare(name, DEV_IP, 24, NULL);
+	if (err)
+		return tt_fail("configuring %s: %s", name, tt_errname(-err));
+	return fd;
+}
+
+/* The datagram tt_udp_send() sent, as read from the device. */
+static int check_udp(const uint8_t *p, ssize_t n)
+{
+	TT_EQ(n, UDP_LEN);
+	TT_EQ(p[0], 0x45);
+	TT_EQ(p[9], 17);
+	TT_CHECK(!memcmp(p + 12, (uint32_t[]){ tt_ip4(DEV_IP) }, 4),
+		 "source is not " DEV_IP);
+	TT_CHECK(!memcmp(p + 16, (uint32_t[]){ tt_ip4(PEER_IP) }, 4),
+		 "destination is not " PEER_IP);
+	TT_EQ(p[22] << 8 | p[23], UDP_PORT);
+	TT_EQ(p[28], 0xa0);
+	return TT_PASS;
+}
+
+static short poll_now(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	if (poll(&p, 1, 0) < 0)
+		return -1;
+	return p.revents;
+}
+
+#define ALL_EVENTS (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM)
+
+static int c_nonblock_eagain(void)
+{
+	uint8_t buf[2048];
+	int fd, fd2;
+
+	fd = mkdev("ttpo0", IFF_TUN | IFF_NO_PI, O_NONBLOCK);
+	TT_SYS(fd);
+	TT_ERRNO(read(fd, buf, sizeof(buf)), EAGAIN);
+	/* O_NONBLOCK set later with fcntl counts as well. */
+	fd2 = mkdev("ttpo1", IFF_TUN | IFF_NO_PI, 0);
+	TT_SYS(fd2);
+	TT_SYS(fcntl(fd2, F_SETFL, O_NONBLOCK));
+	TT_ERRNO(read(fd2, buf, sizeof(buf)), EAGAIN);
+	/* And a packet then reads at once. */
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
+	CALL(check_udp(buf, read(fd, buf, sizeof(buf))));
+	TT_ERRNO(read(fd, buf, sizeof(buf)), EAGAIN);
+	return TT_PASS;
+}
+
+static int c_poll_unattached(void)
+{
+	int fd;
+
+	fd = tt_tun_open(0);
+	TT_SYS(fd);
+	TT_EQ(poll_now(fd, ALL_EVENTS), POLLERR);
+	return TT_PASS;
+}
+
+static int c_poll_masks(void)
+{
+	uint8_t buf[2048];
+	int fd;
+
+	fd = tt_tun_alloc("ttpo2", IFF_TUN | IFF_NO_PI, NULL);
+	TT_SYS(fd);
+	/* Down: not writable. */
+	TT_EQ(poll_now(fd, ALL_EVENTS), 0);
+	TT_SYS(tt_link_prepare("ttpo2", DEV_IP, 24, NULL));
+	/* Up and empty: writable only. */
+	TT_EQ(poll_now(fd, ALL_EVENTS), POLLOUT | POLLWRNORM);
+	TT_EQ(poll_now(fd, POLLIN), 0);
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 2));
+	TT_EQ(poll_now(fd, ALL_EVENTS), ALL_EVENTS);
+	TT_EQ(poll_now(fd, POLLIN), POLLIN);
+	TT_EQ(read(fd, buf, sizeof(buf)), UDP_LEN);
+	TT_EQ(poll_now(fd, ALL_EVENTS), ALL_EVENTS);
+	TT_EQ(read(fd, buf, sizeof(buf)), UDP_LEN);
+	TT_EQ(poll_now(fd, ALL_EVENTS), POLLOUT | POLLWRNORM);
+	/* Down again with a packet queued: readable, not writable. */
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
+	TT_SYS(tt_link_up("ttpo2", 0));
+	TT_EQ(poll_now(fd, ALL_EVENTS), POLLIN | POLLRDNORM);
+	return TT_PASS;
+}
+
+struct sender {
+	int delay_ms;
+	int count;
+	long long sent_at;
+};
+
+static void *send_later(void *arg)
+{
+	struct sender *s = arg;
+
+	tt_sleep_ms(s->delay_ms);
+	s->sent_at = tt_now_ms();
+	tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, s->count);
+	return NULL;
+}
+
+static int c_poll_wakes(void)
+{
+	struct sender s = { .delay_ms = 200, .count = 1 };
+	struct pollfd p;
+	pthread_t th;
+	long long t0;
+	int fd, r;
+
+	fd = mkdev("ttpo3", IFF_TUN | IFF_NO_PI, 0);
+	TT_SYS(fd);
+	t0 = tt_now_ms();
+	TT_EQ(pthread_create(&th, NULL, send_later, &s), 0);
+	p.fd = fd;
+	p.events = POLLIN;
+	r = poll(&p, 1, 5000);
+	pthread_join(th, NULL);
+	TT_EQ(r, 1);
+	TT_EQ(p.revents, POLLIN);
+	TT_CHECK(tt_now_ms() - t0 >= 150, "poll returned before the packet");
+	return TT_PASS;
+}
+
+static int c_epoll(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	struct sender s = { .delay_ms = 100, .count = 1 };
+	pthread_t th;
+	uint8_t buf[2048];
+	int fd, ep;
+
+	fd = mkdev("ttpo4", IFF_TUN | IFF_NO_PI, O_NONBLOCK);
+	TT_SYS(fd);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	TT_SYS(ep);
+	tt_defer_fd(ep);
+	TT_SYS(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	TT_EQ(epoll_wait(ep, &ev, 1, 0), 0);
+	TT_EQ(pthread_create(&th, NULL, send_later, &s), 0);
+	memset(&ev, 0, sizeof(ev));
+	TT_EQ(epoll_wait(ep, &ev, 1, 5000), 1);
+	pthread_join(th, NULL);
+	TT_EQ(ev.events, EPOLLIN);
+	CALL(check_udp(buf, read(fd, buf, sizeof(buf))));
+	return TT_PASS;
+}
+
+struct reader {
+	int fd;
+	ssize_t n;
+	int err;
+	long long done_at;
+	uint8_t buf[2048];
+};
+
+static void *read_blocking(void *arg)
+{
+	struct reader *r = arg;
+
+	r->n = read(r->fd, r->buf, sizeof(r->buf));
+	r->err = errno;
+	r->done_at = tt_now_ms();
+	return NULL;
+}
+
+/*
+ * Join a reader, but give up after ms: a driver that never wakes it must
+ * fail the case, not hang the test.  The reader is static for that reason:
+ * a thread left blocked may still write to it later.
+ */
+static int join_within(pthread_t th, int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	if (pthread_timedjoin_np(th, NULL, &ts)) {
+		pthread_detach(th);
+		return tt_fail("the blocked reader was not woken within %d ms",
+			       ms);
+	}
+	return TT_PASS;
+}
+
+static int c_blocking_read_wakes(void)
+{
+	static struct reader r;
+	pthread_t th;
+	long long sent;
+	int fd;
+
+	fd = mkdev("ttpo5", IFF_TUN | IFF_NO_PI, 0);
+	TT_SYS(fd);
+	r.fd = fd;
+	TT_EQ(pthread_create(&th, NULL, read_blocking, &r), 0);
+	tt_sleep_ms(200);
+	sent = tt_now_ms();
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
+	CALL(join_within(th, 5000));
+	TT_CHECK(r.done_at >= sent, "read returned before the packet was sent");
+	CALL(check_udp(r.buf, r.n));
+	return TT_PASS;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static int c_blocking_read_eintr(void)
+{
+	struct sigaction sa, old;
+	/* A second tick after 3 s, should the first one not interrupt. */
+	struct itimerval it = { .it_value = { 0, 200000 },
+				.it_interval = { 3, 0 } };
+	struct itimerval off = { 0 };
+	uint8_t buf[2048];
+	ssize_t n;
+	int fd, e;
+
+	fd = mkdev("ttpo6", IFF_TUN | IFF_NO_PI, 0);
+	TT_SYS(fd);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART */
+	sigaction(SIGALRM, &sa, &old);
+	setitimer(ITIMER_REAL, &it, NULL);
+	n = read(fd, buf, sizeof(buf));
+	e = errno;
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	TT_EQ(n, -1);
+	TT_CHECK(e == EINTR, "read: want EINTR, got %s", tt_errname(e));
+	return TT_PASS;
+}
+
+static int c_deleted_device_wakes_reader(void)
+{
+	static struct reader r;
+	struct ifreq ifr;
+	pthread_t th;
+	uint8_t buf[64];
+	int fd;
+
+	fd = mkdev("ttpo7", IFF_TUN | IFF_NO_PI, 0);
+	TT_SYS(fd);
+	TT_SYS(ioctl(fd, TUNSETPERSIST, 1));
+	r.fd = fd;
+	TT_EQ(pthread_create(&th, NULL, read_blocking, &r), 0);
+	tt_sleep_ms(200);
+	TT_EQ(tt_link_del("ttpo7"), 0);
+	CALL(join_within(th, 5000));
+	TT_CHECK(!tt_link_exists("ttpo7"), "ttpo7 still exists");
+	/* The blocked reader learns of it as EFAULT... */
+	TT_EQ(r.n, -1);
+	TT_CHECK(r.err == EFAULT, "blocked read: want EFAULT, got %s",
+		 tt_errname(r.err));
+	/* ...and from then on the fd is unattached. */
+	TT_ERRNO(read(fd, buf, sizeof(buf)), EBADFD);
+	TT_ERRNO(write(fd, buf, sizeof(buf)), EBADFD);
+	TT_ERRNO(ioctl(fd, TUNGETIFF, &ifr), EBADFD);
+	TT_EQ(poll_now(fd, ALL_EVENTS), POLLERR);
+	/* It may make a new device. */
+	TT_SYS(tt_tun_setiff(fd, "ttpo7b", IFF_TAP, NULL));
+	TT_CHECK(tt_link_exists("ttpo7b"), "ttpo7b missing");
+	return TT_PASS;
+}
+
+static int drain(int fd, int *count)
+{
+	uint8_t buf[2048];
+	ssize_t n;
+
+	*count = 0;
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0)
+			break;
+		CALL(check_udp(buf, n));
+		++*count;
+	}
+	TT_CHECK(errno == EAGAIN, "read: %s", tt_errname(errno));
+	return TT_PASS;
+}
+
+static int queue_case(const char *name, int qlen, int sent)
+{
+	struct tt_stats st;
+	int fd, got;
+
+	fd = mkdev(name, IFF_TUN | IFF_NO_PI, O_NONBLOCK);
+	TT_SYS(fd);
+	if (qlen)
+		TT_SYS(tt_link_txqlen(name, qlen));
+	else
+		qlen = 500;
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, sent));
+	TT_SYS(tt_stats(name, &st));
+	/* Counted as transmitted only when read. */
+	TT_STATS_EQ(st, tx_packets, 0);
+	TT_STATS_EQ(st, tx_dropped, sent - qlen);
+	CALL(drain(fd, &got));
+	TT_EQ(got, qlen);
+	TT_SYS(tt_stats(name, &st));
+	TT_STATS_EQ(st, tx_packets, qlen);
+	TT_STATS_EQ(st, tx_bytes, (unsigned long long)qlen * UDP_LEN);
+	TT_STATS_EQ(st, tx_dropped, sent - qlen);
+	TT_STATS_EQ(st, rx_packets, 0);
+	/* Room again once read. */
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 3));
+	CALL(drain(fd, &got));
+	TT_EQ(got, 3);
+	return TT_PASS;
+}
+
+static int c_queue_bound_txqlen(void)
+{
+	return queue_case("ttpo8", 10, 25);
+}
+
+static int c_queue_bound_default(void)
+{
+	return queue_case("ttpo9", 0, 600);
+}
+
+static int c_queue_bound_set_before_attach(void)
+{
+	struct tt_stats st;
+	int fd, got;
+
+	/* A persistent device's ring takes tx_queue_len at attach. */
+	fd = tt_tun_alloc("ttpo10", IFF_TUN | IFF_NO_PI, NULL);
+	TT_SYS(fd);
+	TT_SYS(ioctl(fd, TUNSETPERSIST, 1));
+	tt_close(fd);
+	TT_SYS(tt_link_txqlen("ttpo10", 4));
+	fd = tt_tun_open(O_NONBLOCK);
+	TT_SYS(fd);
+	TT_SYS(tt_tun_setiff(fd, "ttpo10", IFF_TUN | IFF_NO_PI, NULL));
+	TT_SYS(tt_link_prepare("ttpo10", DEV_IP, 24, NULL));
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 9));
+	CALL(drain(fd, &got));
+	TT_EQ(got, 4);
+	TT_SYS(tt_stats("ttpo10", &st));
+	TT_STATS_EQ(st, tx_dropped, 5);
+	return TT_PASS;
+}
+
+int main(void)
+{
+	tt_init();
+	tt_run("nonblock_read_eagain", c_nonblock_eagain);
+	tt_run("poll_unattached_pollerr", c_poll_unattached);
+	tt_run("poll_masks", c_poll_masks);
+	tt_run("poll_wakes_on_packet", c_poll_wakes);
+	tt_run("epoll", c_epoll);
+	tt_run("blocking_read_wakes_on_packet", c_blocking_read_wakes);
+	tt_run("blocking_read_eintr", c_blocking_read_eintr);
+	tt_run("deleted_device_wakes_reader", c_deleted_device_wakes_reader);
+	tt_run("queue_bound_txqueuelen", c_queue_bound_txqlen);
+	tt_run("queue_bound_default_500", c_queue_bound_default);
+	tt_run("queue_bound_set_before_attach",
+	       c_queue_bound_set_before_attach);
+	return tt_done();
+}
