@@ -40,15 +40,19 @@
 
 #include <linux/module.h>
 #include <linux/compat.h>
+#include <linux/crc32.h>
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/fs.h>
 #include <linux/if.h>
+#include <linux/filter.h>
 #include <linux/if_arp.h>
 #include <linux/if_tun.h>
 #include <linux/miscdevice.h>
 #include <linux/netdevice.h>
 #include <linux/poll.h>
+#include <linux/proc_fs.h>
+#include <linux/proc_ns.h>
 #include <linux/ptr_ring.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched/signal.h>
@@ -56,7 +60,9 @@
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <linux/uio.h>
+#include <linux/virtio_net.h>
 #include <net/ip_tunnels.h>
+#include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 #include <net/sock.h>
 #include <net/xdp.h>
@@ -81,6 +87,31 @@
 #define TUN_ADVERTISED		(IFF_TUN | IFF_TAP | IFF_NO_CARRIER | \
 				 TUN_FEATURES)
 
+/* High bits of tun_dev.flags, never shown to user space. */
+#define TUN_VNET_LE		0x80000000
+#define TUN_VNET_BE		0x40000000
+
+/*
+ * Destination MAC filter of a tap (TUNSETTXFILTER): up to TUN_FLT_EXACT
+ * exact addresses, then a 64-bit hash of multicast ones. Updated without
+ * a lock against xmit: count drops to zero first and is published last,
+ * so a racing xmit sees no filter or a whole one (at worst a few frames
+ * pass that should not). Writers are serialised by RTNL.
+ */
+#define TUN_FLT_EXACT		8
+
+struct tun_txfilter {
+	unsigned int count;
+	u32 mask[2];
+	u8 addr[TUN_FLT_EXACT][ETH_ALEN];
+};
+
+/* An eBPF program of TUNSETSTEERINGEBPF or TUNSETFILTEREBPF. */
+struct tun_prog {
+	struct rcu_head rcu;
+	struct bpf_prog *prog;
+};
+
 struct tun_dev;
 
 struct tun_queue {
@@ -102,9 +133,18 @@ struct tun_dev {
 	kuid_t owner;
 	kgid_t group;
 	int sndbuf;
+	int vnet_hdr_sz;
 	u32 msg_enable;
 	void *security;
 	atomic_long_t rx_frame_errors;
+	struct tun_txfilter txflt;
+	/* TUNATTACHFILTER's program, attached to queues as they come; RTNL */
+	struct sock_fprog fprog;
+	bool filter_attached;
+	/* eBPF programs: swapped under @lock, read under RCU by xmit */
+	spinlock_t lock;
+	struct tun_prog __rcu *steering_prog;
+	struct tun_prog __rcu *filter_prog;
 	struct ethtool_link_ksettings link;
 	/* set only while register_netdevice() runs tun_net_init() */
 	struct tun_queue *creator;
@@ -194,7 +234,8 @@ static bool tun_may_attach(const struct tun_dev *tun)
  * Everything that can fail, done before the queue becomes visible: the
  * LSM's verdict and a ring sized for the device's txqueuelen.
  */
-static int tun_queue_prepare(struct tun_dev *tun, struct tun_queue *q)
+static int tun_queue_prepare(struct tun_dev *tun, struct tun_queue *q,
+			     bool skip_filter)
 {
 	int err;
 
@@ -207,6 +248,15 @@ static int tun_queue_prepare(struct tun_dev *tun, struct tun_queue *q)
 		return -EINVAL;
 	if (tun->numqueues == 1)
 		return -EBUSY;
+
+	/* a persistent device's filter follows it to each new file */
+	if (tun->filter_attached && !skip_filter) {
+		lock_sock(&q->sk);
+		err = sk_attach_filter(&tun->fprog, &q->sk);
+		release_sock(&q->sk);
+		if (err)
+			return err;
+	}
 
 	if (ptr_ring_resize(&q->ring, tun->dev->tx_queue_len, GFP_KERNEL,
 			    tun_ptr_free))
@@ -314,6 +364,177 @@ static void tun_detach_all(struct tun_dev *tun)
 		module_put(THIS_MODULE);
 }
 
+/* Filters ---------------------------------------------------------------- */
+
+static int tun_mac_hash(const u8 *addr)
+{
+	return ether_crc(ETH_ALEN, addr) >> 26;
+}
+
+/* Called from xmit: true if the frame may go to the reader. */
+static bool tun_txfilter_pass(const struct tun_txfilter *flt,
+			      const struct sk_buff *skb)
+{
+	/* the MAC header is at skb->data here, eth_hdr() is not set yet */
+	const struct ethhdr *eh = (const struct ethhdr *)skb->data;
+	unsigned int i, n = smp_load_acquire(&flt->count);
+	int bit;
+
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++)
+		if (ether_addr_equal(eh->h_dest, flt->addr[i]))
+			return true;
+	if (!is_multicast_ether_addr(eh->h_dest))
+		return false;
+	bit = tun_mac_hash(eh->h_dest);
+	return flt->mask[bit >> 5] & (1U << (bit & 31));
+}
+
+/*
+ * TUNSETTXFILTER: the first TUN_FLT_EXACT addresses match exactly, the
+ * rest must be multicast and go into the hash. A unicast address that
+ * does not fit leaves the filter off. Returns the number of exact ones.
+ */
+static int tun_txfilter_set(struct tun_txfilter *flt, void __user *arg)
+{
+	struct tun_filter uf;
+	u8 (*addr)[ETH_ALEN];
+	unsigned int n, exact;
+	int ret;
+
+	if (copy_from_user(&uf, arg, sizeof(uf)))
+		return -EFAULT;
+	if (!uf.count) {
+		WRITE_ONCE(flt->count, 0);
+		return 0;
+	}
+
+	addr = memdup_user(arg + sizeof(uf), (size_t)uf.count * ETH_ALEN);
+	if (IS_ERR(addr))
+		return PTR_ERR(addr);
+
+	WRITE_ONCE(flt->count, 0);
+	smp_wmb();	/* xmit sees the filter off before it changes */
+
+	exact = min_t(unsigned int, uf.count, TUN_FLT_EXACT);
+	for (n = 0; n < exact; n++)
+		ether_addr_copy(flt->addr[n], addr[n]);
+
+	memset(flt->mask, 0, sizeof(flt->mask));
+	ret = 0;
+	for (; n < uf.count; n++) {
+		int bit;
+
+		if (!is_multicast_ether_addr(addr[n]))
+			goto out;	/* stays off */
+		bit = tun_mac_hash(addr[n]);
+		flt->mask[bit >> 5] |= 1U << (bit & 31);
+	}
+	if (uf.flags & TUN_FLT_ALLMULTI)
+		memset(flt->mask, 0xff, sizeof(flt->mask));
+
+	smp_store_release(&flt->count, exact);
+	ret = exact;
+out:
+	kfree(addr);
+	return ret;
+}
+
+/* TUNATTACHFILTER's classic BPF, on every attached queue's socket. */
+static void tun_sockfilter_detach(struct tun_dev *tun, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct tun_queue *q = rtnl_dereference(tun->queues[i]);
+
+		lock_sock(&q->sk);
+		sk_detach_filter(&q->sk);
+		release_sock(&q->sk);
+	}
+	tun->filter_attached = false;
+}
+
+static int tun_sockfilter_attach(struct tun_dev *tun)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < tun->numqueues; i++) {
+		struct tun_queue *q = rtnl_dereference(tun->queues[i]);
+
+		lock_sock(&q->sk);
+		err = sk_attach_filter(&tun->fprog, &q->sk);
+		release_sock(&q->sk);
+		if (err) {
+			tun_sockfilter_detach(tun, i);
+			return err;
+		}
+	}
+	tun->filter_attached = true;
+	return 0;
+}
+
+static void tun_prog_free(struct rcu_head *rcu)
+{
+	struct tun_prog *p = container_of(rcu, struct tun_prog, rcu);
+
+	bpf_prog_destroy(p->prog);
+	kfree(p);
+}
+
+/* Install @prog (NULL: remove) in @slot; the old one goes after a grace period. */
+static int tun_set_prog(struct tun_dev *tun, struct tun_prog __rcu **slot,
+			struct bpf_prog *prog)
+{
+	struct tun_prog *old, *new = NULL;
+
+	if (prog) {
+		new = kmalloc(sizeof(*new), GFP_KERNEL);
+		if (!new) {
+			bpf_prog_put(prog);
+			return -ENOMEM;
+		}
+		new->prog = prog;
+	}
+
+	spin_lock_bh(&tun->lock);
+	old = rcu_dereference_protected(*slot, lockdep_is_held(&tun->lock));
+	rcu_assign_pointer(*slot, new);
+	spin_unlock_bh(&tun->lock);
+
+	if (old)
+		call_rcu(&old->rcu, tun_prog_free);
+	return 0;
+}
+
+/* TUNSETSTEERINGEBPF/TUNSETFILTEREBPF: an fd, or -1 to remove. */
+static int tun_set_prog_user(struct tun_dev *tun, struct tun_prog __rcu **slot,
+			     void __user *arg)
+{
+	struct bpf_prog *prog = NULL;
+	int fd;
+
+	if (copy_from_user(&fd, arg, sizeof(fd)))
+		return -EFAULT;
+	if (fd != -1) {
+		prog = bpf_prog_get_type(fd, BPF_PROG_TYPE_SOCKET_FILTER);
+		if (IS_ERR(prog))
+			return PTR_ERR(prog);
+	}
+	return tun_set_prog(tun, slot, prog);
+}
+
+/* The filter program's verdict: how much of the frame to keep (0: drop). */
+static unsigned int tun_run_filter_prog(struct tun_dev *tun,
+					struct sk_buff *skb)
+{
+	struct tun_prog *p = rcu_dereference(tun->filter_prog);
+
+	return p ? bpf_prog_run_clear_cb(p->prog, skb) : skb->len;
+}
+
 /* Network device ------------------------------------------------------ */
 
 static int tun_net_init(struct net_device *dev)
@@ -335,7 +556,7 @@ static int tun_net_init(struct net_device *dev)
 	 * device never exists without it; it is published to the file only
 	 * after register_netdevice() succeeds.
 	 */
-	err = tun_queue_prepare(tun, tun->creator);
+	err = tun_queue_prepare(tun, tun->creator, true);
 	if (err < 0) {
 		security_tun_dev_free_security(tun->security);
 		tun->security = NULL;
@@ -357,6 +578,8 @@ static void tun_net_free(struct net_device *dev)
 
 	security_tun_dev_free_security(tun->security);
 	tun->security = NULL;
+	tun_set_prog(tun, &tun->steering_prog, NULL);
+	tun_set_prog(tun, &tun->filter_prog, NULL);
 }
 
 static int tun_net_open(struct net_device *dev)
@@ -376,10 +599,19 @@ static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct tun_dev *tun = netdev_priv(dev);
 	unsigned int txq = skb->queue_mapping;
 	struct tun_queue *q;
+	unsigned int len;
 
 	rcu_read_lock();
 	q = rcu_dereference(tun->queues[txq]);
 	if (!q)
+		goto drop;
+
+	if (!tun_txfilter_pass(&tun->txflt, skb))
+		goto drop;
+	if (rcu_access_pointer(q->sk.sk_filter) && sk_filter(&q->sk, skb))
+		goto drop;
+	len = tun_run_filter_prog(tun, skb);
+	if (!len || pskb_trim(skb, len))
 		goto drop;
 
 	/* user pages must not reach a reader that may hold them forever */
@@ -479,6 +711,8 @@ static void tun_setup(struct net_device *dev)
 	tun->owner = INVALID_UID;
 	tun->group = INVALID_GID;
 	tun->sndbuf = INT_MAX;
+	tun->vnet_hdr_sz = sizeof(struct virtio_net_hdr);
+	spin_lock_init(&tun->lock);
 	tun_default_link(&tun->link);
 
 	dev->ethtool_ops = &tun_ethtool_ops;
@@ -899,7 +1133,7 @@ static int tun_attach_existing(struct net_device *dev, struct tun_queue *q,
 	if (err < 0)
 		return err;
 
-	err = tun_queue_prepare(tun, q);
+	err = tun_queue_prepare(tun, q, req & IFF_NOFILTER);
 	if (err < 0)
 		return err;
 	tun_queue_link(tun, q);
@@ -963,6 +1197,86 @@ static bool tun_set_persist(struct tun_dev *tun, bool on)
 	return true;
 }
 
+/* The hardware address length that goes with a link type (TUNSETLINK). */
+static unsigned char tun_type_addr_len(unsigned short type)
+{
+	switch (type) {
+	case ARPHRD_ETHER:
+	case ARPHRD_FDDI:
+	case ARPHRD_HIPPI:
+	case ARPHRD_IEEE802:
+		return ETH_ALEN;
+	case ARPHRD_IPGRE:
+	case ARPHRD_TUNNEL:
+	case ARPHRD_SIT:
+		return sizeof(struct in_addr);
+	case ARPHRD_IP6GRE:
+	case ARPHRD_TUNNEL6:
+		return sizeof(struct in6_addr);
+	case ARPHRD_IEEE802154:
+	case ARPHRD_IEEE802154_MONITOR:
+	case ARPHRD_6LOWPAN:
+		return 8;	/* EUI-64 */
+	case ARPHRD_NETROM:
+		return 7;	/* AX.25 callsign */
+	case ARPHRD_ROSE:
+		return 5;	/* X.121 address */
+	case ARPHRD_LOCALTLK:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* TUNSETLINK: only while down, and only if no upper device objects. */
+static int tun_set_link_type(struct tun_dev *tun, unsigned short type)
+{
+	struct net_device *dev = tun->dev;
+	int err;
+
+	if (dev->flags & IFF_UP)
+		return -EBUSY;
+	err = notifier_to_errno(call_netdevice_notifiers(NETDEV_PRE_TYPE_CHANGE,
+							 dev));
+	if (err)
+		return err;
+	dev->type = type;
+	dev->addr_len = tun_type_addr_len(type);
+	call_netdevice_notifiers(NETDEV_POST_TYPE_CHANGE, dev);
+	return 0;
+}
+
+/* TUNSETVNETBE exists only where the kernel was configured for it. */
+static int tun_set_vnet_be(struct tun_dev *tun, int __user *argp)
+{
+	int be;
+
+	if (!IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE))
+		return -EINVAL;
+	if (get_user(be, argp))
+		return -EFAULT;
+	if (be)
+		tun->flags |= TUN_VNET_BE;
+	else
+		tun->flags &= ~TUN_VNET_BE;
+	return 0;
+}
+
+static int tun_get_vnet_be(struct tun_dev *tun, int __user *argp)
+{
+	if (!IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE))
+		return -EINVAL;
+	return put_user(!!(tun->flags & TUN_VNET_BE), argp);
+}
+
+/* SIOCGSKNS, TUNGETDEVNETNS: an fd for @net, to CAP_NET_ADMIN there. */
+static int tun_open_netns(struct net *net)
+{
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	return open_related_ns(&net->ns, get_net_ns);
+}
+
 static void tun_set_sndbuf(struct tun_dev *tun, int sndbuf)
 {
 	unsigned int i;
@@ -987,9 +1301,13 @@ static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 
 	if (cmd == TUNGETFEATURES)
 		return put_user(TUN_ADVERTISED, (unsigned int __user *)argp);
+	/* the namespace the file was opened in, attached or not */
+	if (cmd == SIOCGSKNS)
+		return tun_open_netns(sock_net(&q->sk));
 
 	memset(&ifr, 0, sizeof(ifr));
-	if (cmd == TUNSETIFF && copy_from_user(&ifr, argp, ifreq_len))
+	if ((cmd == TUNSETIFF || _IOC_TYPE(cmd) == SOCK_IOC_TYPE) &&
+	    copy_from_user(&ifr, argp, ifreq_len))
 		return -EFAULT;
 
 	rtnl_lock();
@@ -1029,8 +1347,8 @@ static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 	case TUNGETIFF:
 		strscpy(ifr.ifr_name, tun->dev->name, IFNAMSIZ);
 		ifr.ifr_flags = tun_flags(tun);
-		/* no per-queue socket filter can be attached yet */
-		ifr.ifr_flags |= IFF_NOFILTER;
+		if (!rcu_access_pointer(q->sk.sk_filter))
+			ifr.ifr_flags |= IFF_NOFILTER;
 		if (copy_to_user(argp, &ifr, ifreq_len))
 			ret = -EFAULT;
 		break;
@@ -1091,6 +1409,108 @@ static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 			break;
 		}
 		ret = tun_net_change_carrier(tun->dev, ival);
+		break;
+
+	case TUNSETLINK:
+		ret = tun_set_link_type(tun, (unsigned short)arg);
+		break;
+
+	case SIOCGIFHWADDR:
+		ret = dev_get_mac_address(&ifr.ifr_hwaddr, dev_net(tun->dev),
+					  tun->dev->name);
+		if (!ret && copy_to_user(argp, &ifr, ifreq_len))
+			ret = -EFAULT;
+		break;
+
+	case SIOCSIFHWADDR:
+		ret = dev_set_mac_address_user(tun->dev, &ifr.ifr_hwaddr, NULL);
+		break;
+
+	case TUNGETVNETHDRSZ:
+		if (put_user(tun->vnet_hdr_sz, (int __user *)argp))
+			ret = -EFAULT;
+		break;
+
+	case TUNSETVNETHDRSZ:
+		if (get_user(ival, (int __user *)argp)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (ival < (int)sizeof(struct virtio_net_hdr)) {
+			ret = -EINVAL;
+			break;
+		}
+		WRITE_ONCE(tun->vnet_hdr_sz, ival);
+		break;
+
+	case TUNGETVNETLE:
+		if (put_user(!!(tun->flags & TUN_VNET_LE), (int __user *)argp))
+			ret = -EFAULT;
+		break;
+
+	case TUNSETVNETLE:
+		if (get_user(ival, (int __user *)argp)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (ival)
+			tun->flags |= TUN_VNET_LE;
+		else
+			tun->flags &= ~TUN_VNET_LE;
+		break;
+
+	case TUNGETVNETBE:
+		ret = tun_get_vnet_be(tun, argp);
+		break;
+
+	case TUNSETVNETBE:
+		ret = tun_set_vnet_be(tun, argp);
+		break;
+
+	/* the filters below are Ethernet filters: taps only */
+	case TUNSETTXFILTER:
+		ret = -EINVAL;
+		if (tun_is_tap(tun))
+			ret = tun_txfilter_set(&tun->txflt, argp);
+		break;
+
+	case TUNATTACHFILTER:
+		ret = -EINVAL;
+		if (!tun_is_tap(tun))
+			break;
+		ret = -EFAULT;
+		if (copy_from_user(&tun->fprog, argp, sizeof(tun->fprog)))
+			break;
+		ret = tun_sockfilter_attach(tun);
+		break;
+
+	case TUNDETACHFILTER:
+		ret = -EINVAL;
+		if (!tun_is_tap(tun))
+			break;
+		tun_sockfilter_detach(tun, tun->numqueues);
+		ret = 0;
+		break;
+
+	case TUNGETFILTER:
+		ret = -EINVAL;
+		if (!tun_is_tap(tun))
+			break;
+		ret = 0;
+		if (copy_to_user(argp, &tun->fprog, sizeof(tun->fprog)))
+			ret = -EFAULT;
+		break;
+
+	case TUNSETSTEERINGEBPF:
+		ret = tun_set_prog_user(tun, &tun->steering_prog, argp);
+		break;
+
+	case TUNSETFILTEREBPF:
+		ret = tun_set_prog_user(tun, &tun->filter_prog, argp);
+		break;
+
+	case TUNGETDEVNETNS:
+		ret = tun_open_netns(dev_net(tun->dev));
 		break;
 
 	default:
@@ -1475,6 +1895,7 @@ static void __exit tun_exit(void)
 	/* also waits for devices of ours still being unregistered */
 	rtnl_link_unregister(&tun_link_ops);
 	unregister_netdevice_notifier(&tun_notifier);
+	rcu_barrier();	/* tun_prog_free() callbacks */
 }
 
 module_init(tun_init);
