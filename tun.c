@@ -76,14 +76,13 @@
 
 /*
  * Per-device feature flags a TUNSETIFF may set and TUNGETIFF reports.
- * IFF_VNET_HDR, IFF_MULTI_QUEUE, IFF_NAPI and IFF_NAPI_FRAGS are part of
+ * IFF_VNET_HDR, IFF_NAPI and IFF_NAPI_FRAGS are part of
  * the ABI but not of this driver yet: asking for them is refused with
  * EINVAL rather than silently ignored, and TUNGETFEATURES leaves them out,
  * which is how programs are meant to probe.
  */
-#define TUN_FEATURES		(IFF_NO_PI | IFF_ONE_QUEUE)
-#define TUN_NOT_YET		(IFF_VNET_HDR | IFF_MULTI_QUEUE | \
-				 IFF_NAPI | IFF_NAPI_FRAGS)
+#define TUN_FEATURES		(IFF_NO_PI | IFF_ONE_QUEUE | IFF_MULTI_QUEUE)
+#define TUN_NOT_YET		(IFF_VNET_HDR | IFF_NAPI | IFF_NAPI_FRAGS)
 #define TUN_ADVERTISED		(IFF_TUN | IFF_TAP | IFF_NO_CARRIER | \
 				 TUN_FEATURES)
 
@@ -123,12 +122,23 @@ struct tun_queue {
 	bool fasync_on;
 	u16 index;			/* slot in tun_dev.queues[], RTNL */
 	int ifindex;			/* TUNSETIFINDEX, used on creation */
+	/*
+	 * Set while the queue is attached but disabled (TUNSETQUEUE with
+	 * IFF_DETACH_QUEUE): it is then on that device's disabled list,
+	 * not in queues[], and q->tun still points to the device. RTNL.
+	 */
+	struct tun_dev *disabled_on;
+	struct list_head disabled_node;
 };
 
 struct tun_dev {
 	struct net_device *dev;
+	/* enabled queues, dense: [0, numqueues) */
 	struct tun_queue __rcu *queues[TUN_MAX_QUEUES];
-	unsigned int numqueues;		/* RTNL */
+	unsigned int numqueues;		/* RTNL to change */
+	/* attached but disabled queues; both hold a reference on theirs */
+	struct list_head disabled;	/* RTNL */
+	unsigned int numdisabled;	/* RTNL */
 	unsigned int flags;		/* IFF_TUN/TAP, TUN_FEATURES, PERSIST */
 	kuid_t owner;
 	kgid_t group;
@@ -244,10 +254,13 @@ static int tun_queue_prepare(struct tun_dev *tun, struct tun_queue *q,
 	err = security_tun_dev_attach(&q->sk, tun->security);
 	if (err < 0)
 		return err;
-	if (rtnl_dereference(q->tun))
+	if (rtnl_dereference(q->tun) && !q->disabled_on)
 		return -EINVAL;
-	if (tun->numqueues == 1)
+	if (!(tun->flags & IFF_MULTI_QUEUE) && tun->numqueues == 1)
 		return -EBUSY;
+	if (!q->disabled_on &&
+	    tun->numqueues + tun->numdisabled == TUN_MAX_QUEUES)
+		return -E2BIG;
 
 	/* a persistent device's filter follows it to each new file */
 	if (tun->filter_attached && !skip_filter) {
@@ -258,23 +271,43 @@ static int tun_queue_prepare(struct tun_dev *tun, struct tun_queue *q,
 			return err;
 	}
 
-	if (ptr_ring_resize(&q->ring, tun->dev->tx_queue_len, GFP_KERNEL,
+	/* a disabled queue kept its ring, resized with the device's */
+	if (!q->disabled_on &&
+	    ptr_ring_resize(&q->ring, tun->dev->tx_queue_len, GFP_KERNEL,
 			    tun_ptr_free))
 		return -ENOMEM;
 	return 0;
 }
 
-/* Cannot fail. The caller publishes q->tun once the device is usable. */
+static void tun_update_real_queues(struct tun_dev *tun)
+{
+	/* 0 is refused by the core and leaves the old count: harmless */
+	netif_set_real_num_tx_queues(tun->dev, tun->numqueues);
+	netif_set_real_num_rx_queues(tun->dev, tun->numqueues);
+}
+
+/*
+ * Cannot fail: enable @q on @tun, either newly attached or re-enabled
+ * from the disabled list. The caller publishes q->tun once the device is
+ * usable.
+ */
 static void tun_queue_link(struct tun_dev *tun, struct tun_queue *q)
 {
 	ASSERT_RTNL();
 
+	if (q->disabled_on) {
+		list_del_init(&q->disabled_node);
+		tun->numdisabled--;
+		q->disabled_on = NULL;
+	} else {
+		sock_hold(&q->sk);	/* the device's reference */
+	}
 	q->sk.sk_shutdown &= ~RCV_SHUTDOWN;
 	q->sk.sk_sndbuf = tun->sndbuf;
 	q->index = tun->numqueues;
-	sock_hold(&q->sk);		/* the device's reference */
 	rcu_assign_pointer(tun->queues[q->index], q);
 	tun->numqueues++;
+	tun_update_real_queues(tun);
 }
 
 /* Remove @q from the device; RTNL held. Returns true if it was attached. */
@@ -294,8 +327,22 @@ static bool tun_queue_unlink(struct tun_dev *tun, struct tun_queue *q)
 	moved->index = q->index;
 	RCU_INIT_POINTER(tun->queues[last], NULL);
 	tun->numqueues--;
-	RCU_INIT_POINTER(q->tun, NULL);
+	tun_update_real_queues(tun);
 	return true;
+}
+
+/*
+ * TUNSETQUEUE/IFF_DETACH_QUEUE: stop delivering to @q but keep it bound,
+ * so that IFF_ATTACH_QUEUE can bring it back. What it had queued is lost.
+ */
+static void tun_queue_disable(struct tun_dev *tun, struct tun_queue *q)
+{
+	tun_queue_unlink(tun, q);
+	q->disabled_on = tun;
+	list_add_tail(&q->disabled_node, &tun->disabled);
+	tun->numdisabled++;
+	synchronize_net();	/* no xmit sees q any more */
+	tun_queue_purge(q);
 }
 
 /* Wake anyone blocked on @q and make further blocking reads fail. */
@@ -315,20 +362,29 @@ static void tun_detach(struct tun_queue *q)
 
 	rtnl_lock();
 	tun = rtnl_dereference(q->tun);
-	if (tun && tun_queue_unlink(tun, q)) {
+	if (!tun)
+		goto out;
+
+	if (q->disabled_on) {
+		list_del_init(&q->disabled_node);
+		tun->numdisabled--;
+		q->disabled_on = NULL;
+	} else if (tun_queue_unlink(tun, q)) {
 		synchronize_net();	/* no xmit sees q any more */
 		tun_queue_purge(q);
-		sock_put(&q->sk);	/* the device's reference */
-
-		if (!tun->numqueues) {
-			netif_carrier_off(tun->dev);
-			if (!(tun->flags & IFF_PERSIST) &&
-			    tun->dev->reg_state == NETREG_REGISTERED)
-				unregister_netdevice(tun->dev);
-		}
-		if (tun->dev->reg_state == NETREG_REGISTERED)
-			netdev_state_change(tun->dev);
 	}
+	RCU_INIT_POINTER(q->tun, NULL);
+	sock_put(&q->sk);		/* the device's reference */
+
+	if (!tun->numqueues && !tun->numdisabled) {
+		netif_carrier_off(tun->dev);
+		if (!(tun->flags & IFF_PERSIST) &&
+		    tun->dev->reg_state == NETREG_REGISTERED)
+			unregister_netdevice(tun->dev);
+	}
+	if (tun->dev->reg_state == NETREG_REGISTERED)
+		netdev_state_change(tun->dev);
+out:
 	rtnl_unlock();
 }
 
@@ -340,12 +396,16 @@ static void tun_detach(struct tun_queue *q)
 static void tun_detach_all(struct tun_dev *tun)
 {
 	unsigned int i, n = tun->numqueues;
-	struct tun_queue *q;
+	struct tun_queue *q, *tmp;
 
 	ASSERT_RTNL();
 
 	for (i = 0; i < n; i++) {
 		q = rtnl_dereference(tun->queues[i]);
+		RCU_INIT_POINTER(q->tun, NULL);
+		tun_queue_shutdown(q);
+	}
+	list_for_each_entry(q, &tun->disabled, disabled_node) {
 		RCU_INIT_POINTER(q->tun, NULL);
 		tun_queue_shutdown(q);
 	}
@@ -358,6 +418,13 @@ static void tun_detach_all(struct tun_dev *tun)
 		sock_put(&q->sk);	/* the device's reference */
 	}
 	tun->numqueues = 0;
+	list_for_each_entry_safe(q, tmp, &tun->disabled, disabled_node) {
+		list_del_init(&q->disabled_node);
+		q->disabled_on = NULL;
+		tun_queue_purge(q);
+		sock_put(&q->sk);	/* the device's reference */
+	}
+	tun->numdisabled = 0;
 
 	/* the reference TUNSETPERSIST took; see tun_set_persist() */
 	if (tun->flags & IFF_PERSIST)
@@ -640,6 +707,31 @@ drop:
 	return NET_XMIT_DROP;
 }
 
+/*
+ * Multiqueue steering: the TUNSETSTEERINGEBPF program if there is one,
+ * else a symmetric flow hash, so both directions of a flow share a queue.
+ */
+static u16 tun_net_select_queue(struct net_device *dev, struct sk_buff *skb,
+				struct net_device *sb_dev)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+	unsigned int n = READ_ONCE(tun->numqueues);
+	struct tun_prog *p;
+	u32 pick;
+
+	if (n <= 1)
+		return 0;
+
+	rcu_read_lock();
+	p = rcu_dereference(tun->steering_prog);
+	if (p)
+		pick = bpf_prog_run_clear_cb(p->prog, skb) % n;
+	else
+		pick = ((u64)__skb_get_hash_symmetric(skb) * n) >> 32;
+	rcu_read_unlock();
+	return pick;
+}
+
 static void tun_net_get_stats64(struct net_device *dev,
 				struct rtnl_link_stats64 *stats)
 {
@@ -675,6 +767,7 @@ static const struct net_device_ops tun_netdev_ops = {
 	.ndo_open		= tun_net_open,
 	.ndo_stop		= tun_net_stop,
 	.ndo_start_xmit		= tun_net_xmit,
+	.ndo_select_queue	= tun_net_select_queue,
 	.ndo_get_stats64	= tun_net_get_stats64,
 	.ndo_change_carrier	= tun_net_change_carrier,
 };
@@ -685,6 +778,7 @@ static const struct net_device_ops tap_netdev_ops = {
 	.ndo_open		= tun_net_open,
 	.ndo_stop		= tun_net_stop,
 	.ndo_start_xmit		= tun_net_xmit,
+	.ndo_select_queue	= tun_net_select_queue,
 	.ndo_get_stats64	= tun_net_get_stats64,
 	.ndo_change_carrier	= tun_net_change_carrier,
 	.ndo_set_rx_mode	= tap_net_set_rx_mode,
@@ -712,6 +806,7 @@ static void tun_setup(struct net_device *dev)
 	tun->group = INVALID_GID;
 	tun->sndbuf = INT_MAX;
 	tun->vnet_hdr_sz = sizeof(struct virtio_net_hdr);
+	INIT_LIST_HEAD(&tun->disabled);
 	spin_lock_init(&tun->lock);
 	tun_default_link(&tun->link);
 
@@ -1060,6 +1155,7 @@ static unsigned int tun_flags(const struct tun_dev *tun)
 static int tun_create(struct net *net, struct tun_queue *q, struct ifreq *ifr,
 		      unsigned int req)
 {
+	unsigned int queues = req & IFF_MULTI_QUEUE ? TUN_MAX_QUEUES : 1;
 	const char *name;
 	struct net_device *dev;
 	struct tun_dev *tun;
@@ -1085,7 +1181,7 @@ static int tun_create(struct net *net, struct tun_queue *q, struct ifreq *ifr,
 		name = ifr->ifr_name;
 
 	dev = alloc_netdev_mqs(sizeof(*tun), name, NET_NAME_UNKNOWN,
-			       tun_setup, 1, 1);
+			       tun_setup, queues, queues);
 	if (!dev)
 		return -ENOMEM;
 
@@ -1126,6 +1222,8 @@ static int tun_attach_existing(struct net_device *dev, struct tun_queue *q,
 	    !((req & IFF_TAP) && dev->netdev_ops == &tap_netdev_ops))
 		return -EINVAL;
 	tun = netdev_priv(dev);
+	if (!(req & IFF_MULTI_QUEUE) != !(tun->flags & IFF_MULTI_QUEUE))
+		return -EINVAL;
 
 	if (!tun_may_attach(tun))
 		return -EPERM;
@@ -1138,10 +1236,17 @@ static int tun_attach_existing(struct net_device *dev, struct tun_queue *q,
 		return err;
 	tun_queue_link(tun, q);
 	rcu_assign_pointer(q->tun, tun);
-
-	/* features are the device's, chosen by whoever attaches */
-	tun->flags = (tun->flags & ~TUN_FEATURES) | (req & TUN_FEATURES);
 	netdev_state_change(dev);
+
+	/*
+	 * Features are the device's, chosen by whoever attaches first; a
+	 * further queue of a multiqueue device joins what is there, and
+	 * leaves carrier and the caller's ifreq alone (1 tells the caller).
+	 */
+	if ((tun->flags & IFF_MULTI_QUEUE) &&
+	    tun->numqueues + tun->numdisabled > 1)
+		return 1;
+	tun->flags = (tun->flags & ~TUN_FEATURES) | (req & TUN_FEATURES);
 	return 0;
 }
 
@@ -1153,7 +1258,7 @@ static int tun_set_iff(struct tun_queue *q, struct ifreq *ifr)
 	struct tun_dev *tun;
 	int err;
 
-	if (req & TUN_NOT_YET)
+	if (q->disabled_on || (req & TUN_NOT_YET))
 		return -EINVAL;
 
 	dev = __dev_get_by_name(net, ifr->ifr_name);
@@ -1162,7 +1267,7 @@ static int tun_set_iff(struct tun_queue *q, struct ifreq *ifr)
 	else
 		err = tun_create(net, q, ifr, req);
 	if (err)
-		return err;
+		return err > 0 ? 0 : err;
 
 	tun = rtnl_dereference(q->tun);
 	if (req & IFF_NO_CARRIER)
@@ -1277,6 +1382,39 @@ static int tun_open_netns(struct net *net)
 	return open_related_ns(&net->ns, get_net_ns);
 }
 
+/* TUNSETQUEUE: disable an enabled queue, or enable a disabled one. */
+static int tun_set_queue(struct tun_queue *q, unsigned int req)
+{
+	struct tun_dev *tun;
+	int err = -EINVAL;
+
+	rtnl_lock();
+	if (req & IFF_ATTACH_QUEUE) {
+		tun = q->disabled_on;
+		if (!tun)
+			goto out;
+		err = security_tun_dev_attach_queue(tun->security);
+		if (err < 0)
+			goto out;
+		err = tun_queue_prepare(tun, q, false);
+		if (err < 0)
+			goto out;
+		tun_queue_link(tun, q);
+	} else if (req & IFF_DETACH_QUEUE) {
+		tun = rtnl_dereference(q->tun);
+		if (!tun || !(tun->flags & IFF_MULTI_QUEUE) || q->disabled_on)
+			goto out;
+		tun_queue_disable(tun, q);
+		err = 0;
+	} else {
+		goto out;
+	}
+	netdev_state_change(tun->dev);
+out:
+	rtnl_unlock();
+	return err;
+}
+
 static void tun_set_sndbuf(struct tun_dev *tun, int sndbuf)
 {
 	unsigned int i;
@@ -1306,9 +1444,12 @@ static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 		return tun_open_netns(sock_net(&q->sk));
 
 	memset(&ifr, 0, sizeof(ifr));
-	if ((cmd == TUNSETIFF || _IOC_TYPE(cmd) == SOCK_IOC_TYPE) &&
+	if ((cmd == TUNSETIFF || cmd == TUNSETQUEUE ||
+	     _IOC_TYPE(cmd) == SOCK_IOC_TYPE) &&
 	    copy_from_user(&ifr, argp, ifreq_len))
 		return -EFAULT;
+	if (cmd == TUNSETQUEUE)
+		return tun_set_queue(q, (u16)ifr.ifr_flags);
 
 	rtnl_lock();
 	tun = tun_get(q);
@@ -1347,6 +1488,8 @@ static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 	case TUNGETIFF:
 		strscpy(ifr.ifr_name, tun->dev->name, IFNAMSIZ);
 		ifr.ifr_flags = tun_flags(tun);
+		if (q->disabled_on)
+			ifr.ifr_flags |= IFF_DETACH_QUEUE;
 		if (!rcu_access_pointer(q->sk.sk_filter))
 			ifr.ifr_flags |= IFF_NOFILTER;
 		if (copy_to_user(argp, &ifr, ifreq_len))
@@ -1595,6 +1738,7 @@ static int tun_chr_open(struct inode *inode, struct file *file)
 	}
 
 	RCU_INIT_POINTER(q->tun, NULL);
+	INIT_LIST_HEAD(&q->disabled_node);
 	init_waitqueue_head(&q->socket.wq.wait);
 	q->socket.file = file;
 	sock_init_data_uid(&q->socket, &q->sk, current_fsuid());
@@ -1751,6 +1895,10 @@ static int tun_link_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_TUN_MULTI_QUEUE,
 		       !!(tun->flags & IFF_MULTI_QUEUE)))
 		return -EMSGSIZE;
+	if ((tun->flags & IFF_MULTI_QUEUE) &&
+	    (nla_put_u32(skb, IFLA_TUN_NUM_QUEUES, tun->numqueues) ||
+	     nla_put_u32(skb, IFLA_TUN_NUM_DISABLED_QUEUES, tun->numdisabled)))
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -1816,14 +1964,19 @@ static const struct ethtool_ops tun_ethtool_ops = {
 /* Keep each queue's ring as long as the device's txqueuelen. */
 static int tun_resize_rings(struct tun_dev *tun)
 {
+	unsigned int len = tun->dev->tx_queue_len;
+	struct tun_queue *q;
 	unsigned int i;
 	int err;
 
 	for (i = 0; i < tun->numqueues; i++) {
-		struct tun_queue *q = rtnl_dereference(tun->queues[i]);
-
-		err = ptr_ring_resize(&q->ring, tun->dev->tx_queue_len,
-				      GFP_KERNEL, tun_ptr_free);
+		q = rtnl_dereference(tun->queues[i]);
+		err = ptr_ring_resize(&q->ring, len, GFP_KERNEL, tun_ptr_free);
+		if (err)
+			return err;
+	}
+	list_for_each_entry(q, &tun->disabled, disabled_node) {
+		err = ptr_ring_resize(&q->ring, len, GFP_KERNEL, tun_ptr_free);
 		if (err)
 			return err;
 	}

@@ -167,13 +167,6 @@ case_tap_mtu_limits() {
 }
 
 case_multi_queue() {
-	# Known gap, not a different behaviour: our tun.ko refuses
-	# IFF_MULTI_QUEUE until multiqueue lands (issue 3). Remove this skip
-	# then; the stock driver runs the case in full meanwhile.
-	if [[ ${TUN_IMPL:-} == ours ]]; then
-		tt_skip "IFF_MULTI_QUEUE not implemented in our tun.ko yet"
-		return 0
-	fi
 	tt_defer_link ttsh15
 	tt_ok ip tuntap add dev ttsh15 mode tun multi_queue
 	tt_eq "$(tt_sysfs ttsh15 tun_flags)" 0x1901 tun_flags
