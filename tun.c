@@ -105,6 +105,24 @@ struct tun_txfilter {
 	u8 addr[TUN_FLT_EXACT][ETH_ALEN];
 };
 
+/*
+ * Automatic multiqueue steering: a flow's packets go to the queue its
+ * peer last wrote it from, so a reader thread per queue sees both
+ * directions of its flows. Flows are keyed by symmetric hash, learnt on
+ * write, and forgotten TUN_FLOW_EXPIRE after their last write.
+ */
+#define TUN_FLOW_BUCKETS	1024
+#define TUN_FLOW_MAX		4096
+#define TUN_FLOW_EXPIRE		(3 * HZ)
+
+struct tun_flow {
+	struct hlist_node node;		/* in tun_dev.flows[], RCU */
+	struct rcu_head rcu;
+	u32 hash;
+	u16 queue;			/* READ_ONCE/WRITE_ONCE */
+	unsigned long updated;		/* jiffies of the last write */
+};
+
 /* An eBPF program of TUNSETSTEERINGEBPF or TUNSETFILTEREBPF. */
 struct tun_prog {
 	struct rcu_head rcu;
@@ -155,6 +173,11 @@ struct tun_dev {
 	spinlock_t lock;
 	struct tun_prog __rcu *steering_prog;
 	struct tun_prog __rcu *filter_prog;
+	/* learnt flows: added and removed under flow_lock, read under RCU */
+	spinlock_t flow_lock;
+	unsigned int flow_count;
+	struct timer_list flow_gc;
+	struct hlist_head flows[TUN_FLOW_BUCKETS];
 	struct ethtool_link_ksettings link;
 	/* set only while register_netdevice() runs tun_net_init() */
 	struct tun_queue *creator;
@@ -602,6 +625,107 @@ static unsigned int tun_run_filter_prog(struct tun_dev *tun,
 	return p ? bpf_prog_run_clear_cb(p->prog, skb) : skb->len;
 }
 
+/* Flow table ------------------------------------------------------------- */
+
+static struct hlist_head *tun_flow_bucket(struct tun_dev *tun, u32 hash)
+{
+	return &tun->flows[hash & (TUN_FLOW_BUCKETS - 1)];
+}
+
+/* RCU, or flow_lock held. */
+static struct tun_flow *tun_flow_find(struct tun_dev *tun, u32 hash)
+{
+	struct tun_flow *f;
+
+	hlist_for_each_entry_rcu(f, tun_flow_bucket(tun, hash), node,
+				 lockdep_is_held(&tun->flow_lock))
+		if (f->hash == hash)
+			return f;
+	return NULL;
+}
+
+static void tun_flow_remove(struct tun_dev *tun, struct tun_flow *f)
+{
+	lockdep_assert_held(&tun->flow_lock);
+	hlist_del_rcu(&f->node);
+	kfree_rcu(f, rcu);
+	tun->flow_count--;
+}
+
+/* The write path saw @hash written from queue @queue. */
+static void tun_flow_learn(struct tun_dev *tun, u32 hash, u16 queue)
+{
+	struct tun_flow *f;
+
+	rcu_read_lock();
+	f = tun_flow_find(tun, hash);
+	if (f) {
+		if (READ_ONCE(f->queue) != queue)
+			WRITE_ONCE(f->queue, queue);
+		if (READ_ONCE(f->updated) != jiffies)
+			WRITE_ONCE(f->updated, jiffies);
+		rcu_read_unlock();
+		return;
+	}
+	rcu_read_unlock();
+
+	spin_lock_bh(&tun->flow_lock);
+	if (!tun_flow_find(tun, hash) && tun->flow_count < TUN_FLOW_MAX) {
+		f = kmalloc(sizeof(*f), GFP_ATOMIC);
+		if (f) {
+			f->hash = hash;
+			f->queue = queue;
+			f->updated = jiffies;
+			hlist_add_head_rcu(&f->node, tun_flow_bucket(tun, hash));
+			tun->flow_count++;
+		}
+	}
+	if (!timer_pending(&tun->flow_gc))
+		mod_timer(&tun->flow_gc, round_jiffies_up(jiffies +
+							  TUN_FLOW_EXPIRE));
+	spin_unlock_bh(&tun->flow_lock);
+}
+
+static void tun_flow_gc(struct timer_list *t)
+{
+	struct tun_dev *tun = from_timer(tun, t, flow_gc);
+	unsigned long next = jiffies + TUN_FLOW_EXPIRE;
+	struct tun_flow *f;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	spin_lock(&tun->flow_lock);
+	for (i = 0; i < TUN_FLOW_BUCKETS; i++) {
+		hlist_for_each_entry_safe(f, tmp, &tun->flows[i], node) {
+			unsigned long expires = READ_ONCE(f->updated) +
+						TUN_FLOW_EXPIRE;
+
+			if (time_before_eq(expires, jiffies))
+				tun_flow_remove(tun, f);
+			else if (time_before(expires, next))
+				next = expires;
+		}
+	}
+	if (tun->flow_count)
+		mod_timer(&tun->flow_gc, round_jiffies_up(next));
+	spin_unlock(&tun->flow_lock);
+}
+
+/* When nobody can look any more: the device is being freed. */
+static void tun_flow_flush(struct tun_dev *tun)
+{
+	struct tun_flow *f;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	del_timer_sync(&tun->flow_gc);
+	spin_lock_bh(&tun->flow_lock);
+	for (i = 0; i < TUN_FLOW_BUCKETS; i++)
+		hlist_for_each_entry_safe(f, tmp, &tun->flows[i], node)
+			tun_flow_remove(tun, f);
+	spin_unlock_bh(&tun->flow_lock);
+}
+
 /* Network device ------------------------------------------------------ */
 
 static int tun_net_init(struct net_device *dev)
@@ -647,6 +771,7 @@ static void tun_net_free(struct net_device *dev)
 	tun->security = NULL;
 	tun_set_prog(tun, &tun->steering_prog, NULL);
 	tun_set_prog(tun, &tun->filter_prog, NULL);
+	tun_flow_flush(tun);
 }
 
 static int tun_net_open(struct net_device *dev)
@@ -709,7 +834,8 @@ drop:
 
 /*
  * Multiqueue steering: the TUNSETSTEERINGEBPF program if there is one,
- * else a symmetric flow hash, so both directions of a flow share a queue.
+ * else the queue that last wrote the flow, else a symmetric flow hash
+ * spread over the queues.
  */
 static u16 tun_net_select_queue(struct net_device *dev, struct sk_buff *skb,
 				struct net_device *sb_dev)
@@ -717,17 +843,24 @@ static u16 tun_net_select_queue(struct net_device *dev, struct sk_buff *skb,
 	struct tun_dev *tun = netdev_priv(dev);
 	unsigned int n = READ_ONCE(tun->numqueues);
 	struct tun_prog *p;
-	u32 pick;
+	struct tun_flow *f;
+	u32 pick, hash;
 
 	if (n <= 1)
 		return 0;
 
 	rcu_read_lock();
 	p = rcu_dereference(tun->steering_prog);
-	if (p)
+	if (p) {
 		pick = bpf_prog_run_clear_cb(p->prog, skb) % n;
-	else
-		pick = ((u64)__skb_get_hash_symmetric(skb) * n) >> 32;
+	} else {
+		hash = __skb_get_hash_symmetric(skb);
+		f = tun_flow_find(tun, hash);
+		pick = f ? READ_ONCE(f->queue) : n;
+		/* a learnt queue may have gone since */
+		if (pick >= n)
+			pick = ((u64)hash * n) >> 32;
+	}
 	rcu_read_unlock();
 	return pick;
 }
@@ -808,6 +941,8 @@ static void tun_setup(struct net_device *dev)
 	tun->vnet_hdr_sz = sizeof(struct virtio_net_hdr);
 	INIT_LIST_HEAD(&tun->disabled);
 	spin_lock_init(&tun->lock);
+	spin_lock_init(&tun->flow_lock);
+	timer_setup(&tun->flow_gc, tun_flow_gc, 0);
 	tun_default_link(&tun->link);
 
 	dev->ethtool_ops = &tun_ethtool_ops;
@@ -996,6 +1131,7 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	size_t total = iov_iter_count(from);
 	size_t len = total, headroom = NET_SKB_PAD;
 	struct sk_buff *skb;
+	u32 hash = 0;
 	int err;
 
 	/* malformed requests: refused before anything is counted */
@@ -1051,6 +1187,13 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	skb_probe_transport_header(skb);
 	skb_record_rx_queue(skb, q->index);
 
+	/* learn which queue answers this flow; hashed before the stack
+	 * may consume the skb
+	 */
+	if (READ_ONCE(tun->numqueues) > 1 && !READ_ONCE(q->disabled_on) &&
+	    !rcu_access_pointer(tun->steering_prog))
+		hash = __skb_get_hash_symmetric(skb);
+
 	rcu_read_lock();
 	if (unlikely(!(dev->flags & IFF_UP))) {
 		rcu_read_unlock();
@@ -1063,6 +1206,8 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	rcu_read_unlock();
 
 	dev_sw_netstats_rx_add(dev, len);
+	if (hash)
+		tun_flow_learn(tun, hash, READ_ONCE(q->index));
 	return total;
 
 drop:
