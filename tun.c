@@ -68,6 +68,7 @@
 #include <net/xdp.h>
 
 #include "include/tun_compat.h"
+#include "include/tun_vnet.h"
 
 #define TUN_DRV_VERSION		"1.6"
 #define TUN_MAX_QUEUES		256
@@ -76,15 +77,26 @@
 
 /*
  * Per-device feature flags a TUNSETIFF may set and TUNGETIFF reports.
- * IFF_VNET_HDR, IFF_NAPI and IFF_NAPI_FRAGS are part of
+ * IFF_NAPI and IFF_NAPI_FRAGS are part of
  * the ABI but not of this driver yet: asking for them is refused with
  * EINVAL rather than silently ignored, and TUNGETFEATURES leaves them out,
  * which is how programs are meant to probe.
  */
-#define TUN_FEATURES		(IFF_NO_PI | IFF_ONE_QUEUE | IFF_MULTI_QUEUE)
-#define TUN_NOT_YET		(IFF_VNET_HDR | IFF_NAPI | IFF_NAPI_FRAGS)
+#define TUN_FEATURES		(IFF_NO_PI | IFF_ONE_QUEUE | IFF_MULTI_QUEUE | \
+				 IFF_VNET_HDR)
+#define TUN_NOT_YET		(IFF_NAPI | IFF_NAPI_FRAGS)
 #define TUN_ADVERTISED		(IFF_TUN | IFF_TAP | IFF_NO_CARRIER | \
 				 TUN_FEATURES)
+
+/*
+ * Offloads user space can turn on with TUNSETOFFLOAD. UDP segmentation
+ * is among them on every series, 6.1 included (Linux has it from 6.2).
+ */
+#define TUN_USER_FEATURES	(NETIF_F_HW_CSUM | NETIF_F_TSO_ECN | \
+				 NETIF_F_TSO | NETIF_F_TSO6 | \
+				 NETIF_F_GSO_UDP_L4)
+#define TUN_VLAN_TX_FEATURES	(NETIF_F_HW_VLAN_CTAG_TX | \
+				 NETIF_F_HW_VLAN_STAG_TX)
 
 /* High bits of tun_dev.flags, never shown to user space. */
 #define TUN_VNET_LE		0x80000000
@@ -161,7 +173,8 @@ struct tun_dev {
 	kuid_t owner;
 	kgid_t group;
 	int sndbuf;
-	int vnet_hdr_sz;
+	int vnet_hdr_sz;		/* READ_ONCE: read by the data paths */
+	netdev_features_t set_features;	/* TUNSETOFFLOAD's, RTNL */
 	u32 msg_enable;
 	void *security;
 	atomic_long_t rx_frame_errors;
@@ -192,6 +205,26 @@ static const struct attribute_group tun_attr_group;
 static bool tun_is_tap(const struct tun_dev *tun)
 {
 	return (tun->flags & TUN_TYPE_MASK) == IFF_TAP;
+}
+
+/* Byte order of the vnet header's fields (TUNSETVNETLE/BE). */
+static bool tun_vnet_le(const struct tun_dev *tun)
+{
+	if (tun->flags & TUN_VNET_LE)
+		return true;
+	if (IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE) && (tun->flags & TUN_VNET_BE))
+		return false;
+	return virtio_legacy_is_little_endian();
+}
+
+static u16 tun16_to_cpu(const struct tun_dev *tun, __virtio16 val)
+{
+	return __virtio16_to_cpu(tun_vnet_le(tun), val);
+}
+
+static __virtio16 cpu_to_tun16(const struct tun_dev *tun, u16 val)
+{
+	return __cpu_to_virtio16(tun_vnet_le(tun), val);
 }
 
 static struct tun_dev *tun_get(struct tun_queue *q)
@@ -737,9 +770,14 @@ static int tun_net_init(struct net_device *dev)
 	if (err < 0)
 		return err;
 
-	dev->hw_features = NETIF_F_SG | NETIF_F_FRAGLIST;
+	/*
+	 * The offloads start "requested": wanted by the stack, held back by
+	 * tun_net_fix_features() until TUNSETOFFLOAD says the reader copes.
+	 */
+	dev->hw_features = NETIF_F_SG | NETIF_F_FRAGLIST | TUN_USER_FEATURES |
+			   TUN_VLAN_TX_FEATURES;
 	dev->features = dev->hw_features;
-	dev->vlan_features = dev->features;
+	dev->vlan_features = dev->features & ~TUN_VLAN_TX_FEATURES;
 	tun_compat_set_lltx(dev);
 
 	/*
@@ -889,6 +927,15 @@ static int tun_net_change_carrier(struct net_device *dev, bool new_carrier)
 	return 0;
 }
 
+static netdev_features_t tun_net_fix_features(struct net_device *dev,
+					      netdev_features_t features)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	return (features & ~TUN_USER_FEATURES) |
+	       (features & tun->set_features);
+}
+
 /* Accepting all multicast is the only sensible rx filter for a tap. */
 static void tap_net_set_rx_mode(struct net_device *dev)
 {
@@ -903,6 +950,7 @@ static const struct net_device_ops tun_netdev_ops = {
 	.ndo_select_queue	= tun_net_select_queue,
 	.ndo_get_stats64	= tun_net_get_stats64,
 	.ndo_change_carrier	= tun_net_change_carrier,
+	.ndo_fix_features	= tun_net_fix_features,
 };
 
 static const struct net_device_ops tap_netdev_ops = {
@@ -914,6 +962,7 @@ static const struct net_device_ops tap_netdev_ops = {
 	.ndo_select_queue	= tun_net_select_queue,
 	.ndo_get_stats64	= tun_net_get_stats64,
 	.ndo_change_carrier	= tun_net_change_carrier,
+	.ndo_fix_features	= tun_net_fix_features,
 	.ndo_set_rx_mode	= tap_net_set_rx_mode,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
@@ -1015,14 +1064,23 @@ static struct sk_buff *tun_ring_wait(struct tun_queue *q, bool noblock,
 }
 
 /*
- * Copy one frame out. Returns the length the frame needed, which may be
- * more than the buffer took: callers clamp it, and the packet info
- * header says TUN_PKT_STRIP when the buffer was short.
+ * Copy one frame out: [struct tun_pi] [vnet header] frame. Returns the
+ * length the frame needed, which may be more than the buffer took:
+ * callers clamp it, and the packet info header says TUN_PKT_STRIP when
+ * the buffer was short. A VLAN tag the stack left in skb metadata
+ * (NETIF_F_HW_VLAN_*_TX) is put back into the frame.
  */
 static ssize_t tun_put_user(struct tun_dev *tun, struct sk_buff *skb,
 			    struct iov_iter *to)
 {
-	ssize_t total = skb->len;
+	int vlan_hlen = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
+	int vnet_hdr_sz = 0;
+	size_t off = 0, left;
+	ssize_t total;
+
+	if (tun->flags & IFF_VNET_HDR)
+		vnet_hdr_sz = READ_ONCE(tun->vnet_hdr_sz);
+	total = skb->len + vlan_hlen + vnet_hdr_sz;
 
 	if (!(tun->flags & IFF_NO_PI)) {
 		struct tun_pi pi = { .proto = skb->protocol };
@@ -1036,11 +1094,48 @@ static ssize_t tun_put_user(struct tun_dev *tun, struct sk_buff *skb,
 			return -EFAULT;
 	}
 
-	/* a short buffer truncates the frame, as on a datagram socket */
-	skb_copy_datagram_iter(skb, 0, to,
-			       min_t(size_t, skb->len, iov_iter_count(to)));
+	if (vnet_hdr_sz) {
+		struct virtio_net_hdr hdr;
 
-	dev_sw_netstats_tx_add(tun->dev, 1, skb->len);
+		if (iov_iter_count(to) < vnet_hdr_sz)
+			return -EINVAL;
+		/* only offloads we enabled can reach us; refuse the rest */
+		if (tun_vnet_from_skb(skb, &hdr, tun_vnet_le(tun), vlan_hlen)) {
+			netdev_err_once(tun->dev,
+					"cannot describe GSO type 0x%x to the reader\n",
+					skb_shinfo(skb)->gso_type);
+			return -EINVAL;
+		}
+		if (copy_to_iter(&hdr, sizeof(hdr), to) != sizeof(hdr))
+			return -EFAULT;
+		/* bytes past our header stay as the reader left them */
+		iov_iter_advance(to, vnet_hdr_sz - sizeof(hdr));
+	}
+
+	if (vlan_hlen) {
+		/* the tag goes between the MAC addresses and the type */
+		const size_t macs = offsetof(struct vlan_ethhdr, h_vlan_proto);
+		struct {
+			__be16 proto;
+			__be16 tci;
+		} tag = {
+			.proto = skb->vlan_proto,
+			.tci = htons(skb_vlan_tag_get(skb)),
+		};
+
+		left = min_t(size_t, macs, iov_iter_count(to));
+		if (skb_copy_datagram_iter(skb, 0, to, left) || left < macs)
+			goto done;
+		if (copy_to_iter(&tag, sizeof(tag), to) != sizeof(tag))
+			goto done;
+		off = macs;
+	}
+
+	/* a short buffer truncates the frame, as on a datagram socket */
+	left = min_t(size_t, skb->len - off, iov_iter_count(to));
+	skb_copy_datagram_iter(skb, off, to, left);
+done:
+	dev_sw_netstats_tx_add(tun->dev, 1, skb->len + vlan_hlen);
 	return total;
 }
 
@@ -1127,9 +1222,11 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 			    struct iov_iter *from, bool noblock)
 {
 	struct tun_pi pi = { .proto = htons(ETH_P_IP) };
+	struct virtio_net_hdr hdr = { 0 };
 	struct net_device *dev = tun->dev;
 	size_t total = iov_iter_count(from);
 	size_t len = total, headroom = NET_SKB_PAD;
+	size_t hdr_len = 0, linear;
 	struct sk_buff *skb;
 	u32 hash = 0;
 	int err;
@@ -1142,17 +1239,46 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 		if (!copy_from_iter_full(&pi, sizeof(pi), from))
 			return -EFAULT;
 	}
+	if (tun->flags & IFF_VNET_HDR) {
+		size_t sz = READ_ONCE(tun->vnet_hdr_sz);
+
+		if (len < sz)
+			return -EINVAL;
+		len -= sz;
+		if (!copy_from_iter_full(&hdr, sizeof(hdr), from))
+			return -EFAULT;
+		hdr_len = tun16_to_cpu(tun, hdr.hdr_len);
+		/*
+		 * The header must cover the checksum field it points at. The
+		 * field is 16 bits: an end past 64K wraps, as in Linux, and
+		 * the frame then fails the checks of tun_vnet_to_skb().
+		 */
+		if (hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+			unsigned int end = tun16_to_cpu(tun, hdr.csum_start) +
+					   tun16_to_cpu(tun, hdr.csum_offset) + 2;
+
+			if (end > hdr_len) {
+				hdr.hdr_len = cpu_to_tun16(tun, (u16)end);
+				hdr_len = tun16_to_cpu(tun, hdr.hdr_len);
+			}
+		}
+		if (hdr_len > len)
+			return -EINVAL;
+		iov_iter_advance(from, sz - sizeof(hdr));
+	}
 	if (tun_is_tap(tun)) {
 		headroom += NET_IP_ALIGN;
-		if (len < ETH_HLEN)
+		if (len < ETH_HLEN || (hdr_len && hdr_len < ETH_HLEN))
 			return -EINVAL;
 	}
 
+	/* the headers the vnet header announces go into the linear part */
+	linear = min_t(size_t, hdr_len, SKB_MAX_HEAD(headroom));
+	if (TUN_COMPAT_PAGED_WRITES && !linear)
+		linear = min_t(size_t, len, SKB_MAX_HEAD(headroom));
+
 	/* from here on a refused frame counts as dropped on receive */
-	skb = tun_alloc_skb(q, headroom, len,
-			    TUN_COMPAT_PAGED_WRITES ?
-			    min_t(size_t, len, SKB_MAX_HEAD(headroom)) : 0,
-			    noblock);
+	skb = tun_alloc_skb(q, headroom, len, linear, noblock);
 	if (IS_ERR(skb)) {
 		err = PTR_ERR(skb);
 		skb = NULL;
@@ -1161,6 +1287,13 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
 		err = -EFAULT;
 		goto drop;
+	}
+
+	/* a header that does not fit the frame is a framing error */
+	if (tun_vnet_to_skb(skb, &hdr, tun_vnet_le(tun))) {
+		atomic_long_inc(&tun->rx_frame_errors);
+		kfree_skb(skb);
+		return -EINVAL;
 	}
 
 	if (tun_is_tap(tun)) {
@@ -1527,6 +1660,50 @@ static int tun_open_netns(struct net *net)
 	return open_related_ns(&net->ns, get_net_ns);
 }
 
+/*
+ * TUNSETOFFLOAD: which offloaded frames the reader can take. Everything
+ * needs checksum offload; TSO ECN needs TSO; UDP segmentation needs both
+ * directions at once. Unknown or unusable bits are EINVAL, so programs
+ * can probe.
+ */
+static int tun_set_offload(struct tun_dev *tun, unsigned long arg)
+{
+	netdev_features_t features = 0;
+
+	if (arg & TUN_F_CSUM) {
+		features |= NETIF_F_HW_CSUM;
+		arg &= ~TUN_F_CSUM;
+
+		if (arg & (TUN_F_TSO4 | TUN_F_TSO6)) {
+			if (arg & TUN_F_TSO_ECN) {
+				features |= NETIF_F_TSO_ECN;
+				arg &= ~TUN_F_TSO_ECN;
+			}
+			if (arg & TUN_F_TSO4)
+				features |= NETIF_F_TSO;
+			if (arg & TUN_F_TSO6)
+				features |= NETIF_F_TSO6;
+			arg &= ~(TUN_F_TSO4 | TUN_F_TSO6);
+		}
+
+		/* accepted for old programs; the stack makes no UFO frames */
+		arg &= ~TUN_F_UFO;
+
+		if ((arg & TUN_F_USO4) && (arg & TUN_F_USO6)) {
+			features |= NETIF_F_GSO_UDP_L4;
+			arg &= ~(TUN_F_USO4 | TUN_F_USO6);
+		}
+	}
+	if (arg)
+		return -EINVAL;
+
+	tun->set_features = features;
+	tun->dev->wanted_features &= ~TUN_USER_FEATURES;
+	tun->dev->wanted_features |= features;
+	netdev_update_features(tun->dev);
+	return 0;
+}
+
 /* TUNSETQUEUE: disable an enabled queue, or enable a disabled one. */
 static int tun_set_queue(struct tun_queue *q, unsigned int req)
 {
@@ -1701,6 +1878,10 @@ static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 
 	case TUNSETLINK:
 		ret = tun_set_link_type(tun, (unsigned short)arg);
+		break;
+
+	case TUNSETOFFLOAD:
+		ret = tun_set_offload(tun, arg);
 		break;
 
 	case SIOCGIFHWADDR:
