@@ -14,6 +14,7 @@
  */
 #include "tt.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -263,6 +264,17 @@ static int c_move_to_netns(void)
 		tt_sleep_ms(20);
 	} while (tt_now_ms() < until);
 	TT_EQ(p.revents, POLLERR);
+	/*
+	 * POLLERR comes as soon as the unregistration starts; the fd is
+	 * unbound a little later (ndo_uninit), and a blocking read in
+	 * between would sleep until then and fail with EFAULT. Read without
+	 * blocking: EAGAIN while the window lasts, then EBADFD for good.
+	 */
+	TT_SYS(fcntl(fd, F_SETFL, O_NONBLOCK));
+	until = tt_now_ms() + 10000;
+	while (read(fd, buf, sizeof(buf)) < 0 && errno == EAGAIN &&
+	       tt_now_ms() < until)
+		tt_sleep_ms(20);
 	TT_ERRNO(read(fd, buf, sizeof(buf)), EBADFD);
 	TT_CHECK(!tt_link_exists("ttnsm"), "ttnsm came back");
 	return TT_PASS;
