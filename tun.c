@@ -172,7 +172,6 @@ struct tun_dev {
 	unsigned int flags;		/* IFF_TUN/TAP, TUN_FEATURES, PERSIST */
 	kuid_t owner;
 	kgid_t group;
-	int sndbuf;
 	int vnet_hdr_sz;		/* READ_ONCE: read by the data paths */
 	netdev_features_t set_features;	/* TUNSETOFFLOAD's, RTNL */
 	u32 msg_enable;
@@ -359,7 +358,6 @@ static void tun_queue_link(struct tun_dev *tun, struct tun_queue *q)
 		sock_hold(&q->sk);	/* the device's reference */
 	}
 	q->sk.sk_shutdown &= ~RCV_SHUTDOWN;
-	q->sk.sk_sndbuf = tun->sndbuf;
 	q->index = tun->numqueues;
 	rcu_assign_pointer(tun->queues[q->index], q);
 	tun->numqueues++;
@@ -986,7 +984,6 @@ static void tun_setup(struct net_device *dev)
 	tun->dev = dev;
 	tun->owner = INVALID_UID;
 	tun->group = INVALID_GID;
-	tun->sndbuf = INT_MAX;
 	tun->vnet_hdr_sz = sizeof(struct virtio_net_hdr);
 	INIT_LIST_HEAD(&tun->disabled);
 	spin_lock_init(&tun->lock);
@@ -1470,7 +1467,6 @@ static int tun_create(struct net *net, struct tun_queue *q, struct ifreq *ifr,
 
 	tun = netdev_priv(dev);
 	tun->flags = kind | (req & TUN_FEATURES);
-	tun->sndbuf = q->sk.sk_sndbuf;
 	tun->creator = q;
 	tun_setup_kind(dev);
 
@@ -1737,11 +1733,11 @@ out:
 	return err;
 }
 
+/* TUNSETSNDBUF: for the queues attached now; a later one starts unbounded. */
 static void tun_set_sndbuf(struct tun_dev *tun, int sndbuf)
 {
 	unsigned int i;
 
-	tun->sndbuf = sndbuf;
 	for (i = 0; i < tun->numqueues; i++)
 		rtnl_dereference(tun->queues[i])->sk.sk_sndbuf = sndbuf;
 }
