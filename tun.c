@@ -38,34 +38,68 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+/*
+ * The headers are chosen for module versioning, not only for what this
+ * file uses: vhost_net.ko, built against Linux's own tun.ko, records a
+ * CRC of the types behind tun_get_socket() and tun_get_tx_ring(), and
+ * genksyms computes it from whatever struct definitions this unit can
+ * see. This set sees the same ones as Linux's driver, so Debian's
+ * unmodified vhost_net.ko loads against us; the bench checks the CRCs on
+ * every build. Add a header only after checking it changes neither CRC
+ * (<linux/proc_ns.h>, for one, does).
+ */
 #include <linux/module.h>
-#include <linux/compat.h>
-#include <linux/crc32.h>
-#include <linux/etherdevice.h>
-#include <linux/ethtool.h>
-#include <linux/fs.h>
-#include <linux/if.h>
-#include <linux/filter.h>
-#include <linux/if_arp.h>
-#include <linux/if_tun.h>
-#include <linux/miscdevice.h>
-#include <linux/netdevice.h>
-#include <linux/poll.h>
-#include <linux/proc_fs.h>
-#include <linux/proc_ns.h>
-#include <linux/ptr_ring.h>
-#include <linux/rtnetlink.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/sched/signal.h>
-#include <linux/security.h>
-#include <linux/seq_file.h>
+#include <linux/major.h>
+#include <linux/slab.h>
+#include <linux/poll.h>
+#include <linux/fcntl.h>
+#include <linux/init.h>
 #include <linux/skbuff.h>
-#include <linux/uio.h>
+#include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <linux/miscdevice.h>
+#include <linux/ethtool.h>
+#include <linux/rtnetlink.h>
+#include <linux/compat.h>
+#include <linux/if.h>
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_tun.h>
+#include <linux/if_vlan.h>
+#include <linux/crc32.h>
+#include <linux/nsproxy.h>
 #include <linux/virtio_net.h>
-#include <net/ip_tunnels.h>
+#include <linux/rcupdate.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 #include <net/sock.h>
 #include <net/xdp.h>
+#include <net/ip_tunnels.h>
+#include <linux/seq_file.h>
+#include <linux/uio.h>
+#include <linux/skb_array.h>
+#include <linux/bpf.h>
+#include <linux/bpf_trace.h>
+#include <linux/mutex.h>
+#include <linux/ieee802154.h>
+#include <linux/if_ltalk.h>
+#include <uapi/linux/if_fddi.h>
+#include <uapi/linux/if_hippi.h>
+#include <uapi/linux/if_fc.h>
+#include <net/ax25.h>
+#include <net/rose.h>
+#include <net/6lowpan.h>
+#include <linux/uaccess.h>
+#include <linux/proc_fs.h>
+/* and what this file uses beyond them, checked not to change the CRCs */
+#include <linux/filter.h>
+#include <linux/fs.h>
+#include <linux/ptr_ring.h>
+#include <linux/security.h>
 
 #include "include/tun_compat.h"
 #include "include/tun_vnet.h"
@@ -1026,11 +1060,10 @@ static void tun_setup_kind(struct net_device *dev)
 
 /* Read path: from the ring to user space ------------------------------ */
 
-static struct sk_buff *tun_ring_wait(struct tun_queue *q, bool noblock,
-				     int *err)
+static void *tun_ring_wait(struct tun_queue *q, bool noblock, int *err)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct sk_buff *skb;
+	void *skb;
 
 	*err = 0;
 	skb = ptr_ring_consume(&q->ring);
@@ -1136,25 +1169,62 @@ done:
 	return total;
 }
 
-static ssize_t tun_do_read(struct tun_dev *tun, struct tun_queue *q,
-			   struct iov_iter *to, bool noblock)
+/* An XDP frame (XDP_TX, ndo_xdp_xmit) has no offload state to describe. */
+static ssize_t tun_put_user_xdp(struct tun_dev *tun, struct xdp_frame *xdpf,
+				struct iov_iter *to)
 {
-	struct sk_buff *skb;
+	int vnet_hdr_sz = 0;
+	size_t ret;
+
+	if (tun->flags & IFF_VNET_HDR) {
+		struct virtio_net_hdr hdr = { 0 };
+
+		vnet_hdr_sz = READ_ONCE(tun->vnet_hdr_sz);
+		if (iov_iter_count(to) < vnet_hdr_sz)
+			return -EINVAL;
+		if (copy_to_iter(&hdr, sizeof(hdr), to) != sizeof(hdr))
+			return -EFAULT;
+		iov_iter_advance(to, vnet_hdr_sz - sizeof(hdr));
+	}
+	ret = copy_to_iter(xdpf->data, xdpf->len, to) + vnet_hdr_sz;
+	dev_sw_netstats_tx_add(tun->dev, 1, ret);
+	return ret;
+}
+
+/*
+ * Read one frame: @ptr if the caller already took it off the ring
+ * (vhost-net consumes the ring itself, then hands entries back through
+ * recvmsg()), else the next one, waiting unless @noblock.
+ */
+static ssize_t tun_do_read(struct tun_dev *tun, struct tun_queue *q,
+			   struct iov_iter *to, bool noblock, void *ptr)
+{
 	ssize_t ret;
 	int err;
 
-	if (!iov_iter_count(to))
+	if (!iov_iter_count(to)) {
+		tun_ptr_free(ptr);
 		return 0;
+	}
 
-	skb = tun_ring_wait(q, noblock, &err);
-	if (!skb)
-		return err;
+	if (!ptr) {
+		ptr = tun_ring_wait(q, noblock, &err);
+		if (!ptr)
+			return err;
+	}
 
-	ret = tun_put_user(tun, skb, to);
-	if (unlikely(ret < 0))
-		kfree_skb(skb);
-	else
-		consume_skb(skb);
+	if (tun_is_xdp_frame(ptr)) {
+		struct xdp_frame *xdpf = tun_ptr_to_xdp(ptr);
+
+		ret = tun_put_user_xdp(tun, xdpf, to);
+		xdp_return_frame(xdpf);
+	} else {
+		ret = tun_put_user(tun, ptr, to);
+		if (unlikely(ret < 0))
+			kfree_skb(ptr);
+		else
+			consume_skb(ptr);
+	}
 	return ret;
 }
 
@@ -1172,7 +1242,7 @@ static ssize_t tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 
 	noblock = (file->f_flags & O_NONBLOCK) ||
 		  (iocb->ki_flags & IOCB_NOWAIT);
-	ret = tun_do_read(tun, q, to, noblock);
+	ret = tun_do_read(tun, q, to, noblock, NULL);
 	ret = min(ret, len);
 	if (ret > 0)
 		iocb->ki_pos = ret;
@@ -1215,8 +1285,13 @@ static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
 	return skb;
 }
 
+/*
+ * @ubuf: vhost-net's zero-copy completion, if it offered one. We always
+ * copy, so it is told at once that its pages are free again.
+ */
 static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
-			    struct iov_iter *from, bool noblock)
+			    struct ubuf_info *ubuf, struct iov_iter *from,
+			    bool noblock)
 {
 	struct tun_pi pi = { .proto = htons(ETH_P_IP) };
 	struct virtio_net_hdr hdr = { 0 };
@@ -1313,6 +1388,9 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 		skb->dev = dev;
 	}
 
+	if (ubuf)
+		tun_compat_ubuf_copied(ubuf);
+
 	skb_reset_network_header(skb);
 	skb_probe_transport_header(skb);
 	skb_record_rx_queue(skb, q->index);
@@ -1361,7 +1439,7 @@ static ssize_t tun_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 	noblock = (file->f_flags & O_NONBLOCK) ||
 		  (iocb->ki_flags & IOCB_NOWAIT);
-	ret = tun_get_user(tun, q, from, noblock);
+	ret = tun_get_user(tun, q, NULL, from, noblock);
 	tun_put(tun);
 	return ret;
 }
@@ -1419,6 +1497,151 @@ static void tun_sock_write_space(struct sock *sk)
 						EPOLLWRNORM | EPOLLWRBAND);
 	kill_fasync(&q->fasync, SIGIO, POLL_OUT);
 }
+
+/* The socket face, for vhost-net ---------------------------------------- */
+
+/*
+ * One frame vhost-net built in its own page (TUN_MSG_PTR): a struct
+ * tun_xdp_hdr at data_hard_start, the frame at data. The page reference
+ * is ours: it becomes the skb's, or is dropped.
+ */
+static int tun_xdp_one(struct tun_dev *tun, struct tun_queue *q,
+		       struct xdp_buff *xdp)
+{
+	unsigned int datasize = xdp->data_end - xdp->data;
+	struct tun_xdp_hdr *hdr = xdp->data_hard_start;
+	struct sk_buff *skb;
+	u32 hash = 0;
+
+	if (unlikely(datasize < ETH_HLEN)) {
+		put_page(virt_to_head_page(xdp->data));
+		return -EINVAL;
+	}
+
+	skb = build_skb(xdp->data_hard_start, hdr->buflen);
+	if (!skb) {
+		put_page(virt_to_head_page(xdp->data));
+		return -ENOMEM;
+	}
+	skb_reserve(skb, xdp->data - xdp->data_hard_start);
+	skb_put(skb, datasize);
+
+	if (tun_vnet_to_skb(skb, &hdr->gso, tun_vnet_le(tun))) {
+		atomic_long_inc(&tun->rx_frame_errors);
+		kfree_skb(skb);
+		return -EINVAL;
+	}
+
+	skb->protocol = eth_type_trans(skb, tun->dev);
+	skb_reset_network_header(skb);
+	skb_probe_transport_header(skb);
+	skb_record_rx_queue(skb, q->index);
+
+	if (READ_ONCE(tun->numqueues) > 1 && !READ_ONCE(q->disabled_on) &&
+	    !rcu_access_pointer(tun->steering_prog))
+		hash = __skb_get_hash_symmetric(skb);
+
+	netif_receive_skb(skb);
+	dev_sw_netstats_rx_add(tun->dev, datasize);
+	if (hash)
+		tun_flow_learn(tun, hash, READ_ONCE(q->index));
+	return 0;
+}
+
+static int tun_sendmsg(struct socket *sock, struct msghdr *m, size_t total_len)
+{
+	struct tun_queue *q = container_of(sock, struct tun_queue, socket);
+	struct tun_msg_ctl *ctl = m->msg_control;
+	struct tun_dev *tun;
+	int ret, i;
+
+	tun = tun_get(q);
+	if (!tun)
+		return -EBADFD;
+
+	if (ctl && m->msg_controllen == sizeof(*ctl) &&
+	    ctl->type == TUN_MSG_PTR) {
+		struct xdp_buff *bufs = ctl->ptr;
+
+		/* a batch: failures are per frame, the batch is consumed */
+		local_bh_disable();
+		rcu_read_lock();
+		for (i = 0; i < ctl->num; i++)
+			tun_xdp_one(tun, q, &bufs[i]);
+		rcu_read_unlock();
+		local_bh_enable();
+		ret = total_len;
+	} else {
+		ret = tun_get_user(tun, q, ctl ? ctl->ptr : NULL,
+				   &m->msg_iter, m->msg_flags & MSG_DONTWAIT);
+	}
+	tun_put(tun);
+	return ret;
+}
+
+static int tun_recvmsg(struct socket *sock, struct msghdr *m, size_t total_len,
+		       int flags)
+{
+	struct tun_queue *q = container_of(sock, struct tun_queue, socket);
+	void *ptr = m->msg_control;	/* an entry vhost took off the ring */
+	struct tun_dev *tun;
+	int ret;
+
+	tun = tun_get(q);
+	if (!tun) {
+		tun_ptr_free(ptr);
+		return -EBADFD;
+	}
+	if (flags & ~(MSG_DONTWAIT | MSG_TRUNC | MSG_ERRQUEUE)) {
+		tun_ptr_free(ptr);
+		ret = -EINVAL;
+		goto out;
+	}
+	if (flags & MSG_ERRQUEUE) {
+		ret = sock_recv_errqueue(sock->sk, m, total_len, SOL_PACKET,
+					 TUN_TX_TIMESTAMP);
+		goto out;
+	}
+	ret = tun_do_read(tun, q, &m->msg_iter, flags & MSG_DONTWAIT, ptr);
+	if (ret > (ssize_t)total_len) {
+		m->msg_flags |= MSG_TRUNC;
+		if (!(flags & MSG_TRUNC))
+			ret = total_len;
+	}
+out:
+	tun_put(tun);
+	return ret;
+}
+
+static int tun_ptr_len(void *ptr)
+{
+	if (!ptr)
+		return 0;
+	if (tun_is_xdp_frame(ptr))
+		return tun_ptr_to_xdp(ptr)->len;
+	return __skb_array_len_with_tag(ptr);
+}
+
+/* The length of the next frame, without taking it. */
+static int tun_peek_len(struct socket *sock)
+{
+	struct tun_queue *q = container_of(sock, struct tun_queue, socket);
+	struct tun_dev *tun;
+	int len;
+
+	tun = tun_get(q);
+	if (!tun)
+		return 0;
+	len = PTR_RING_PEEK_CALL(&q->ring, tun_ptr_len);
+	tun_put(tun);
+	return len;
+}
+
+static const struct proto_ops tun_socket_ops = {
+	.peek_len	= tun_peek_len,
+	.sendmsg	= tun_sendmsg,
+	.recvmsg	= tun_recvmsg,
+};
 
 /* Control: TUNSETIFF and friends ----------------------------------------- */
 
@@ -2063,9 +2286,12 @@ static int tun_chr_open(struct inode *inode, struct file *file)
 	INIT_LIST_HEAD(&q->disabled_node);
 	init_waitqueue_head(&q->socket.wq.wait);
 	q->socket.file = file;
+	q->socket.ops = &tun_socket_ops;
 	sock_init_data_uid(&q->socket, &q->sk, current_fsuid());
 	q->sk.sk_write_space = tun_sock_write_space;
 	q->sk.sk_sndbuf = INT_MAX;
+	/* vhost-net may offer zero-copy buffers; we complete them at once */
+	sock_set_flag(&q->sk, SOCK_ZEROCOPY);
 
 	file->private_data = q;
 	file->f_mode |= FMODE_NOWAIT;
@@ -2372,6 +2598,37 @@ static void __exit tun_exit(void)
 	unregister_netdevice_notifier(&tun_notifier);
 	rcu_barrier();	/* tun_prog_free() callbacks */
 }
+
+/*
+ * For vhost-net: the socket of a tun file, which works like a packet
+ * socket through sendmsg()/recvmsg(), and its ring of frames to read.
+ * The caller holds the file for as long as it uses either.
+ */
+struct socket *tun_get_socket(struct file *file)
+{
+	struct tun_queue *q;
+
+	if (file->f_op != &tun_fops)
+		return ERR_PTR(-EINVAL);
+	q = file->private_data;
+	if (!q)
+		return ERR_PTR(-EBADFD);
+	return &q->socket;
+}
+EXPORT_SYMBOL_GPL(tun_get_socket);
+
+struct ptr_ring *tun_get_tx_ring(struct file *file)
+{
+	struct tun_queue *q;
+
+	if (file->f_op != &tun_fops)
+		return ERR_PTR(-EINVAL);
+	q = file->private_data;
+	if (!q)
+		return ERR_PTR(-EBADFD);
+	return &q->ring;
+}
+EXPORT_SYMBOL_GPL(tun_get_tx_ring);
 
 module_init(tun_init);
 module_exit(tun_exit);

@@ -9,6 +9,7 @@
 
 #include <linux/version.h>
 #include <linux/netdevice.h>
+#include <linux/skbuff.h>
 
 /* 6.11 turned NETIF_F_LLTX into the private flag dev->lltx. */
 static inline void tun_compat_set_lltx(struct net_device *dev)
@@ -46,5 +47,19 @@ static inline void tun_compat_set_lltx(struct net_device *dev)
 #else
 #define TUN_COMPAT_UNOWNED_IS_OPEN	1
 #endif
+
+/*
+ * A zero-copy buffer (struct ubuf_info) whose pages were copied instead:
+ * tell its owner they are free. 6.10 moved the callback into an ops
+ * table.
+ */
+static inline void tun_compat_ubuf_copied(struct ubuf_info *uarg)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	uarg->ops->complete(NULL, uarg, false);
+#else
+	uarg->callback(NULL, uarg, false);
+#endif
+}
 
 #endif /* _TUN_COMPAT_H */

@@ -47,6 +47,35 @@ build_modules() {
 			return 1
 		fi
 	done
+	check_symbol_versions "$abi" "$src/Module.symvers"
+}
+
+# check_symbol_versions ABI SYMVERS: the CRCs of what our tun.ko exports
+# must be those Debian's modules were built against (vhost_net.ko records
+# them), or those modules refuse to load against ours.
+check_symbol_versions() {
+	local abi=$1 symvers=$2 ko tmp sym crc want bad=0
+	ko=$(find "$(kernel_dir "$abi")/lib/modules/$abi/kernel/drivers/vhost" \
+		-name 'vhost_net.ko*' 2>/dev/null | head -n 1)
+	if [[ -z $ko ]]; then
+		note "no vhost_net.ko in the image: symbol versions unchecked"
+		return 0
+	fi
+	tmp=$BUILD/$abi/vhost_net.ko
+	case $ko in
+	*.xz) xz -dc "$ko" >"$tmp" ;;
+	*.zst) zstd -qdc "$ko" >"$tmp" ;;
+	*) cp "$ko" "$tmp" ;;
+	esac || return 1
+	while read -r want sym; do
+		[[ $sym == tun_* ]] || continue
+		crc=$(awk -v s="$sym" '$2 == s { print $1 }' "$symvers")
+		if [[ $crc != "$want" ]]; then
+			note "symbol version of $sym: ours ${crc:-missing}, vhost_net.ko wants $want"
+			bad=1
+		fi
+	done < <(modprobe --dump-modversions "$tmp")
+	return $bad
 }
 
 # build_tests: the static test programs under tests/build/.  tests/Makefile

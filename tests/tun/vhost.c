@@ -1,0 +1,1057 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost-net on a tap: Debian's own vhost_net.ko moves the frames of a tap
+ * device, driven the way QEMU drives it, with this program as the guest's
+ * virtio-net driver.
+ *
+ * The "guest memory" is one anonymous mapping, given to vhost as a single
+ * region at guest-physical address GPA_BASE (not its user address, so that
+ * descriptors really are translated).  It holds two split virtqueues of
+ * QSZ entries, RX (queue 0) and TX (queue 1), and the buffers.  The tap is
+ * IFF_TAP | IFF_NO_PI | IFF_VNET_HDR with TUNSETVNETHDRSZ 12, and the
+ * features acked are VIRTIO_F_VERSION_1 and VIRTIO_NET_F_MRG_RXBUF but not
+ * VHOST_NET_F_VIRTIO_NET_HDR: as with QEMU, the 12-byte
+ * virtio_net_hdr_mrg_rxbuf then comes from and goes to the tap itself, and
+ * vhost only patches num_buffers.  (vhost_net uses 12 bytes as soon as either
+ * feature is acked; with a tap left at the default 10, every received frame
+ * would be 2 bytes short of what vhost expects and silently discarded.)
+ *
+ * The tap is 198.18.21.1/24 with IPv6 off; the guest is 198.18.21.2 with
+ * guest_mac.  Every case loads vhost_net (modprobe) and builds its own tap
+ * and vhost device; the tt cleanup closes the vhost fd before the tap fd, so
+ * the tap goes with them.  The cases cover both ways a frame reaches the tap
+ * from vhost (batched XDP buffers, sendmsg with TUN_MSG_PTR, while the tap's
+ * sndbuf is unlimited; a plain sendmsg of the iovec for a frame too big for
+ * that, or with a finite TUNSETSNDBUF), the receive side through the tap's
+ * ring (buffers used in order, merged when a frame needs several, a frame
+ * waiting for buffers), the backend refusals, and QEMU's stop sequence down
+ * to rmmod vhost_net.  At the end the program unloads what it loaded.
+ *
+ * vhost_net needs tun_get_socket and tun_get_tx_ring from tun.ko: a driver
+ * that does not advertise IFF_VNET_HDR in TUNGETFEATURES cannot serve it, and
+ * gets every case skipped with the reason (vhost_net would not even load).
+ * Stock always advertises it: there, its absence fails.
+ */
+#include "tt.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <linux/vhost.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+#include <linux/virtio_ring.h>
+
+#define DEV_IP "198.18.21.1"
+#define PEER_IP "198.18.21.2"
+#define UDP_SPORT 40000
+#define UDP_DPORT 5000
+#define PAYLOAD_LEN 32
+#define ECHO_LEN (28 + PAYLOAD_LEN)
+#define ECHO_ID 0x5648
+
+#define VHOST_NET_PATH "/dev/vhost-net"
+/* include/linux/miscdevice.h */
+#define VHOST_NET_MINOR_ 238
+
+/* struct virtio_net_hdr_mrg_rxbuf: what the tap is set to and vhost expects. */
+#define VNET_HDR_LEN 12
+#define RXQ 0
+#define TXQ 1
+#define QSZ 64
+
+#define FEATURES                                                               \
+	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MRG_RXBUF))
+
+/*
+ * Guest memory: per queue RING_AREA bytes (descriptors, then the available
+ * ring at +0x400 and the used ring at +0x1000), then TX_SLOTS frames of
+ * TX_SLOT bytes, then RX_SLOTS receive buffers of RX_SLOT bytes.
+ */
+#define GPA_BASE 0x40000000ULL
+#define MEM_SIZE 0x40000
+#define RING_AREA 0x2000
+#define TX_OFF (2 * RING_AREA)
+#define TX_SLOT 0x1000
+#define TX_SLOTS 16
+#define RX_OFF (TX_OFF + TX_SLOTS * TX_SLOT)
+#define RX_SLOT 0x800
+#define RX_SLOTS 32
+#define POISON 0xee
+#define WAIT_MS 3000
+
+static const uint8_t guest_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x00, 0x21 };
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static uint8_t *mem;
+static uint8_t payload[4096];
+
+struct vq {
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	uint16_t next_desc;	/* descriptors are never reused within a case */
+	uint16_t avail_idx;	/* entries put in the available ring */
+	uint16_t used_seen;	/* used entries taken */
+	int kick, call, err;
+};
+
+struct vnet {
+	int tapfd, vfd;
+	char name[IFNAMSIZ];
+	uint8_t mac[6];
+	struct vq q[2];
+	unsigned int tx_slot, rx_slot;
+};
+
+#define CALL(x)                                                                \
+	do {                                                                   \
+		int r_ = (x);                                                  \
+		if (r_)                                                        \
+			return r_;                                             \
+	} while (0)
+
+/* ---- guest memory and rings ---- */
+
+static uint64_t gpa(const void *p)
+{
+	return GPA_BASE + (uint64_t)((const uint8_t *)p - mem);
+}
+
+static uint8_t *hva(uint64_t addr)
+{
+	return mem + (addr - GPA_BASE);
+}
+
+static void vq_layout(struct vq *q, int index)
+{
+	uint8_t *base = mem + index * RING_AREA;
+
+	memset(q, 0, sizeof(*q));
+	q->desc = (struct vring_desc *)base;
+	q->avail = (struct vring_avail *)(base + 0x400);
+	q->used = (struct vring_used *)(base + 0x1000);
+	q->kick = q->call = q->err = -1;
+}
+
+static uint16_t used_idx(const struct vq *q)
+{
+	return __atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE);
+}
+
+/* Make what was put in the available ring visible to the device. */
+static void vq_publish(struct vq *q)
+{
+	__atomic_store_n(&q->avail->idx, q->avail_idx, __ATOMIC_RELEASE);
+}
+
+static int vq_kick(struct vq *q)
+{
+	uint64_t one = 1;
+
+	return write(q->kick, &one, sizeof(one)) == sizeof(one) ? 0 : -errno;
+}
+
+/*
+ * Wait until the device has called (the call eventfd fired) and its used
+ * index reached @want.  0, -ETIMEDOUT, or -EIO if vhost signalled an error
+ * on the queue (its error eventfd, VHOST_SET_VRING_ERR).
+ */
+static int vq_wait(struct vq *q, uint16_t want, int ms)
+{
+	long long until = tt_now_ms() + ms;
+	int called = 0;
+	uint64_t cnt;
+
+	for (;;) {
+		struct pollfd p[2] = { { .fd = q->call, .events = POLLIN },
+				       { .fd = q->err, .events = POLLIN } };
+		long long left;
+
+		if (read(q->call, &cnt, sizeof(cnt)) == sizeof(cnt))
+			called = 1;
+		if (read(q->err, &cnt, sizeof(cnt)) == sizeof(cnt))
+			return -EIO;
+		if (called && used_idx(q) >= want)
+			return 0;
+		left = until - tt_now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		poll(p, 2, (int)left);
+	}
+}
+
+static int wait_used(struct vq *q, const char *what, uint16_t want)
+{
+	int r = vq_wait(q, want, WAIT_MS);
+
+	if (r == -EIO)
+		return tt_fail("%s: vhost signalled an error on the queue "
+			       "(used idx %u, want %u)",
+			       what, used_idx(q), want);
+	if (r)
+		return tt_fail("%s: used idx %u, want %u, after %d ms", what,
+			       used_idx(q), want, WAIT_MS);
+	return TT_PASS;
+}
+
+/* The next used entry of @q. */
+static struct vring_used_elem vq_take(struct vq *q)
+{
+	return q->used->ring[q->used_seen++ % QSZ];
+}
+
+/* Post @n receive buffers of @len bytes each, poisoned, and publish them. */
+static int rx_post(struct vnet *v, int n, uint32_t len)
+{
+	struct vq *q = &v->q[RXQ];
+
+	TT_CHECK(len <= RX_SLOT && v->rx_slot + n <= RX_SLOTS,
+		 "test bug: RX buffers");
+	for (int i = 0; i < n; i++) {
+		uint8_t *buf = mem + RX_OFF + v->rx_slot++ * RX_SLOT;
+		uint16_t d = q->next_desc++;
+
+		memset(buf, POISON, RX_SLOT);
+		q->desc[d].addr = gpa(buf);
+		q->desc[d].len = len;
+		q->desc[d].flags = VRING_DESC_F_WRITE;
+		q->desc[d].next = 0;
+		q->avail->ring[q->avail_idx++ % QSZ] = d;
+	}
+	vq_publish(q);
+	return TT_PASS;
+}
+
+/*
+ * Put one frame in the TX ring after a zero virtio_net_hdr_mrg_rxbuf (no
+ * checksum offload, no GSO).  With @split, as a chain of three descriptors
+ * (header, Ethernet header, the rest), else as one.  Not published.
+ * Returns the head descriptor.
+ */
+static uint16_t tx_put(struct vnet *v, const uint8_t *frame, size_t len,
+		       int split)
+{
+	struct vq *q = &v->q[TXQ];
+	uint8_t *buf = mem + TX_OFF + (v->tx_slot++ % TX_SLOTS) * TX_SLOT;
+	uint16_t head = q->next_desc;
+
+	memset(buf, 0, VNET_HDR_LEN);
+	memcpy(buf + VNET_HDR_LEN, frame, len);
+	if (!split) {
+		uint16_t d = q->next_desc++;
+
+		q->desc[d].addr = gpa(buf);
+		q->desc[d].len = (uint32_t)(VNET_HDR_LEN + len);
+		q->desc[d].flags = 0;
+		q->desc[d].next = 0;
+	} else {
+		const uint32_t seg[3] = { VNET_HDR_LEN, 14,
+					  (uint32_t)len - 14 };
+		uint64_t at = gpa(buf);
+
+		for (int i = 0; i < 3; i++) {
+			uint16_t d = q->next_desc++;
+
+			q->desc[d].addr = at;
+			q->desc[d].len = seg[i];
+			q->desc[d].flags = i < 2 ? VRING_DESC_F_NEXT : 0;
+			q->desc[d].next = i < 2 ? (uint16_t)(d + 1) : 0;
+			at += seg[i];
+		}
+	}
+	q->avail->ring[q->avail_idx++ % QSZ] = head;
+	return head;
+}
+
+/* Publish and kick TX, and wait for @n more used entries, heads in order. */
+static int tx_run(struct vnet *v, const uint16_t *heads, int n)
+{
+	struct vq *q = &v->q[TXQ];
+	uint16_t want = (uint16_t)(q->used_seen + n);
+
+	vq_publish(q);
+	TT_SYS(vq_kick(q));
+	CALL(wait_used(q, "TX", want));
+	TT_EQ(used_idx(q), want);
+	for (int i = 0; i < n; i++) {
+		struct vring_used_elem e = vq_take(q);
+
+		TT_EQ(e.id, heads[i]);
+		/* vhost's copy mode reports no length for what it sent. */
+		TT_EQ(e.len, 0);
+	}
+	return TT_PASS;
+}
+
+/*
+ * Take the next received frame from the used ring: the entries of one frame
+ * (num_buffers of them, in the order the buffers were posted), the vnet
+ * header checked byte for byte (no flags, no GSO, num_buffers == @nbufs),
+ * and the frame copied to @out (*len its length).  Each buffer must have
+ * been written exactly up to its used length.
+ */
+static int rx_take(struct vnet *v, int nbufs, uint8_t *out, size_t cap,
+		   size_t *len)
+{
+	struct vq *q = &v->q[RXQ];
+	uint8_t want_hdr[VNET_HDR_LEN] = { 0 };
+	uint32_t prev_len = 0, prev_size = 0;
+	size_t got = 0;
+
+	want_hdr[10] = (uint8_t)nbufs;
+	for (int i = 0; i < nbufs; i++) {
+		uint16_t expect_id = q->used_seen;
+		struct vring_used_elem e;
+		uint32_t size;
+		uint8_t *buf;
+		size_t skip = i ? 0 : VNET_HDR_LEN;
+
+		TT_CHECK(used_idx(q) != q->used_seen,
+			 "RX: no used entry for buffer %d of %d", i + 1, nbufs);
+		/* All but the last buffer of a frame are filled up. */
+		TT_EQ(prev_len, prev_size);
+		e = vq_take(q);
+		/* Buffers are used in the order they were posted. */
+		TT_EQ(e.id, expect_id);
+		size = q->desc[e.id].len;
+		TT_CHECK(e.len >= skip && e.len <= size,
+			 "RX: used len %u for a %u-byte buffer", e.len, size);
+		buf = hva(q->desc[e.id].addr);
+		/* Written up to the used length, not a byte further. */
+		if (e.len < size)
+			TT_EQ(buf[e.len], POISON);
+		if (i == 0)
+			TT_MEMEQ(buf, want_hdr, VNET_HDR_LEN);
+		TT_CHECK(got + e.len - skip <= cap, "RX: frame too long");
+		memcpy(out + got, buf + skip, e.len - skip);
+		got += e.len - skip;
+		prev_len = e.len;
+		prev_size = size;
+	}
+	*len = got;
+	return TT_PASS;
+}
+
+/* ---- frames ---- */
+
+static size_t echo_request(uint8_t *f, const uint8_t *dst_mac, uint16_t seq,
+			   size_t plen)
+{
+	tt_eth(f, dst_mac, guest_mac, 0x0800);
+	return 14 + tt_icmp4_echo(f + 14, tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8,
+				  ECHO_ID, seq, payload, plen);
+}
+
+/* The stack's exact answer to echo_request(seq, plen), Ethernet included. */
+static int check_echo_reply(const struct vnet *v, const uint8_t *f, size_t len,
+			    uint16_t seq, size_t plen)
+{
+	static uint8_t want[14 + 28 + sizeof(payload)];
+	const uint8_t *ip = f + 14;
+
+	TT_EQ(len, 14 + 28 + plen);
+	TT_MEMEQ(f, guest_mac, 6);
+	TT_MEMEQ(f + 6, v->mac, 6);
+	TT_EQ(f[12] << 8 | f[13], 0x0800);
+	TT_EQ(ip[0], 0x45);
+	TT_EQ(ip[2] << 8 | ip[3], 28 + plen);
+	TT_EQ(ip[9], 1);
+	TT_EQ(tt_csum(ip, 20), 0);
+	TT_CHECK(!memcmp(ip + 12, (uint32_t[]){ tt_ip4(DEV_IP) }, 4),
+		 "reply source is not " DEV_IP);
+	TT_CHECK(!memcmp(ip + 16, (uint32_t[]){ tt_ip4(PEER_IP) }, 4),
+		 "reply destination is not " PEER_IP);
+	/* ICMP: type 0, the same id, sequence and payload, a valid checksum. */
+	tt_icmp4_echo(want, tt_ip4(DEV_IP), tt_ip4(PEER_IP), 0, ECHO_ID, seq,
+		      payload, plen);
+	TT_MEMEQ(ip + 20, want + 20, 8 + plen);
+	TT_EQ(tt_csum(ip + 20, 8 + plen), 0);
+	return TT_PASS;
+}
+
+/* A UDP socket bound to DEV_IP:UDP_SPORT; deferred. */
+static int udp_socket(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int s;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return tt_fail("socket: %s", tt_errname(errno));
+	tt_defer_fd(s);
+	sin.sin_port = htons(UDP_SPORT);
+	sin.sin_addr.s_addr = tt_ip4(DEV_IP);
+	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		return tt_fail("bind " DEV_IP ":%d: %s", UDP_SPORT,
+			       tt_errname(errno));
+	return s;
+}
+
+static int udp_send(int s, uint8_t tag, size_t plen)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	uint8_t buf[1400];
+
+	for (size_t i = 0; i < plen; i++)
+		buf[i] = (uint8_t)(tag + i);
+	sin.sin_port = htons(UDP_DPORT);
+	sin.sin_addr.s_addr = tt_ip4(PEER_IP);
+	TT_EQ(sendto(s, buf, plen, 0, (struct sockaddr *)&sin, sizeof(sin)),
+	      (ssize_t)plen);
+	return TT_PASS;
+}
+
+/* The frame udp_send(tag, plen) makes, to the guest, in every fixed field. */
+static int check_udp(const struct vnet *v, const uint8_t *f, size_t len,
+		     uint8_t tag, size_t plen)
+{
+	const uint8_t *ip = f + 14, *udp = f + 34;
+	uint8_t pseudo[12 + 8 + 1400];
+
+	TT_EQ(len, 14 + 28 + plen);
+	TT_MEMEQ(f, guest_mac, 6);
+	TT_MEMEQ(f + 6, v->mac, 6);
+	TT_EQ(f[12] << 8 | f[13], 0x0800);
+	TT_EQ(ip[0], 0x45);
+	TT_EQ(ip[2] << 8 | ip[3], 28 + plen);
+	TT_EQ(ip[8], 64);
+	TT_EQ(ip[9], 17);
+	TT_EQ(tt_csum(ip, 20), 0);
+	TT_CHECK(!memcmp(ip + 12, (uint32_t[]){ tt_ip4(DEV_IP) }, 4),
+		 "source is not " DEV_IP);
+	TT_CHECK(!memcmp(ip + 16, (uint32_t[]){ tt_ip4(PEER_IP) }, 4),
+		 "destination is not " PEER_IP);
+	TT_EQ(udp[0] << 8 | udp[1], UDP_SPORT);
+	TT_EQ(udp[2] << 8 | udp[3], UDP_DPORT);
+	TT_EQ(udp[4] << 8 | udp[5], 8 + plen);
+	for (size_t i = 0; i < plen; i++)
+		TT_EQ(udp[8 + i], (uint8_t)(tag + i));
+	/* A complete checksum: nothing was offloaded to the "guest". */
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = 17;
+	pseudo[10] = (uint8_t)((8 + plen) >> 8);
+	pseudo[11] = (uint8_t)(8 + plen);
+	memcpy(pseudo + 12, udp, 8 + plen);
+	TT_EQ(tt_csum(pseudo, 12 + 8 + plen), 0);
+	return TT_PASS;
+}
+
+static int stats_eq(const char *dev, unsigned long long rxp,
+		    unsigned long long rxb, unsigned long long txp,
+		    unsigned long long txb)
+{
+	struct tt_stats st;
+
+	TT_SYS(tt_stats(dev, &st));
+	TT_STATS_EQ(st, rx_packets, rxp);
+	TT_STATS_EQ(st, rx_bytes, rxb);
+	TT_STATS_EQ(st, rx_dropped, 0);
+	TT_STATS_EQ(st, tx_packets, txp);
+	TT_STATS_EQ(st, tx_bytes, txb);
+	TT_STATS_EQ(st, tx_dropped, 0);
+	return TT_PASS;
+}
+
+/* ---- the tap and the vhost device ---- */
+
+static int load_vhost_net(void)
+{
+	struct stat st;
+	int r;
+
+	r = tt_sh("modprobe vhost_net");
+	TT_CHECK(r == 0, "modprobe vhost_net: exit status %d", r);
+	/* A misc device: devtmpfs makes the node when the module registers. */
+	TT_CHECK(stat(VHOST_NET_PATH, &st) == 0, "stat " VHOST_NET_PATH ": %s",
+		 tt_errname(errno));
+	TT_CHECK(S_ISCHR(st.st_mode), VHOST_NET_PATH " is not a char device");
+	TT_EQ(major(st.st_rdev), 10);
+	TT_EQ(minor(st.st_rdev), VHOST_NET_MINOR_);
+	return TT_PASS;
+}
+
+/*
+ * The tap as QEMU sets it up for vhost: non-blocking, IFF_VNET_HDR, a
+ * 12-byte vnet header.  Then up, IPv6 off, DEV_IP/24; @mtu if non-zero.
+ */
+static int make_tap(struct vnet *v, const char *name, int mtu)
+{
+	int fd, sz = VNET_HDR_LEN, err;
+
+	fd = tt_tun_open(O_NONBLOCK);
+	TT_CHECK(fd >= 0, "open " TT_TUN_PATH ": %s", tt_errname(errno));
+	v->tapfd = fd;
+	TT_CHECK(tt_tun_setiff(fd, name, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR,
+			       v->name) == 0,
+		 "TUNSETIFF %s: %s", name, tt_errname(errno));
+	TT_SYS(ioctl(fd, TUNSETVNETHDRSZ, &sz));
+	sz = 0;
+	TT_SYS(ioctl(fd, TUNGETVNETHDRSZ, &sz));
+	TT_EQ(sz, VNET_HDR_LEN);
+	tt_link_noipv6(v->name);
+	if (mtu) {
+		err = tt_link_mtu(v->name, mtu);
+		TT_CHECK(!err, "MTU %d on %s: %s", mtu, v->name,
+			 tt_errname(-err));
+	}
+	err = tt_link_prepare(v->name, DEV_IP, 24, NULL);
+	TT_CHECK(!err, "configuring %s: %s", v->name, tt_errname(-err));
+	err = tt_link_hwaddr(v->name, v->mac);
+	TT_CHECK(!err, "hwaddr of %s: %s", v->name, tt_errname(-err));
+	return TT_PASS;
+}
+
+static int new_eventfd(int *fd)
+{
+	*fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	TT_CHECK(*fd >= 0, "eventfd: %s", tt_errname(errno));
+	tt_defer_fd(*fd);
+	return TT_PASS;
+}
+
+static int set_backend(struct vnet *v, unsigned int index, int fd)
+{
+	struct vhost_vring_file b = { .index = index, .fd = fd };
+
+	return ioctl(v->vfd, VHOST_NET_SET_BACKEND, &b);
+}
+
+/*
+ * Open /dev/vhost-net and bring it up in QEMU's order: owner, features,
+ * memory table, then per queue its size, base, addresses and eventfds, then
+ * the tap as the backend of both queues.  @backend 0 stops before that.
+ */
+static int vhost_up(struct vnet *v, int backend)
+{
+	union {
+		struct vhost_memory m;
+		uint8_t b[sizeof(struct vhost_memory) +
+			  sizeof(struct vhost_memory_region)];
+	} table;
+	uint64_t features = 0, acked = FEATURES;
+
+	memset(mem, 0, MEM_SIZE);
+	v->tx_slot = v->rx_slot = 0;
+	v->vfd = open(VHOST_NET_PATH, O_RDWR | O_CLOEXEC);
+	TT_CHECK(v->vfd >= 0, "open " VHOST_NET_PATH ": %s",
+		 tt_errname(errno));
+	tt_defer_fd(v->vfd);
+
+	TT_SYS(ioctl(v->vfd, VHOST_SET_OWNER));
+	TT_SYS(ioctl(v->vfd, VHOST_GET_FEATURES, &features));
+	TT_CHECK((features & FEATURES) == FEATURES,
+		 "VHOST_GET_FEATURES 0x%llx lacks VERSION_1 or MRG_RXBUF",
+		 (unsigned long long)features);
+	TT_SYS(ioctl(v->vfd, VHOST_SET_FEATURES, &acked));
+
+	memset(&table, 0, sizeof(table));
+	table.m.nregions = 1;
+	table.m.regions[0].guest_phys_addr = GPA_BASE;
+	table.m.regions[0].memory_size = MEM_SIZE;
+	table.m.regions[0].userspace_addr = (uintptr_t)mem;
+	TT_SYS(ioctl(v->vfd, VHOST_SET_MEM_TABLE, &table.m));
+
+	for (unsigned int i = RXQ; i <= TXQ; i++) {
+		struct vq *q = &v->q[i];
+		struct vhost_vring_state num = { .index = i, .num = QSZ };
+		struct vhost_vring_state base = { .index = i, .num = 0 };
+		struct vhost_vring_addr addr = { .index = i };
+		struct vhost_vring_file f = { .index = i };
+
+		vq_layout(q, (int)i);
+		addr.desc_user_addr = (uintptr_t)q->desc;
+		addr.used_user_addr = (uintptr_t)q->used;
+		addr.avail_user_addr = (uintptr_t)q->avail;
+		CALL(new_eventfd(&q->kick));
+		CALL(new_eventfd(&q->call));
+		CALL(new_eventfd(&q->err));
+		TT_SYS(ioctl(v->vfd, VHOST_SET_VRING_NUM, &num));
+		TT_SYS(ioctl(v->vfd, VHOST_SET_VRING_BASE, &base));
+		TT_SYS(ioctl(v->vfd, VHOST_SET_VRING_ADDR, &addr));
+		f.fd = q->kick;
+		TT_SYS(ioctl(v->vfd, VHOST_SET_VRING_KICK, &f));
+		f.fd = q->call;
+		TT_SYS(ioctl(v->vfd, VHOST_SET_VRING_CALL, &f));
+		f.fd = q->err;
+		TT_SYS(ioctl(v->vfd, VHOST_SET_VRING_ERR, &f));
+	}
+	if (!backend)
+		return TT_PASS;
+	TT_SYS(set_backend(v, RXQ, v->tapfd));
+	TT_SYS(set_backend(v, TXQ, v->tapfd));
+	return TT_PASS;
+}
+
+/* vhost_net loaded, the tap made (name, mtu) and the vhost device up. */
+static int vnet_up(struct vnet *v, const char *name, int mtu)
+{
+	memset(v, 0, sizeof(*v));
+	v->tapfd = v->vfd = -1;
+	CALL(load_vhost_net());
+	/* The tap fd first: tt closes the vhost fd, which holds the tap, first. */
+	CALL(make_tap(v, name, mtu));
+	return vhost_up(v, 1);
+}
+
+/* ---- cases ---- */
+
+static int c_setup(void)
+{
+	uint64_t features = 0, bad = FEATURES | (1ULL << 63);
+	struct vnet v;
+
+	CALL(vnet_up(&v, "ttvh0", 0));
+	TT_SYS(ioctl(v.vfd, VHOST_GET_FEATURES, &features));
+	tt_note("VHOST_GET_FEATURES = 0x%llx", (unsigned long long)features);
+	/*
+	 * The header is the tap's to give unless this is acked (bit 27, which
+	 * virtio also calls VIRTIO_F_ANY_LAYOUT).
+	 */
+	TT_CHECK(features & (1ULL << VHOST_NET_F_VIRTIO_NET_HDR),
+		 "VHOST_NET_F_VIRTIO_NET_HDR not offered");
+	TT_ERRNO(ioctl(v.vfd, VHOST_SET_FEATURES, &bad), EOPNOTSUPP);
+	TT_ERRNO(ioctl(v.vfd, VHOST_SET_OWNER), EBUSY);
+	/* The open device holds vhost_net; its loading holds tun. */
+	TT_CHECK(tt_module_refcnt("vhost_net") >= 1,
+		 "vhost_net refcnt %ld with " VHOST_NET_PATH " open",
+		 tt_module_refcnt("vhost_net"));
+	TT_CHECK(tt_module_refcnt("tun") >= 2, "tun refcnt %ld",
+		 tt_module_refcnt("tun"));
+	/* Attached and idle: nothing moved either way. */
+	tt_sleep_ms(200);
+	TT_EQ(used_idx(&v.q[RXQ]), 0);
+	TT_EQ(used_idx(&v.q[TXQ]), 0);
+	CALL(stats_eq(v.name, 0, 0, 0, 0));
+	return TT_PASS;
+}
+
+static int c_backend_refused(void)
+{
+	struct vnet v;
+	int efd, fd;
+
+	memset(&v, 0, sizeof(v));
+	CALL(load_vhost_net());
+	CALL(make_tap(&v, "ttvh1", 0));
+	CALL(vhost_up(&v, 0));
+	/* Not a socket, nor a tun or tap file. */
+	CALL(new_eventfd(&efd));
+	TT_ERRNO(set_backend(&v, RXQ, efd), ENOTSOCK);
+	/* vhost-net has two queues. */
+	TT_ERRNO(set_backend(&v, 2, v.tapfd), ENOBUFS);
+	/*
+	 * A tun file attached to no device: tun_get_socket() hands out its
+	 * socket, but polling it says EPOLLERR, which vhost refuses.
+	 */
+	fd = tt_tun_open(0);
+	TT_CHECK(fd >= 0, "open " TT_TUN_PATH ": %s", tt_errname(errno));
+	TT_ERRNO(set_backend(&v, RXQ, fd), EINVAL);
+	TT_ERRNO(set_backend(&v, TXQ, fd), EINVAL);
+	/* The refusals left the queues usable. */
+	TT_SYS(set_backend(&v, RXQ, v.tapfd));
+	TT_SYS(set_backend(&v, TXQ, v.tapfd));
+	/* The same socket again changes nothing. */
+	TT_SYS(set_backend(&v, TXQ, v.tapfd));
+	return TT_PASS;
+}
+
+/* An ARP request in the TX ring; the kernel's reply in the RX ring. */
+static int c_tx_arp(void)
+{
+	uint8_t req[42], want[42], got[2048];
+	uint16_t head;
+	size_t n;
+	struct vnet v;
+
+	CALL(vnet_up(&v, "ttvh2", 0));
+	CALL(rx_post(&v, 4, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	tt_arp(req, 1, bcast, guest_mac, tt_ip4(PEER_IP),
+	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
+	head = tx_put(&v, req, sizeof(req), 0);
+	CALL(tx_run(&v, &head, 1));
+	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_EQ(used_idx(&v.q[RXQ]), 1);
+	/* One buffer: the header and the 42 bytes, not padded. */
+	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + 42);
+	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	tt_arp(want, 2, guest_mac, v.mac, tt_ip4(DEV_IP), guest_mac,
+	       tt_ip4(PEER_IP));
+	TT_EQ(n, 42);
+	TT_MEMEQ(got, want, 42);
+	/* The tap counts frames without their vnet header. */
+	CALL(stats_eq(v.name, 1, 42, 1, 42));
+	return TT_PASS;
+}
+
+/*
+ * An echo request split over three chained descriptors; the reply comes
+ * back whole in one receive buffer.
+ */
+static int c_tx_icmp_chain(void)
+{
+	uint8_t req[14 + ECHO_LEN], got[2048];
+	uint16_t head;
+	size_t n;
+	struct vnet v;
+
+	CALL(vnet_up(&v, "ttvh3", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, 2, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	echo_request(req, v.mac, 1, PAYLOAD_LEN);
+	head = tx_put(&v, req, sizeof(req), 1);
+	TT_EQ(head, 0);
+	CALL(tx_run(&v, &head, 1));
+	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + 14 + ECHO_LEN);
+	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	CALL(check_echo_reply(&v, got, n, 1, PAYLOAD_LEN));
+	CALL(stats_eq(v.name, 1, 14 + ECHO_LEN, 1, 14 + ECHO_LEN));
+	return TT_PASS;
+}
+
+/*
+ * Eight echo requests behind one kick: vhost hands them to the tap in one
+ * batch (sendmsg with TUN_MSG_PTR); eight replies, in order.
+ */
+static int c_tx_batch(void)
+{
+	enum { N = 8 };
+	uint8_t req[14 + ECHO_LEN], got[2048];
+	uint16_t heads[N];
+	size_t n;
+	struct vnet v;
+
+	CALL(vnet_up(&v, "ttvh4", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, N, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	for (int i = 0; i < N; i++) {
+		echo_request(req, v.mac, (uint16_t)(10 + i), PAYLOAD_LEN);
+		heads[i] = tx_put(&v, req, sizeof(req), 0);
+	}
+	CALL(tx_run(&v, heads, N));
+	CALL(wait_used(&v.q[RXQ], "RX", N));
+	TT_EQ(used_idx(&v.q[RXQ]), N);
+	for (int i = 0; i < N; i++) {
+		CALL(rx_take(&v, 1, got, sizeof(got), &n));
+		CALL(check_echo_reply(&v, got, n, (uint16_t)(10 + i),
+				      PAYLOAD_LEN));
+	}
+	CALL(stats_eq(v.name, N, N * (14 + ECHO_LEN), N, N * (14 + ECHO_LEN)));
+	return TT_PASS;
+}
+
+/*
+ * With a finite TUNSETSNDBUF vhost does not batch: each frame is its own
+ * sendmsg of the iovec (MSG_DONTWAIT, MSG_MORE while more are queued).
+ */
+static int c_tx_sndbuf_no_batch(void)
+{
+	enum { N = 4 };
+	uint8_t req[14 + ECHO_LEN], got[2048];
+	uint16_t heads[N];
+	int sndbuf = 212992;
+	size_t n;
+	struct vnet v;
+
+	CALL(vnet_up(&v, "ttvh10", 0));
+	TT_SYS(ioctl(v.tapfd, TUNSETSNDBUF, &sndbuf));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, N, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	for (int i = 0; i < N; i++) {
+		echo_request(req, v.mac, (uint16_t)(20 + i), PAYLOAD_LEN);
+		heads[i] = tx_put(&v, req, sizeof(req), i & 1);
+	}
+	CALL(tx_run(&v, heads, N));
+	CALL(wait_used(&v.q[RXQ], "RX", N));
+	for (int i = 0; i < N; i++) {
+		CALL(rx_take(&v, 1, got, sizeof(got), &n));
+		CALL(check_echo_reply(&v, got, n, (uint16_t)(20 + i),
+				      PAYLOAD_LEN));
+	}
+	CALL(stats_eq(v.name, N, N * (14 + ECHO_LEN), N, N * (14 + ECHO_LEN)));
+	return TT_PASS;
+}
+
+/*
+ * A 4000-byte frame: too big for vhost's XDP batch (it must fit a page with
+ * its headroom), so it goes through plain sendmsg of the iovec; the
+ * 4000-byte reply (MTU 4000) spans two 2048-byte receive buffers, which
+ * vhost merges (num_buffers 2).
+ */
+static int c_tx_large_rx_merge(void)
+{
+	enum { FRAME = 4000, PLEN = FRAME - 14 - 28 };
+	static uint8_t req[FRAME], got[2 * RX_SLOT];
+	uint16_t head;
+	size_t n;
+	struct vnet v;
+
+	CALL(vnet_up(&v, "ttvh5", FRAME));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, 4, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_EQ(echo_request(req, v.mac, 3, PLEN), FRAME);
+	head = tx_put(&v, req, FRAME, 0);
+	CALL(tx_run(&v, &head, 1));
+	CALL(wait_used(&v.q[RXQ], "RX", 2));
+	TT_EQ(used_idx(&v.q[RXQ]), 2);
+	TT_EQ(v.q[RXQ].used->ring[0].len, RX_SLOT);
+	TT_EQ(v.q[RXQ].used->ring[1].len, VNET_HDR_LEN + FRAME - RX_SLOT);
+	CALL(rx_take(&v, 2, got, sizeof(got), &n));
+	CALL(check_echo_reply(&v, got, n, 3, PLEN));
+	CALL(stats_eq(v.name, 1, FRAME, 1, FRAME));
+	return TT_PASS;
+}
+
+/* Datagrams the host sends to the guest's address arrive in the RX ring. */
+static int c_rx_udp(void)
+{
+	enum { N = 3, PLEN = 100 };
+	uint8_t got[2048];
+	size_t n;
+	struct vnet v;
+	int s;
+
+	CALL(vnet_up(&v, "ttvh6", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, 8, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	s = udp_socket();
+	TT_SYS(s);
+	for (int i = 0; i < N; i++)
+		CALL(udp_send(s, (uint8_t)(0x40 * i), PLEN));
+	CALL(wait_used(&v.q[RXQ], "RX", N));
+	/* Nothing more than the three. */
+	tt_sleep_ms(100);
+	TT_EQ(used_idx(&v.q[RXQ]), N);
+	for (int i = 0; i < N; i++) {
+		TT_EQ(v.q[RXQ].used->ring[i].len, VNET_HDR_LEN + 42 + PLEN);
+		CALL(rx_take(&v, 1, got, sizeof(got), &n));
+		CALL(check_udp(&v, got, n, (uint8_t)(0x40 * i), PLEN));
+	}
+	TT_EQ(used_idx(&v.q[TXQ]), 0);
+	CALL(stats_eq(v.name, 0, 0, N, N * (42 + PLEN)));
+	return TT_PASS;
+}
+
+/*
+ * A frame sent while the guest has posted no buffer waits (not counted as
+ * sent), and is delivered once a buffer is posted and RX kicked.
+ */
+static int c_rx_waits_for_buffers(void)
+{
+	enum { PLEN = 20 };
+	uint8_t got[2048];
+	size_t n;
+	struct vnet v;
+	int s;
+
+	CALL(vnet_up(&v, "ttvh7", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	s = udp_socket();
+	TT_SYS(s);
+	CALL(udp_send(s, 0x11, PLEN));
+	TT_EQ(vq_wait(&v.q[RXQ], 1, 300), -ETIMEDOUT);
+	TT_EQ(used_idx(&v.q[RXQ]), 0);
+	CALL(stats_eq(v.name, 0, 0, 0, 0));
+	CALL(rx_post(&v, 1, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	CALL(check_udp(&v, got, n, 0x11, PLEN));
+	CALL(stats_eq(v.name, 0, 0, 1, 42 + PLEN));
+	return TT_PASS;
+}
+
+/*
+ * A frame waiting for guest buffers when the RX backend is taken away goes
+ * back to the tap's queue: read() on the tap fd returns it, behind a zero
+ * vnet header.
+ */
+static int c_rx_pending_back_to_tap(void)
+{
+	enum { PLEN = 24 };
+	uint8_t got[2048], zero[sizeof(struct virtio_net_hdr)] = { 0 };
+	ssize_t n;
+	struct vnet v;
+	int s;
+
+	CALL(vnet_up(&v, "ttvh8", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	s = udp_socket();
+	TT_SYS(s);
+	CALL(udp_send(s, 0x22, PLEN));
+	TT_EQ(vq_wait(&v.q[RXQ], 1, 300), -ETIMEDOUT);
+	TT_SYS(set_backend(&v, RXQ, -1));
+	memset(got, POISON, sizeof(got));
+	n = tt_read_timeout(v.tapfd, got, sizeof(got), 1000);
+	TT_SYS(n);
+	TT_EQ(n, VNET_HDR_LEN + 42 + PLEN);
+	/*
+	 * A zero virtio_net_hdr; the 2 bytes the header size adds past it
+	 * are skipped, not written (both series).
+	 */
+	TT_MEMEQ(got, zero, sizeof(struct virtio_net_hdr));
+	TT_EQ(got[10], POISON);
+	TT_EQ(got[11], POISON);
+	CALL(check_udp(&v, got + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, 0x22,
+		       PLEN));
+	TT_ERRNO(read(v.tapfd, got, sizeof(got)), EAGAIN);
+	CALL(stats_eq(v.name, 0, 0, 1, 42 + PLEN));
+	TT_EQ(used_idx(&v.q[RXQ]), 0);
+	return TT_PASS;
+}
+
+/*
+ * QEMU's stop: backends off, GET_VRING_BASE, close.  vhost holds the tap
+ * file until its backends are off; then the tap goes, and vhost_net, once
+ * its device is closed, unloads and lets go of tun.
+ */
+static int c_teardown(void)
+{
+	uint8_t req[42], got[2048];
+	struct vhost_vring_state base;
+	struct stat st;
+	uint16_t head;
+	long tun_ref;
+	size_t n;
+	struct vnet v;
+
+	CALL(vnet_up(&v, "ttvh9", 0));
+	CALL(rx_post(&v, 2, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	tt_arp(req, 1, bcast, guest_mac, tt_ip4(PEER_IP),
+	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
+	head = tx_put(&v, req, sizeof(req), 0);
+	CALL(tx_run(&v, &head, 1));
+	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	TT_EQ(n, 42);
+
+	/* Our fd closed: vhost's references keep the tap. */
+	tt_close(v.tapfd);
+	tt_sleep_ms(100);
+	TT_CHECK(tt_link_exists(v.name), "%s gone while vhost holds it",
+		 v.name);
+	TT_SYS(set_backend(&v, RXQ, -1));
+	tt_sleep_ms(100);
+	TT_CHECK(tt_link_exists(v.name),
+		 "%s gone while the TX queue holds it", v.name);
+	TT_SYS(set_backend(&v, TXQ, -1));
+	TT_CHECK(tt_link_wait(v.name, 0, 2000),
+		 "%s still there with both backends off", v.name);
+	/* Where each queue stopped: one frame sent, one buffer used. */
+	base = (struct vhost_vring_state){ .index = TXQ };
+	TT_SYS(ioctl(v.vfd, VHOST_GET_VRING_BASE, &base));
+	TT_EQ(base.num, 1);
+	base = (struct vhost_vring_state){ .index = RXQ };
+	TT_SYS(ioctl(v.vfd, VHOST_GET_VRING_BASE, &base));
+	TT_EQ(base.num, 1);
+
+	/* Busy while the device is open. */
+	TT_EQ(tt_module_unload("vhost_net"), -EWOULDBLOCK);
+	tt_close(v.vfd);
+	for (int i = 0; i < 2; i++) {
+		tt_close(v.q[i].kick);
+		tt_close(v.q[i].call);
+		tt_close(v.q[i].err);
+	}
+	TT_EQ(tt_module_refcnt("vhost_net"), 0);
+	tun_ref = tt_module_refcnt("tun");
+	TT_EQ(tt_module_unload("vhost_net"), 0);
+	TT_CHECK(!tt_module_loaded("vhost_net"), "vhost_net still loaded");
+	TT_ERRNO(stat(VHOST_NET_PATH, &st), ENOENT);
+	/* The reference vhost_net's symbols took on tun is gone. */
+	TT_EQ(tt_module_refcnt("tun"), tun_ref - 1);
+	return TT_PASS;
+}
+
+/* ---- running ---- */
+
+static int vnet_advertised;
+static tt_case_fn current;
+
+static int run_current(void)
+{
+	if (!vnet_advertised)
+		return tt_skip("driver does not advertise IFF_VNET_HDR");
+	return current();
+}
+
+static void run(const char *name, tt_case_fn fn)
+{
+	current = fn;
+	tt_run(name, run_current);
+}
+
+/* What this program loaded, unloaded again when it is done (best effort). */
+static const char *const our_mods[] = { "vhost_net", "vhost", "vhost_iotlb",
+					"tap" };
+static int loaded_before[4];
+
+int main(void)
+{
+	unsigned int features = 0;
+	int fd, r;
+
+	tt_init();
+	fd = tt_tun_open(0);
+	if (fd >= 0) {
+		if (ioctl(fd, TUNGETFEATURES, &features) < 0)
+			features = 0;
+		tt_close(fd);
+	}
+	tt_note("TUNGETFEATURES = 0x%x", features);
+	/* Stock advertises it: there, a lack of it must fail, not skip. */
+	vnet_advertised = (features & IFF_VNET_HDR) ||
+			  !strcmp(tt_impl(), "stock");
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(0x30 + i);
+	for (int i = 0; i < 4; i++)
+		loaded_before[i] = tt_module_loaded(our_mods[i]);
+
+	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		printf("not ok mmap: %s\n", tt_errname(errno));
+		return 1;
+	}
+
+	run("setup", c_setup);
+	run("backend_refused", c_backend_refused);
+	run("tx_arp_answered", c_tx_arp);
+	run("tx_icmp_desc_chain", c_tx_icmp_chain);
+	run("tx_batch_8", c_tx_batch);
+	run("tx_sndbuf_no_batch", c_tx_sndbuf_no_batch);
+	run("tx_large_rx_mergeable", c_tx_large_rx_merge);
+	run("rx_udp", c_rx_udp);
+	run("rx_waits_for_buffers", c_rx_waits_for_buffers);
+	run("rx_pending_back_to_tap", c_rx_pending_back_to_tap);
+	run("teardown", c_teardown);
+
+	for (int i = 0; i < 4; i++) {
+		if (loaded_before[i] || !tt_module_loaded(our_mods[i]))
+			continue;
+		r = tt_module_unload(our_mods[i]);
+		if (r)
+			tt_note("rmmod %s: %s", our_mods[i], tt_errname(-r));
+	}
+	munmap(mem, MEM_SIZE);
+	return tt_done();
+}
