@@ -109,16 +109,9 @@
 #define TUN_MIN_MTU		68
 #define TUN_MAX_MTU		65535
 
-/*
- * Per-device feature flags a TUNSETIFF may set and TUNGETIFF reports.
- * IFF_NAPI and IFF_NAPI_FRAGS are part of
- * the ABI but not of this driver yet: asking for them is refused with
- * EINVAL rather than silently ignored, and TUNGETFEATURES leaves them out,
- * which is how programs are meant to probe.
- */
+/* Per-device feature flags a TUNSETIFF may set and TUNGETIFF reports. */
 #define TUN_FEATURES		(IFF_NO_PI | IFF_ONE_QUEUE | IFF_MULTI_QUEUE | \
-				 IFF_VNET_HDR)
-#define TUN_NOT_YET		(IFF_NAPI | IFF_NAPI_FRAGS)
+				 IFF_VNET_HDR | IFF_NAPI | IFF_NAPI_FRAGS)
 #define TUN_ADVERTISED		(IFF_TUN | IFF_TAP | IFF_NO_CARRIER | \
 				 TUN_FEATURES)
 
@@ -193,6 +186,17 @@ struct tun_queue {
 	 */
 	struct tun_dev *disabled_on;
 	struct list_head disabled_node;
+	/*
+	 * IFF_NAPI: written frames reach the stack through this NAPI context
+	 * (and GRO); chosen when the queue first attaches. NAPI is enabled
+	 * while the queue is, and deleted when it leaves the device.
+	 * IFF_NAPI_FRAGS builds each frame in napi->skb from the writer's
+	 * iovecs; napi_mutex keeps one writer at a time on it.
+	 */
+	struct napi_struct napi;
+	bool napi_on;
+	bool napi_frags;
+	struct mutex napi_mutex;
 };
 
 struct tun_dev {
@@ -219,6 +223,7 @@ struct tun_dev {
 	spinlock_t lock;
 	struct tun_prog __rcu *steering_prog;
 	struct tun_prog __rcu *filter_prog;
+	u32 rx_batched;			/* ethtool rx-frames; READ_ONCE */
 	/* learnt flows: added and removed under flow_lock, read under RCU */
 	spinlock_t flow_lock;
 	unsigned int flow_count;
@@ -298,6 +303,9 @@ static void tun_queue_purge(struct tun_queue *q)
 
 	while ((ptr = ptr_ring_consume(&q->ring)))
 		tun_ptr_free(ptr);
+	/* frames waiting for NAPI or an rx batch, and TX timestamps */
+	skb_queue_purge(&q->sk.sk_write_queue);
+	skb_queue_purge(&q->sk.sk_error_queue);
 }
 
 static void tun_notify_readers(struct tun_queue *q)
@@ -327,6 +335,46 @@ static bool tun_may_attach(const struct tun_dev *tun)
 		return false;
 	return TUN_COMPAT_UNOWNED_IS_OPEN ||
 	       uid_valid(tun->owner) || gid_valid(tun->group);
+}
+
+/* IFF_NAPI: hand what writers queued to GRO, up to the budget. */
+static int tun_napi_poll(struct napi_struct *napi, int budget)
+{
+	struct tun_queue *q = container_of(napi, struct tun_queue, napi);
+	struct sk_buff_head *wq = &q->sk.sk_write_queue;
+	struct sk_buff_head batch;
+	struct sk_buff *skb;
+	int done = 0;
+
+	__skb_queue_head_init(&batch);
+	spin_lock(&wq->lock);
+	skb_queue_splice_tail_init(wq, &batch);
+	spin_unlock(&wq->lock);
+
+	while (done < budget && (skb = __skb_dequeue(&batch))) {
+		napi_gro_receive(napi, skb);
+		done++;
+	}
+	if (!skb_queue_empty(&batch)) {
+		/* over budget: the rest goes back in front, in order */
+		spin_lock(&wq->lock);
+		skb_queue_splice(&batch, wq);
+		spin_unlock(&wq->lock);
+	}
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
+
+static void tun_napi_setup(struct tun_dev *tun, struct tun_queue *q,
+			   bool napi, bool frags)
+{
+	q->napi_on = napi;
+	q->napi_frags = napi && frags;
+	if (napi) {
+		netif_napi_add_tx(tun->dev, &q->napi, tun_napi_poll);
+		napi_enable(&q->napi);
+	}
 }
 
 /*
@@ -380,7 +428,8 @@ static void tun_update_real_queues(struct tun_dev *tun)
  * from the disabled list. The caller publishes q->tun once the device is
  * usable.
  */
-static void tun_queue_link(struct tun_dev *tun, struct tun_queue *q)
+static void tun_queue_link(struct tun_dev *tun, struct tun_queue *q,
+			   bool napi, bool frags)
 {
 	ASSERT_RTNL();
 
@@ -388,8 +437,11 @@ static void tun_queue_link(struct tun_dev *tun, struct tun_queue *q)
 		list_del_init(&q->disabled_node);
 		tun->numdisabled--;
 		q->disabled_on = NULL;
+		if (q->napi_on)
+			napi_enable(&q->napi);
 	} else {
 		sock_hold(&q->sk);	/* the device's reference */
+		tun_napi_setup(tun, q, napi, frags);
 	}
 	q->sk.sk_shutdown &= ~RCV_SHUTDOWN;
 	q->index = tun->numqueues;
@@ -426,11 +478,21 @@ static bool tun_queue_unlink(struct tun_dev *tun, struct tun_queue *q)
 static void tun_queue_disable(struct tun_dev *tun, struct tun_queue *q)
 {
 	tun_queue_unlink(tun, q);
+	if (q->napi_on)
+		napi_disable(&q->napi);
 	q->disabled_on = tun;
 	list_add_tail(&q->disabled_node, &tun->disabled);
 	tun->numdisabled++;
 	synchronize_net();	/* no xmit sees q any more */
 	tun_queue_purge(q);
+}
+
+static void tun_queue_napi_del(struct tun_queue *q)
+{
+	if (q->napi_on) {
+		netif_napi_del(&q->napi);
+		q->napi_on = false;
+	}
 }
 
 /* Wake anyone blocked on @q and make further blocking reads fail. */
@@ -453,14 +515,22 @@ static void tun_detach(struct tun_queue *q)
 	if (!tun)
 		goto out;
 
+	if (q->napi_on) {
+		/* a disabled queue's NAPI is disabled already */
+		if (!q->disabled_on)
+			napi_disable(&q->napi);
+		netif_napi_del(&q->napi);
+		q->napi_on = false;
+	}
 	if (q->disabled_on) {
 		list_del_init(&q->disabled_node);
 		tun->numdisabled--;
 		q->disabled_on = NULL;
-	} else if (tun_queue_unlink(tun, q)) {
-		synchronize_net();	/* no xmit sees q any more */
-		tun_queue_purge(q);
+	} else {
+		tun_queue_unlink(tun, q);
 	}
+	synchronize_net();	/* no xmit, no NAPI poller sees q any more */
+	tun_queue_purge(q);
 	RCU_INIT_POINTER(q->tun, NULL);
 	sock_put(&q->sk);		/* the device's reference */
 
@@ -490,6 +560,8 @@ static void tun_detach_all(struct tun_dev *tun)
 
 	for (i = 0; i < n; i++) {
 		q = rtnl_dereference(tun->queues[i]);
+		if (q->napi_on)
+			napi_disable(&q->napi);
 		RCU_INIT_POINTER(q->tun, NULL);
 		tun_queue_shutdown(q);
 	}
@@ -502,6 +574,7 @@ static void tun_detach_all(struct tun_dev *tun)
 	for (i = 0; i < n; i++) {
 		q = rtnl_dereference(tun->queues[i]);
 		RCU_INIT_POINTER(tun->queues[i], NULL);
+		tun_queue_napi_del(q);
 		tun_queue_purge(q);
 		sock_put(&q->sk);	/* the device's reference */
 	}
@@ -509,6 +582,7 @@ static void tun_detach_all(struct tun_dev *tun)
 	list_for_each_entry_safe(q, tmp, &tun->disabled, disabled_node) {
 		list_del_init(&q->disabled_node);
 		q->disabled_on = NULL;
+		tun_queue_napi_del(q);
 		tun_queue_purge(q);
 		sock_put(&q->sk);	/* the device's reference */
 	}
@@ -823,7 +897,8 @@ static int tun_net_init(struct net_device *dev)
 		tun->security = NULL;
 		return err;
 	}
-	tun_queue_link(tun, tun->creator);
+	tun_queue_link(tun, tun->creator, tun->flags & IFF_NAPI,
+		       tun->flags & IFF_NAPI_FRAGS);
 	return 0;
 }
 
@@ -1289,9 +1364,158 @@ static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
  * @ubuf: vhost-net's zero-copy completion, if it offered one. We always
  * copy, so it is told at once that its pages are free again.
  */
+/*
+ * IFF_NAPI_FRAGS: build the frame in the NAPI context's skb, the first
+ * iovec in its head and each further one, page-sized at most, in a
+ * fragment of its own, as a NIC's receive ring would deliver it.
+ */
+static struct sk_buff *tun_napi_alloc_frags(struct tun_queue *q, size_t len,
+					    const struct iov_iter *it)
+{
+	const struct iovec *iov = tun_compat_iter_iov(it);
+	struct sk_buff *skb;
+	size_t linear;
+	int err, i;
+
+	if (it->nr_segs > MAX_SKB_FRAGS + 1 ||
+	    len > (ETH_MAX_MTU - NET_SKB_PAD - NET_IP_ALIGN))
+		return ERR_PTR(-EMSGSIZE);
+
+	local_bh_disable();
+	skb = napi_get_frags(&q->napi);
+	local_bh_enable();
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+
+	linear = iov_iter_single_seg_count(it);
+	err = __skb_grow(skb, linear);
+	if (err)
+		goto free;
+	skb->len = len;
+	skb->data_len = len - linear;
+	skb->truesize += skb->data_len;
+
+	for (i = 1; i < it->nr_segs; i++) {
+		size_t fragsz = iov[i].iov_len;
+		struct page *page;
+		void *frag;
+
+		if (!fragsz || fragsz > PAGE_SIZE) {
+			err = -EINVAL;
+			goto free;
+		}
+		frag = netdev_alloc_frag(fragsz);
+		if (!frag) {
+			err = -ENOMEM;
+			goto free;
+		}
+		page = virt_to_head_page(frag);
+		skb_fill_page_desc(skb, i - 1, page, frag - page_address(page),
+				   fragsz);
+	}
+	return skb;
+
+free:
+	napi_free_frags(&q->napi);	/* the skb and the fragments so far */
+	return ERR_PTR(err);
+}
+
+/*
+ * Ethtool rx-frames (rx_batched): frames written with MSG_MORE (vhost-net)
+ * are held back and handed to the stack together, up to that many; a
+ * frame without MSG_MORE flushes the batch.
+ */
+static void tun_rx_batched(struct tun_dev *tun, struct tun_queue *q,
+			   struct sk_buff *skb, bool more)
+{
+	struct sk_buff_head *wq = &q->sk.sk_write_queue;
+	u32 batch_max = READ_ONCE(tun->rx_batched);
+	struct sk_buff_head batch;
+	struct sk_buff *held;
+	bool flush = false;
+
+	if (!batch_max || (!more && skb_queue_empty(wq))) {
+		local_bh_disable();
+		netif_receive_skb(skb);
+		local_bh_enable();
+		return;
+	}
+
+	spin_lock(&wq->lock);
+	if (!more || skb_queue_len(wq) == batch_max) {
+		__skb_queue_head_init(&batch);
+		skb_queue_splice_tail_init(wq, &batch);
+		flush = true;
+	} else {
+		__skb_queue_tail(wq, skb);
+	}
+	spin_unlock(&wq->lock);
+
+	if (flush) {
+		local_bh_disable();
+		while ((held = __skb_dequeue(&batch)))
+			netif_receive_skb(held);
+		netif_receive_skb(skb);
+		local_bh_enable();
+	}
+}
+
+/*
+ * Hand a built frame to the stack: through GRO for the NAPI modes, else
+ * at once (or in a batch). Consumes @skb; returns 0 or a negative errno.
+ */
+static int tun_rx_deliver(struct tun_dev *tun, struct tun_queue *q,
+			  struct sk_buff *skb, bool more)
+{
+	struct sk_buff_head *wq = &q->sk.sk_write_queue;
+	unsigned int qlen;
+	u32 headlen;
+
+	if (q->napi_frags) {
+		/* GRO takes the frame from its Ethernet header */
+		skb_push(skb, ETH_HLEN);
+		headlen = eth_get_headlen(tun->dev, skb->data,
+					  skb_headlen(skb));
+		if (unlikely(headlen > skb_headlen(skb))) {
+			dev_core_stats_rx_dropped_inc(tun->dev);
+			napi_free_frags(&q->napi);
+			return -ENOMEM;
+		}
+		if (!napi_schedule_prep(&q->napi)) {
+			/* disabled, or another writer's frame in flight */
+			napi_free_frags(&q->napi);
+			return -EBUSY;
+		}
+		local_bh_disable();
+		napi_gro_frags(&q->napi);
+		napi_complete(&q->napi);
+		local_bh_enable();
+		return 0;
+	}
+
+	if (q->napi_on) {
+		spin_lock_bh(&wq->lock);
+		if (unlikely(READ_ONCE(q->disabled_on))) {
+			spin_unlock_bh(&wq->lock);
+			kfree_skb(skb);
+			return -EBUSY;
+		}
+		__skb_queue_tail(wq, skb);
+		qlen = skb_queue_len(wq);
+		spin_unlock(&wq->lock);
+		if (!more || qlen > NAPI_POLL_WEIGHT)
+			napi_schedule(&q->napi);
+		local_bh_enable();
+		return 0;
+	}
+
+	tun_rx_batched(tun, q, skb, more);
+	return 0;
+}
+
 static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 			    struct ubuf_info *ubuf, struct iov_iter *from,
-			    bool noblock)
+			    bool noblock, bool more)
 {
 	struct tun_pi pi = { .proto = htons(ETH_P_IP) };
 	struct virtio_net_hdr hdr = { 0 };
@@ -1299,6 +1523,7 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	size_t total = iov_iter_count(from);
 	size_t len = total, headroom = NET_SKB_PAD;
 	size_t hdr_len = 0, linear;
+	bool frags = q->napi_frags;
 	struct sk_buff *skb;
 	u32 hash = 0;
 	int err;
@@ -1344,13 +1569,17 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 			return -EINVAL;
 	}
 
-	/* the headers the vnet header announces go into the linear part */
-	linear = min_t(size_t, hdr_len, SKB_MAX_HEAD(headroom));
-	if (TUN_COMPAT_PAGED_WRITES && !linear)
-		linear = min_t(size_t, len, SKB_MAX_HEAD(headroom));
-
 	/* from here on a refused frame counts as dropped on receive */
-	skb = tun_alloc_skb(q, headroom, len, linear, noblock);
+	if (frags) {
+		mutex_lock(&q->napi_mutex);
+		skb = tun_napi_alloc_frags(q, len, from);
+	} else {
+		/* the headers the vnet header announces go in the head */
+		linear = min_t(size_t, hdr_len, SKB_MAX_HEAD(headroom));
+		if (TUN_COMPAT_PAGED_WRITES && !linear)
+			linear = min_t(size_t, len, SKB_MAX_HEAD(headroom));
+		skb = tun_alloc_skb(q, headroom, len, linear, noblock);
+	}
 	if (IS_ERR(skb)) {
 		err = PTR_ERR(skb);
 		skb = NULL;
@@ -1364,11 +1593,15 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	/* a header that does not fit the frame is a framing error */
 	if (tun_vnet_to_skb(skb, &hdr, tun_vnet_le(tun))) {
 		atomic_long_inc(&tun->rx_frame_errors);
-		kfree_skb(skb);
-		return -EINVAL;
+		err = -EINVAL;
+		goto free;
 	}
 
 	if (tun_is_tap(tun)) {
+		if (frags && !pskb_may_pull(skb, ETH_HLEN)) {
+			err = -ENOMEM;
+			goto drop;
+		}
 		skb->protocol = eth_type_trans(skb, dev);
 	} else {
 		if (tun->flags & IFF_NO_PI) {
@@ -1408,10 +1641,12 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 		err = -EIO;
 		goto drop;
 	}
-	local_bh_disable();
-	netif_receive_skb(skb);
-	local_bh_enable();
+	err = tun_rx_deliver(tun, q, skb, more);
 	rcu_read_unlock();
+	if (frags)
+		mutex_unlock(&q->napi_mutex);
+	if (err)
+		return err;
 
 	dev_sw_netstats_rx_add(dev, len);
 	if (hash)
@@ -1421,7 +1656,14 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 drop:
 	if (err != -EAGAIN)
 		dev_core_stats_rx_dropped_inc(dev);
-	kfree_skb(skb);
+free:
+	if (frags) {
+		if (skb)
+			napi_free_frags(&q->napi);
+		mutex_unlock(&q->napi_mutex);
+	} else {
+		kfree_skb(skb);
+	}
 	return err;
 }
 
@@ -1439,7 +1681,7 @@ static ssize_t tun_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 	noblock = (file->f_flags & O_NONBLOCK) ||
 		  (iocb->ki_flags & IOCB_NOWAIT);
-	ret = tun_get_user(tun, q, NULL, from, noblock);
+	ret = tun_get_user(tun, q, NULL, from, noblock, false);
 	tun_put(tun);
 	return ret;
 }
@@ -1573,7 +1815,8 @@ static int tun_sendmsg(struct socket *sock, struct msghdr *m, size_t total_len)
 		ret = total_len;
 	} else {
 		ret = tun_get_user(tun, q, ctl ? ctl->ptr : NULL,
-				   &m->msg_iter, m->msg_flags & MSG_DONTWAIT);
+				   &m->msg_iter, m->msg_flags & MSG_DONTWAIT,
+				   m->msg_flags & MSG_MORE);
 	}
 	tun_put(tun);
 	return ret;
@@ -1731,7 +1974,7 @@ static int tun_attach_existing(struct net_device *dev, struct tun_queue *q,
 	err = tun_queue_prepare(tun, q, req & IFF_NOFILTER);
 	if (err < 0)
 		return err;
-	tun_queue_link(tun, q);
+	tun_queue_link(tun, q, req & IFF_NAPI, req & IFF_NAPI_FRAGS);
 	rcu_assign_pointer(q->tun, tun);
 	netdev_state_change(dev);
 
@@ -1755,8 +1998,15 @@ static int tun_set_iff(struct tun_queue *q, struct ifreq *ifr)
 	struct tun_dev *tun;
 	int err;
 
-	if (q->disabled_on || (req & TUN_NOT_YET))
+	if (q->disabled_on)
 		return -EINVAL;
+	/* frames built from user pages: for the initial namespace's admin */
+	if (req & IFF_NAPI_FRAGS) {
+		if (!capable(CAP_NET_ADMIN))
+			return -EPERM;
+		if (!(req & IFF_NAPI) || (req & TUN_TYPE_MASK) != IFF_TAP)
+			return -EINVAL;
+	}
 
 	dev = __dev_get_by_name(net, ifr->ifr_name);
 	if (dev)
@@ -1940,7 +2190,7 @@ static int tun_set_queue(struct tun_queue *q, unsigned int req)
 		err = tun_queue_prepare(tun, q, false);
 		if (err < 0)
 			goto out;
-		tun_queue_link(tun, q);
+		tun_queue_link(tun, q, false, false);	/* keeps its NAPI */
 	} else if (req & IFF_DETACH_QUEUE) {
 		tun = rtnl_dereference(q->tun);
 		if (!tun || !(tun->flags & IFF_MULTI_QUEUE) || q->disabled_on)
@@ -2284,6 +2534,7 @@ static int tun_chr_open(struct inode *inode, struct file *file)
 
 	RCU_INIT_POINTER(q->tun, NULL);
 	INIT_LIST_HEAD(&q->disabled_node);
+	mutex_init(&q->napi_mutex);
 	init_waitqueue_head(&q->socket.wq.wait);
 	q->socket.file = file;
 	q->socket.ops = &tun_socket_ops;
@@ -2499,7 +2750,34 @@ static void tun_set_msglevel(struct net_device *dev, u32 value)
 	((struct tun_dev *)netdev_priv(dev))->msg_enable = value;
 }
 
+static int tun_get_coalesce(struct net_device *dev,
+			    struct ethtool_coalesce *ec,
+			    struct kernel_ethtool_coalesce *kec,
+			    struct netlink_ext_ack *extack)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	ec->rx_max_coalesced_frames = READ_ONCE(tun->rx_batched);
+	return 0;
+}
+
+static int tun_set_coalesce(struct net_device *dev,
+			    struct ethtool_coalesce *ec,
+			    struct kernel_ethtool_coalesce *kec,
+			    struct netlink_ext_ack *extack)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	/* a batch larger than a NAPI poll's would only add latency */
+	WRITE_ONCE(tun->rx_batched, min_t(u32, ec->rx_max_coalesced_frames,
+					  NAPI_POLL_WEIGHT));
+	return 0;
+}
+
 static const struct ethtool_ops tun_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_RX_MAX_FRAMES,
+	.get_coalesce		= tun_get_coalesce,
+	.set_coalesce		= tun_set_coalesce,
 	.get_drvinfo		= tun_get_drvinfo,
 	.get_msglevel		= tun_get_msglevel,
 	.set_msglevel		= tun_set_msglevel,

@@ -10,6 +10,7 @@
 #include <linux/version.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/uio.h>
 
 /* 6.11 turned NETIF_F_LLTX into the private flag dev->lltx. */
 static inline void tun_compat_set_lltx(struct net_device *dev)
@@ -59,6 +60,16 @@ static inline void tun_compat_ubuf_copied(struct ubuf_info *uarg)
 	uarg->ops->complete(NULL, uarg, false);
 #else
 	uarg->callback(NULL, uarg, false);
+#endif
+}
+
+/* 6.4 hid iov_iter's iovec array behind iter_iov(). */
+static inline const struct iovec *tun_compat_iter_iov(const struct iov_iter *it)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	return iter_iov(it);
+#else
+	return it->iov;
 #endif
 }
 
