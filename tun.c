@@ -105,6 +105,8 @@
 #include "include/tun_vnet.h"
 
 #define TUN_DRV_VERSION		"1.6"
+/* headroom of written frames; XDP programs get XDP_PACKET_HEADROOM more */
+#define TUN_RX_PAD		(NET_IP_ALIGN + NET_SKB_PAD)
 #define TUN_MAX_QUEUES		256
 #define TUN_MIN_MTU		68
 #define TUN_MAX_MTU		65535
@@ -197,6 +199,8 @@ struct tun_queue {
 	bool napi_on;
 	bool napi_frags;
 	struct mutex napi_mutex;
+	/* XDP's view of this queue; registered while attached */
+	struct xdp_rxq_info xdp_rxq;
 };
 
 struct tun_dev {
@@ -223,6 +227,8 @@ struct tun_dev {
 	spinlock_t lock;
 	struct tun_prog __rcu *steering_prog;
 	struct tun_prog __rcu *filter_prog;
+	/* native XDP program of a tap: RTNL to change, RCU to run */
+	struct bpf_prog __rcu *xdp_prog;
 	u32 rx_batched;			/* ethtool rx-frames; READ_ONCE */
 	/* learnt flows: added and removed under flow_lock, read under RCU */
 	spinlock_t flow_lock;
@@ -408,11 +414,21 @@ static int tun_queue_prepare(struct tun_dev *tun, struct tun_queue *q,
 			return err;
 	}
 
-	/* a disabled queue kept its ring, resized with the device's */
-	if (!q->disabled_on &&
-	    ptr_ring_resize(&q->ring, tun->dev->tx_queue_len, GFP_KERNEL,
+	/* a disabled queue kept its ring and its XDP registration */
+	if (q->disabled_on)
+		return 0;
+	if (ptr_ring_resize(&q->ring, tun->dev->tx_queue_len, GFP_KERNEL,
 			    tun_ptr_free))
 		return -ENOMEM;
+	err = xdp_rxq_info_reg(&q->xdp_rxq, tun->dev, tun->numqueues, 0);
+	if (err < 0)
+		return err;
+	err = xdp_rxq_info_reg_mem_model(&q->xdp_rxq, MEM_TYPE_PAGE_SHARED,
+					 NULL);
+	if (err < 0) {
+		xdp_rxq_info_unreg(&q->xdp_rxq);
+		return err;
+	}
 	return 0;
 }
 
@@ -445,6 +461,9 @@ static void tun_queue_link(struct tun_dev *tun, struct tun_queue *q,
 	}
 	q->sk.sk_shutdown &= ~RCV_SHUTDOWN;
 	q->index = tun->numqueues;
+	q->xdp_rxq.queue_index = q->index;
+	if (rtnl_dereference(tun->xdp_prog))
+		sock_set_flag(&q->sk, SOCK_XDP);
 	rcu_assign_pointer(tun->queues[q->index], q);
 	tun->numqueues++;
 	tun_update_real_queues(tun);
@@ -465,6 +484,7 @@ static bool tun_queue_unlink(struct tun_dev *tun, struct tun_queue *q)
 	moved = rtnl_dereference(tun->queues[last]);
 	rcu_assign_pointer(tun->queues[q->index], moved);
 	moved->index = q->index;
+	moved->xdp_rxq.queue_index = q->index;
 	RCU_INIT_POINTER(tun->queues[last], NULL);
 	tun->numqueues--;
 	tun_update_real_queues(tun);
@@ -487,12 +507,14 @@ static void tun_queue_disable(struct tun_dev *tun, struct tun_queue *q)
 	tun_queue_purge(q);
 }
 
-static void tun_queue_napi_del(struct tun_queue *q)
+/* What attaching set up and only leaving the device undoes. */
+static void tun_queue_release(struct tun_queue *q)
 {
 	if (q->napi_on) {
 		netif_napi_del(&q->napi);
 		q->napi_on = false;
 	}
+	xdp_rxq_info_unreg(&q->xdp_rxq);
 }
 
 /* Wake anyone blocked on @q and make further blocking reads fail. */
@@ -515,13 +537,10 @@ static void tun_detach(struct tun_queue *q)
 	if (!tun)
 		goto out;
 
-	if (q->napi_on) {
-		/* a disabled queue's NAPI is disabled already */
-		if (!q->disabled_on)
-			napi_disable(&q->napi);
-		netif_napi_del(&q->napi);
-		q->napi_on = false;
-	}
+	/* a disabled queue's NAPI is disabled already */
+	if (q->napi_on && !q->disabled_on)
+		napi_disable(&q->napi);
+	tun_queue_release(q);
 	if (q->disabled_on) {
 		list_del_init(&q->disabled_node);
 		tun->numdisabled--;
@@ -574,7 +593,7 @@ static void tun_detach_all(struct tun_dev *tun)
 	for (i = 0; i < n; i++) {
 		q = rtnl_dereference(tun->queues[i]);
 		RCU_INIT_POINTER(tun->queues[i], NULL);
-		tun_queue_napi_del(q);
+		tun_queue_release(q);
 		tun_queue_purge(q);
 		sock_put(&q->sk);	/* the device's reference */
 	}
@@ -582,7 +601,7 @@ static void tun_detach_all(struct tun_dev *tun)
 	list_for_each_entry_safe(q, tmp, &tun->disabled, disabled_node) {
 		list_del_init(&q->disabled_node);
 		q->disabled_on = NULL;
-		tun_queue_napi_del(q);
+		tun_queue_release(q);
 		tun_queue_purge(q);
 		sock_put(&q->sk);	/* the device's reference */
 	}
@@ -865,6 +884,132 @@ static void tun_flow_flush(struct tun_dev *tun)
 	spin_unlock_bh(&tun->flow_lock);
 }
 
+/* XDP (taps) -------------------------------------------------------------- */
+
+static int tun_xdp_set(struct net_device *dev, struct bpf_prog *prog)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+	struct tun_queue *q;
+	struct bpf_prog *old;
+	unsigned int i;
+
+	old = rtnl_dereference(tun->xdp_prog);
+	rcu_assign_pointer(tun->xdp_prog, prog);
+	if (old)
+		bpf_prog_put(old);
+
+	/* SOCK_XDP asks vhost-net to leave XDP headroom in its buffers */
+	for (i = 0; i < tun->numqueues; i++) {
+		q = rtnl_dereference(tun->queues[i]);
+		sock_valbool_flag(&q->sk, SOCK_XDP, !!prog);
+	}
+	list_for_each_entry(q, &tun->disabled, disabled_node)
+		sock_valbool_flag(&q->sk, SOCK_XDP, !!prog);
+	return 0;
+}
+
+static int tun_net_bpf(struct net_device *dev, struct netdev_bpf *bpf)
+{
+	if (bpf->command == XDP_SETUP_PROG)
+		return tun_xdp_set(dev, bpf->prog);
+	return -EINVAL;
+}
+
+/*
+ * ndo_xdp_xmit: frames redirected to this tap, or sent back by XDP_TX,
+ * go to a queue's ring as they are, for the reader.
+ */
+static int tun_net_xdp_xmit(struct net_device *dev, int n,
+			    struct xdp_frame **frames, u32 flags)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+	unsigned int numqueues;
+	struct tun_queue *q;
+	int sent = 0;
+
+	if (unlikely(flags & ~XDP_XMIT_FLAGS_MASK))
+		return -EINVAL;
+
+	rcu_read_lock();
+	numqueues = READ_ONCE(tun->numqueues);
+	q = numqueues ? rcu_dereference(tun->queues[smp_processor_id() %
+							numqueues]) : NULL;
+	if (!q) {
+		rcu_read_unlock();
+		return -ENXIO;	/* the caller frees them all */
+	}
+
+	spin_lock(&q->ring.producer_lock);
+	for (; sent < n; sent++) {
+		if (__ptr_ring_produce(&q->ring, tun_xdp_to_ptr(frames[sent]))) {
+			dev_core_stats_tx_dropped_inc(dev);
+			break;
+		}
+	}
+	spin_unlock(&q->ring.producer_lock);
+
+	if (flags & XDP_XMIT_FLUSH)
+		tun_notify_readers(q);
+	rcu_read_unlock();
+	return sent;
+}
+
+static int tun_xdp_tx(struct net_device *dev, struct xdp_buff *xdp)
+{
+	struct xdp_frame *frame = xdp_convert_buff_to_frame(xdp);
+	int sent;
+
+	if (unlikely(!frame))
+		return -EOVERFLOW;
+	sent = tun_net_xdp_xmit(dev, 1, &frame, XDP_XMIT_FLUSH);
+	if (!sent)
+		xdp_return_frame_rx_napi(frame);
+	return sent;
+}
+
+/*
+ * Carry out a native XDP verdict on a written frame. Frames sent on
+ * (XDP_TX, XDP_REDIRECT) count as received, dropped ones as rx_dropped.
+ * Returns the verdict, or a negative errno if sending on failed.
+ */
+static int tun_xdp_act(struct tun_dev *tun, struct bpf_prog *prog,
+		       struct xdp_buff *xdp, u32 act)
+{
+	unsigned int len = xdp->data_end - xdp->data;
+	int err;
+
+	switch (act) {
+	case XDP_REDIRECT:
+		err = xdp_do_redirect(tun->dev, xdp, prog);
+		if (err) {
+			dev_core_stats_rx_dropped_inc(tun->dev);
+			return err;
+		}
+		dev_sw_netstats_rx_add(tun->dev, len);
+		break;
+	case XDP_TX:
+		err = tun_xdp_tx(tun->dev, xdp);
+		if (err < 0) {
+			dev_core_stats_rx_dropped_inc(tun->dev);
+			return err;
+		}
+		dev_sw_netstats_rx_add(tun->dev, len);
+		break;
+	case XDP_PASS:
+		break;
+	default:
+		bpf_warn_invalid_xdp_action(tun->dev, prog, act);
+		fallthrough;
+	case XDP_ABORTED:
+		trace_xdp_exception(tun->dev, prog, act);
+		fallthrough;
+	case XDP_DROP:
+		dev_core_stats_rx_dropped_inc(tun->dev);
+		break;
+	}
+	return act;
+}
+
 /* Network device ------------------------------------------------------ */
 
 static int tun_net_init(struct net_device *dev)
@@ -1070,6 +1215,8 @@ static const struct net_device_ops tap_netdev_ops = {
 	.ndo_get_stats64	= tun_net_get_stats64,
 	.ndo_change_carrier	= tun_net_change_carrier,
 	.ndo_fix_features	= tun_net_fix_features,
+	.ndo_bpf		= tun_net_bpf,
+	.ndo_xdp_xmit		= tun_net_xdp_xmit,
 	.ndo_set_rx_mode	= tap_net_set_rx_mode,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
@@ -1119,6 +1266,7 @@ static void tun_setup_kind(struct net_device *dev)
 		dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 		dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 		eth_hw_addr_random(dev);
+		tun_compat_set_xdp_features(dev);
 	} else {
 		dev->netdev_ops = &tun_netdev_ops;
 		/* lets packet sockets learn the protocol from the IP header */
@@ -1365,6 +1513,125 @@ static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
  * copy, so it is told at once that its pages are free again.
  */
 /*
+ * Small frames written without blocking to a tap go into a page fragment
+ * with XDP headroom, so that a native XDP program can see them before
+ * there is an skb; everything else runs XDP, if any, on the skb.
+ */
+static bool tun_can_build_skb(struct tun_dev *tun, struct tun_queue *q,
+			      size_t len, bool noblock, bool zerocopy)
+{
+	return tun_is_tap(tun) && q->sk.sk_sndbuf == INT_MAX && noblock &&
+	       !zerocopy &&
+	       SKB_DATA_ALIGN(len + TUN_RX_PAD + XDP_PACKET_HEADROOM) +
+	       SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) <= PAGE_SIZE;
+}
+
+static struct sk_buff *tun_finish_build(struct tun_queue *q,
+					struct page_frag *frag, char *buf,
+					int buflen, int len, int pad)
+{
+	struct sk_buff *skb = build_skb(buf, buflen);
+
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	skb_reserve(skb, pad);
+	skb_put(skb, len);
+	skb_set_owner_w(skb, &q->sk);
+
+	/* the skb owns its piece of the page from now on */
+	get_page(frag->page);
+	frag->offset += buflen;
+	return skb;
+}
+
+/*
+ * Returns the skb to go on with, NULL if XDP took the frame (sent it on
+ * or dropped it: the write still succeeds), or an ERR_PTR. *@run_xdp
+ * says whether XDP is still to be run, generically, on the skb.
+ */
+static struct sk_buff *tun_build_skb(struct tun_dev *tun, struct tun_queue *q,
+				     struct iov_iter *from,
+				     const struct virtio_net_hdr *hdr,
+				     int len, bool *run_xdp)
+{
+	struct page_frag *frag = &current->task_frag;
+	int buflen = SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	struct sk_buff *skb = NULL;
+	struct bpf_prog *prog;
+	int pad = TUN_RX_PAD;
+	struct xdp_buff xdp;
+	char *buf;
+	u32 act;
+	int ret;
+
+	if (rcu_access_pointer(tun->xdp_prog))
+		pad += XDP_PACKET_HEADROOM;
+	buflen += SKB_DATA_ALIGN(len + pad);
+
+	frag->offset = ALIGN((u64)frag->offset, SMP_CACHE_BYTES);
+	if (unlikely(!skb_page_frag_refill(buflen, frag, GFP_KERNEL)))
+		return ERR_PTR(-ENOMEM);
+	buf = (char *)page_address(frag->page) + frag->offset;
+	if (copy_page_from_iter(frag->page, frag->offset + pad, len, from) !=
+	    len)
+		return ERR_PTR(-EFAULT);
+
+	/* a program attached since we sized the headroom runs generically */
+	if (hdr->gso_type || pad == TUN_RX_PAD) {
+		*run_xdp = true;
+		return tun_finish_build(q, frag, buf, buflen, len, pad);
+	}
+	*run_xdp = false;
+
+	local_bh_disable();
+	rcu_read_lock();
+	prog = rcu_dereference(tun->xdp_prog);
+	if (prog) {
+		xdp_init_buff(&xdp, buflen, &q->xdp_rxq);
+		xdp_prepare_buff(&xdp, buf, pad, len, false);
+		act = bpf_prog_run_xdp(prog, &xdp);
+		/* a frame sent on keeps its piece of the page */
+		if (act == XDP_REDIRECT || act == XDP_TX) {
+			get_page(frag->page);
+			frag->offset += buflen;
+		}
+		ret = tun_xdp_act(tun, prog, &xdp, act);
+		if (ret < 0) {
+			if (act == XDP_REDIRECT || act == XDP_TX)
+				put_page(frag->page);
+			goto out;
+		}
+		if (ret == XDP_REDIRECT)
+			xdp_do_flush();
+		if (ret != XDP_PASS)
+			goto out;
+		pad = xdp.data - xdp.data_hard_start;
+		len = xdp.data_end - xdp.data;
+	}
+	skb = tun_finish_build(q, frag, buf, buflen, len, pad);
+out:
+	rcu_read_unlock();
+	local_bh_enable();
+	return skb;
+}
+
+/* XDP on an skb (generic mode): true if the program kept the frame. */
+static bool tun_xdp_generic(struct tun_dev *tun, struct sk_buff **pskb)
+{
+	struct bpf_prog *prog;
+	bool pass = true;
+
+	local_bh_disable();
+	rcu_read_lock();
+	prog = rcu_dereference(tun->xdp_prog);
+	if (prog)
+		pass = tun_compat_xdp_generic(prog, pskb) == XDP_PASS;
+	rcu_read_unlock();
+	local_bh_enable();
+	return pass;
+}
+
+/*
  * IFF_NAPI_FRAGS: build the frame in the NAPI context's skb, the first
  * iovec in its head and each further one, page-sized at most, in a
  * fragment of its own, as a NIC's receive ring would deliver it.
@@ -1524,6 +1791,7 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	size_t len = total, headroom = NET_SKB_PAD;
 	size_t hdr_len = 0, linear;
 	bool frags = q->napi_frags;
+	bool run_xdp = true;
 	struct sk_buff *skb;
 	u32 hash = 0;
 	int err;
@@ -1570,6 +1838,17 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	}
 
 	/* from here on a refused frame counts as dropped on receive */
+	if (!frags && tun_can_build_skb(tun, q, len, noblock, false)) {
+		skb = tun_build_skb(tun, q, from, &hdr, len, &run_xdp);
+		if (IS_ERR(skb)) {
+			err = PTR_ERR(skb);
+			skb = NULL;
+			goto drop;
+		}
+		if (!skb)
+			return total;	/* XDP took it */
+		goto built;
+	}
 	if (frags) {
 		mutex_lock(&q->napi_mutex);
 		skb = tun_napi_alloc_frags(q, len, from);
@@ -1590,6 +1869,7 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 		goto drop;
 	}
 
+built:
 	/* a header that does not fit the frame is a framing error */
 	if (tun_vnet_to_skb(skb, &hdr, tun_vnet_le(tun))) {
 		atomic_long_inc(&tun->rx_frame_errors);
@@ -1627,6 +1907,13 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	skb_reset_network_header(skb);
 	skb_probe_transport_header(skb);
 	skb_record_rx_queue(skb, q->index);
+
+	/* the program may take the frame; the write succeeds all the same */
+	if (run_xdp && !tun_xdp_generic(tun, &skb)) {
+		if (frags)
+			mutex_unlock(&q->napi_mutex);
+		return total;
+	}
 
 	/* learn which queue answers this flow; hashed before the stack
 	 * may consume the skb
@@ -1748,16 +2035,38 @@ static void tun_sock_write_space(struct sock *sk)
  * is ours: it becomes the skb's, or is dropped.
  */
 static int tun_xdp_one(struct tun_dev *tun, struct tun_queue *q,
-		       struct xdp_buff *xdp)
+		       struct xdp_buff *xdp, bool *flush)
 {
 	unsigned int datasize = xdp->data_end - xdp->data;
 	struct tun_xdp_hdr *hdr = xdp->data_hard_start;
+	bool run_xdp = false;
+	struct bpf_prog *prog;
 	struct sk_buff *skb;
 	u32 hash = 0;
+	int ret;
 
 	if (unlikely(datasize < ETH_HLEN)) {
 		put_page(virt_to_head_page(xdp->data));
 		return -EINVAL;
+	}
+
+	prog = rcu_dereference(tun->xdp_prog);
+	if (prog && hdr->gso.gso_type) {
+		run_xdp = true;		/* offloaded frames: on the skb */
+	} else if (prog) {
+		xdp_init_buff(xdp, hdr->buflen, &q->xdp_rxq);
+		xdp_set_data_meta_invalid(xdp);
+		ret = tun_xdp_act(tun, prog, xdp, bpf_prog_run_xdp(prog, xdp));
+		if (ret < 0 || (ret != XDP_PASS && ret != XDP_TX &&
+				ret != XDP_REDIRECT)) {
+			put_page(virt_to_head_page(xdp->data));
+			return ret < 0 ? ret : 0;
+		}
+		if (ret == XDP_REDIRECT)
+			*flush = true;
+		if (ret != XDP_PASS)
+			return 0;
+		datasize = xdp->data_end - xdp->data;
 	}
 
 	skb = build_skb(xdp->data_hard_start, hdr->buflen);
@@ -1778,6 +2087,9 @@ static int tun_xdp_one(struct tun_dev *tun, struct tun_queue *q,
 	skb_reset_network_header(skb);
 	skb_probe_transport_header(skb);
 	skb_record_rx_queue(skb, q->index);
+
+	if (run_xdp && tun_compat_xdp_generic(prog, &skb) != XDP_PASS)
+		return 0;
 
 	if (READ_ONCE(tun->numqueues) > 1 && !READ_ONCE(q->disabled_on) &&
 	    !rcu_access_pointer(tun->steering_prog))
@@ -1804,12 +2116,15 @@ static int tun_sendmsg(struct socket *sock, struct msghdr *m, size_t total_len)
 	if (ctl && m->msg_controllen == sizeof(*ctl) &&
 	    ctl->type == TUN_MSG_PTR) {
 		struct xdp_buff *bufs = ctl->ptr;
+		bool flush = false;
 
 		/* a batch: failures are per frame, the batch is consumed */
 		local_bh_disable();
 		rcu_read_lock();
 		for (i = 0; i < ctl->num; i++)
-			tun_xdp_one(tun, q, &bufs[i]);
+			tun_xdp_one(tun, q, &bufs[i], &flush);
+		if (flush)
+			xdp_do_flush();
 		rcu_read_unlock();
 		local_bh_enable();
 		ret = total_len;
@@ -2877,6 +3192,14 @@ static void __exit tun_exit(void)
 	rcu_barrier();	/* tun_prog_free() callbacks */
 }
 
+/* The queue behind @file, if it is one of ours. */
+static struct tun_queue *tun_file_queue(struct file *file)
+{
+	if (file->f_op != &tun_fops)
+		return ERR_PTR(-EINVAL);
+	return file->private_data ?: ERR_PTR(-EBADFD);
+}
+
 /*
  * For vhost-net: the socket of a tun file, which works like a packet
  * socket through sendmsg()/recvmsg(), and its ring of frames to read.
@@ -2884,27 +3207,17 @@ static void __exit tun_exit(void)
  */
 struct socket *tun_get_socket(struct file *file)
 {
-	struct tun_queue *q;
+	struct tun_queue *q = tun_file_queue(file);
 
-	if (file->f_op != &tun_fops)
-		return ERR_PTR(-EINVAL);
-	q = file->private_data;
-	if (!q)
-		return ERR_PTR(-EBADFD);
-	return &q->socket;
+	return IS_ERR(q) ? ERR_CAST(q) : &q->socket;
 }
 EXPORT_SYMBOL_GPL(tun_get_socket);
 
 struct ptr_ring *tun_get_tx_ring(struct file *file)
 {
-	struct tun_queue *q;
+	struct tun_queue *q = tun_file_queue(file);
 
-	if (file->f_op != &tun_fops)
-		return ERR_PTR(-EINVAL);
-	q = file->private_data;
-	if (!q)
-		return ERR_PTR(-EBADFD);
-	return &q->ring;
+	return IS_ERR(q) ? ERR_CAST(q) : &q->ring;
 }
 EXPORT_SYMBOL_GPL(tun_get_tx_ring);
 

@@ -73,4 +73,24 @@ static inline const struct iovec *tun_compat_iter_iov(const struct iov_iter *it)
 #endif
 }
 
+/* 6.3 lets drivers advertise their XDP abilities (netlink "xdp-features"). */
+static inline void tun_compat_set_xdp_features(struct net_device *dev)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	dev->xdp_features = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
+			    NETDEV_XDP_ACT_NDO_XMIT;
+#endif
+}
+
+/* 6.10 lets generic XDP replace the skb, so it takes a pointer to it. */
+static inline int tun_compat_xdp_generic(struct bpf_prog *prog,
+					 struct sk_buff **pskb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	return do_xdp_generic(prog, pskb);
+#else
+	return do_xdp_generic(prog, *pskb);
+#endif
+}
+
 #endif /* _TUN_COMPAT_H */
