@@ -26,6 +26,12 @@ host_programs() {
 	EOF
 }
 
+# Debian programs the client tests (tests/tun/clients_*.sh) run, at their
+# Debian paths, with their libraries.  None reads a data file the tests need.
+# Optional: one the host lacks is left out with a note, and the cases that
+# need it skip and say so.  .ci/run installs them all.
+CLIENT_PROGRAMS=(/usr/sbin/openvpn /usr/bin/iperf3 /usr/bin/wireguard-go /usr/bin/wg)
+
 # Extra stock modules in every guest, one name a line, '#' comments.
 VM_MODULE_LIST=$VM_DIR/modules
 
@@ -99,6 +105,13 @@ build_initramfs() {
 		[[ -n $src ]] || { note "host program for $dst not found"; return 1; }
 		stage_copy_elf "$stage" "$dst" "$src" || return 1
 	done < <(host_programs)
+	for src in "${CLIENT_PROGRAMS[@]}"; do
+		if [[ -x $src ]]; then
+			stage_copy_elf "$stage" "$src" "$src" || return 1
+		else
+			note "$src is not installed here: the tests that run it will skip"
+		fi
+	done
 	ln -s bash "$stage/bin/sh"
 	ln -s ../../sbin/ip "$stage/usr/sbin/ip"
 	ln -s ../sbin/ip "$stage/bin/ip"
