@@ -1557,6 +1557,7 @@ static struct sk_buff *tun_build_skb(struct tun_dev *tun, struct tun_queue *q,
 	struct page_frag *frag = &current->task_frag;
 	int buflen = SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 	struct sk_buff *skb = NULL;
+	struct tun_xdp_ctx xctx;
 	struct bpf_prog *prog;
 	int pad = TUN_RX_PAD;
 	struct xdp_buff xdp;
@@ -1585,6 +1586,7 @@ static struct sk_buff *tun_build_skb(struct tun_dev *tun, struct tun_queue *q,
 
 	local_bh_disable();
 	rcu_read_lock();
+	tun_xdp_ctx_enter(&xctx);
 	prog = rcu_dereference(tun->xdp_prog);
 	if (prog) {
 		xdp_init_buff(&xdp, buflen, &q->xdp_rxq);
@@ -1610,6 +1612,7 @@ static struct sk_buff *tun_build_skb(struct tun_dev *tun, struct tun_queue *q,
 	}
 	skb = tun_finish_build(q, frag, buf, buflen, len, pad);
 out:
+	tun_xdp_ctx_exit(&xctx);
 	rcu_read_unlock();
 	local_bh_enable();
 	return skb;
@@ -2116,15 +2119,18 @@ static int tun_sendmsg(struct socket *sock, struct msghdr *m, size_t total_len)
 	if (ctl && m->msg_controllen == sizeof(*ctl) &&
 	    ctl->type == TUN_MSG_PTR) {
 		struct xdp_buff *bufs = ctl->ptr;
+		struct tun_xdp_ctx xctx;
 		bool flush = false;
 
 		/* a batch: failures are per frame, the batch is consumed */
 		local_bh_disable();
 		rcu_read_lock();
+		tun_xdp_ctx_enter(&xctx);
 		for (i = 0; i < ctl->num; i++)
 			tun_xdp_one(tun, q, &bufs[i], &flush);
 		if (flush)
 			xdp_do_flush();
+		tun_xdp_ctx_exit(&xctx);
 		rcu_read_unlock();
 		local_bh_enable();
 		ret = total_len;

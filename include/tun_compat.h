@@ -11,6 +11,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/uio.h>
+#include <linux/filter.h>
 
 /* 6.11 turned NETIF_F_LLTX into the private flag dev->lltx. */
 static inline void tun_compat_set_lltx(struct net_device *dev)
@@ -90,6 +91,33 @@ static inline int tun_compat_xdp_generic(struct bpf_prog *prog,
 	return do_xdp_generic(prog, pskb);
 #else
 	return do_xdp_generic(prog, *pskb);
+#endif
+}
+
+/*
+ * Since 6.11, XDP run outside NAPI (redirects in particular) needs a
+ * bpf_net_context on the task for its redirect state; before, that state
+ * was per CPU and needed nothing. Wrap every native XDP run in
+ * tun_xdp_ctx_enter()/tun_xdp_ctx_exit().
+ */
+struct tun_xdp_ctx {
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	struct bpf_net_context ctx;
+	struct bpf_net_context *set;	/* NULL when one was set already */
+#endif
+};
+
+static inline void tun_xdp_ctx_enter(struct tun_xdp_ctx *c)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	c->set = bpf_net_ctx_set(&c->ctx);
+#endif
+}
+
+static inline void tun_xdp_ctx_exit(struct tun_xdp_ctx *c)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	bpf_net_ctx_clear(c->set);
 #endif
 }
 
