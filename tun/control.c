@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tun/control.c - control: TUNSETIFF, TUNSETQUEUE and the other ioctls.
+ *
+ * Part of tun.ko, compiled inside tun.c (see there why), after
+ * tun/tun.h; it sees what the parts before it in that order define.
+ */
+
+static unsigned int tun_flags(const struct tun_dev *tun)
+{
+	return tun->flags & (TUN_FEATURES | IFF_PERSIST | IFF_TUN | IFF_TAP);
+}
+
+static int tun_create(struct net *net, struct tun_queue *q, struct ifreq *ifr,
+		      unsigned int req)
+{
+	unsigned int queues = req & IFF_MULTI_QUEUE ? TUN_MAX_QUEUES : 1;
+	const char *name;
+	struct net_device *dev;
+	struct tun_dev *tun;
+	unsigned int kind;
+	int err;
+
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	err = security_tun_dev_create();
+	if (err < 0)
+		return err;
+
+	if (req & IFF_TUN) {
+		kind = IFF_TUN;
+		name = "tun%d";
+	} else if (req & IFF_TAP) {
+		kind = IFF_TAP;
+		name = "tap%d";
+	} else {
+		return -EINVAL;
+	}
+	if (ifr->ifr_name[0])
+		name = ifr->ifr_name;
+
+	dev = alloc_netdev_mqs(sizeof(*tun), name, NET_NAME_UNKNOWN,
+			       tun_setup, queues, queues);
+	if (!dev)
+		return -ENOMEM;
+
+	dev_net_set(dev, net);
+	dev->rtnl_link_ops = &tun_link_ops;
+	dev->ifindex = q->ifindex;
+	dev->sysfs_groups[0] = &tun_attr_group;
+
+	tun = netdev_priv(dev);
+	tun->flags = kind | (req & TUN_FEATURES);
+	tun->creator = q;
+	tun_setup_kind(dev);
+
+	err = register_netdevice(dev);
+	tun->creator = NULL;
+	if (err < 0) {
+		free_netdev(dev);
+		return err;
+	}
+	/*
+	 * Published only now: before registration succeeded the file must
+	 * not hold a device that free_netdev() may still take away.
+	 */
+	rcu_assign_pointer(q->tun, tun);
+	return 0;
+}
+
+static int tun_attach_existing(struct net_device *dev, struct tun_queue *q,
+			       unsigned int req)
+{
+	struct tun_dev *tun;
+	int err;
+
+	if (req & IFF_TUN_EXCL)
+		return -EBUSY;
+	if (!((req & IFF_TUN) && dev->netdev_ops == &tun_netdev_ops) &&
+	    !((req & IFF_TAP) && dev->netdev_ops == &tap_netdev_ops))
+		return -EINVAL;
+	tun = netdev_priv(dev);
+	if (!(req & IFF_MULTI_QUEUE) != !(tun->flags & IFF_MULTI_QUEUE))
+		return -EINVAL;
+
+	if (!tun_may_attach(tun))
+		return -EPERM;
+	err = security_tun_dev_open(tun->security);
+	if (err < 0)
+		return err;
+
+	err = tun_queue_prepare(tun, q, req & IFF_NOFILTER);
+	if (err < 0)
+		return err;
+	tun_queue_link(tun, q, req & IFF_NAPI, req & IFF_NAPI_FRAGS);
+	rcu_assign_pointer(q->tun, tun);
+	netdev_state_change(dev);
+
+	/*
+	 * Features are the device's, chosen by whoever attaches first; a
+	 * further queue of a multiqueue device joins what is there, and
+	 * leaves carrier and the caller's ifreq alone (1 tells the caller).
+	 */
+	if ((tun->flags & IFF_MULTI_QUEUE) &&
+	    tun->numqueues + tun->numdisabled > 1)
+		return 1;
+	tun->flags = (tun->flags & ~TUN_FEATURES) | (req & TUN_FEATURES);
+	return 0;
+}
+
+static int tun_set_iff(struct tun_queue *q, struct ifreq *ifr)
+{
+	struct net *net = sock_net(&q->sk);
+	unsigned int req = (u16)ifr->ifr_flags;
+	struct net_device *dev;
+	struct tun_dev *tun;
+	int err;
+
+	if (q->disabled_on)
+		return -EINVAL;
+	/* frames built from user pages: for the initial namespace's admin */
+	if (req & IFF_NAPI_FRAGS) {
+		if (!capable(CAP_NET_ADMIN))
+			return -EPERM;
+		if (!(req & IFF_NAPI) || (req & TUN_TYPE_MASK) != IFF_TAP)
+			return -EINVAL;
+	}
+
+	dev = __dev_get_by_name(net, ifr->ifr_name);
+	if (dev)
+		err = tun_attach_existing(dev, q, req);
+	else
+		err = tun_create(net, q, ifr, req);
+	if (err)
+		return err > 0 ? 0 : err;
+
+	tun = rtnl_dereference(q->tun);
+	if (req & IFF_NO_CARRIER)
+		netif_carrier_off(tun->dev);
+	else
+		netif_carrier_on(tun->dev);
+
+	/* a persistent device may have been left stopped by a full ring */
+	if (netif_running(tun->dev))
+		netif_tx_wake_all_queues(tun->dev);
+
+	strscpy(ifr->ifr_name, tun->dev->name, IFNAMSIZ);
+	return 0;
+}
+
+/*
+ * A persistent device outlives its files, so it pins the module: rmmod
+ * must not pull the code from under a device nobody holds open. The pin
+ * is dropped when persistence is cleared or the device is unregistered.
+ */
+static bool tun_set_persist(struct tun_dev *tun, bool on)
+{
+	if (on == !!(tun->flags & IFF_PERSIST))
+		return false;
+	if (on) {
+		tun->flags |= IFF_PERSIST;
+		__module_get(THIS_MODULE);
+	} else {
+		tun->flags &= ~IFF_PERSIST;
+		module_put(THIS_MODULE);
+	}
+	return true;
+}
+
+/* The hardware address length that goes with a link type (TUNSETLINK). */
+static unsigned char tun_type_addr_len(unsigned short type)
+{
+	switch (type) {
+	case ARPHRD_ETHER:
+	case ARPHRD_FDDI:
+	case ARPHRD_HIPPI:
+	case ARPHRD_IEEE802:
+		return ETH_ALEN;
+	case ARPHRD_IPGRE:
+	case ARPHRD_TUNNEL:
+	case ARPHRD_SIT:
+		return sizeof(struct in_addr);
+	case ARPHRD_IP6GRE:
+	case ARPHRD_TUNNEL6:
+		return sizeof(struct in6_addr);
+	case ARPHRD_IEEE802154:
+	case ARPHRD_IEEE802154_MONITOR:
+	case ARPHRD_6LOWPAN:
+		return 8;	/* EUI-64 */
+	case ARPHRD_NETROM:
+		return 7;	/* AX.25 callsign */
+	case ARPHRD_ROSE:
+		return 5;	/* X.121 address */
+	case ARPHRD_LOCALTLK:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* TUNSETLINK: only while down, and only if no upper device objects. */
+static int tun_set_link_type(struct tun_dev *tun, unsigned short type)
+{
+	struct net_device *dev = tun->dev;
+	int err;
+
+	if (dev->flags & IFF_UP)
+		return -EBUSY;
+	err = notifier_to_errno(call_netdevice_notifiers(NETDEV_PRE_TYPE_CHANGE,
+							 dev));
+	if (err)
+		return err;
+	dev->type = type;
+	dev->addr_len = tun_type_addr_len(type);
+	call_netdevice_notifiers(NETDEV_POST_TYPE_CHANGE, dev);
+	return 0;
+}
+
+/* TUNSETVNETBE exists only where the kernel was configured for it. */
+static int tun_set_vnet_be(struct tun_dev *tun, int __user *argp)
+{
+	int be;
+
+	if (!IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE))
+		return -EINVAL;
+	if (get_user(be, argp))
+		return -EFAULT;
+	if (be)
+		tun->flags |= TUN_VNET_BE;
+	else
+		tun->flags &= ~TUN_VNET_BE;
+	return 0;
+}
+
+static int tun_get_vnet_be(struct tun_dev *tun, int __user *argp)
+{
+	if (!IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE))
+		return -EINVAL;
+	return put_user(!!(tun->flags & TUN_VNET_BE), argp);
+}
+
+/* SIOCGSKNS, TUNGETDEVNETNS: an fd for @net, to CAP_NET_ADMIN there. */
+static int tun_open_netns(struct net *net)
+{
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	return open_related_ns(&net->ns, get_net_ns);
+}
+
+/*
+ * TUNSETOFFLOAD: which offloaded frames the reader can take. Everything
+ * needs checksum offload; TSO ECN needs TSO; UDP segmentation needs both
+ * directions at once. Unknown or unusable bits are EINVAL, so programs
+ * can probe.
+ */
+static int tun_set_offload(struct tun_dev *tun, unsigned long arg)
+{
+	netdev_features_t features = 0;
+
+	if (arg & TUN_F_CSUM) {
+		features |= NETIF_F_HW_CSUM;
+		arg &= ~TUN_F_CSUM;
+
+		if (arg & (TUN_F_TSO4 | TUN_F_TSO6)) {
+			if (arg & TUN_F_TSO_ECN) {
+				features |= NETIF_F_TSO_ECN;
+				arg &= ~TUN_F_TSO_ECN;
+			}
+			if (arg & TUN_F_TSO4)
+				features |= NETIF_F_TSO;
+			if (arg & TUN_F_TSO6)
+				features |= NETIF_F_TSO6;
+			arg &= ~(TUN_F_TSO4 | TUN_F_TSO6);
+		}
+
+		/* accepted for old programs; the stack makes no UFO frames */
+		arg &= ~TUN_F_UFO;
+
+		if ((arg & TUN_F_USO4) && (arg & TUN_F_USO6)) {
+			features |= NETIF_F_GSO_UDP_L4;
+			arg &= ~(TUN_F_USO4 | TUN_F_USO6);
+		}
+	}
+	if (arg)
+		return -EINVAL;
+
+	tun->set_features = features;
+	tun->dev->wanted_features &= ~TUN_USER_FEATURES;
+	tun->dev->wanted_features |= features;
+	netdev_update_features(tun->dev);
+	return 0;
+}
+
+/* TUNSETQUEUE: disable an enabled queue, or enable a disabled one. */
+static int tun_set_queue(struct tun_queue *q, unsigned int req)
+{
+	struct tun_dev *tun;
+	int err = -EINVAL;
+
+	rtnl_lock();
+	if (req & IFF_ATTACH_QUEUE) {
+		tun = q->disabled_on;
+		if (!tun)
+			goto out;
+		err = security_tun_dev_attach_queue(tun->security);
+		if (err < 0)
+			goto out;
+		err = tun_queue_prepare(tun, q, false);
+		if (err < 0)
+			goto out;
+		tun_queue_link(tun, q, false, false);	/* keeps its NAPI */
+	} else if (req & IFF_DETACH_QUEUE) {
+		tun = rtnl_dereference(q->tun);
+		if (!tun || !(tun->flags & IFF_MULTI_QUEUE) || q->disabled_on)
+			goto out;
+		tun_queue_disable(tun, q);
+		err = 0;
+	} else {
+		goto out;
+	}
+	netdev_state_change(tun->dev);
+out:
+	rtnl_unlock();
+	return err;
+}
+
+/* TUNSETSNDBUF: for the queues attached now; a later one starts unbounded. */
+static void tun_set_sndbuf(struct tun_dev *tun, int sndbuf)
+{
+	unsigned int i;
+
+	for (i = 0; i < tun->numqueues; i++)
+		rtnl_dereference(tun->queues[i])->sk.sk_sndbuf = sndbuf;
+}
+
+static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
+		      size_t ifreq_len)
+{
+	struct tun_queue *q = file->private_data;
+	void __user *argp = (void __user *)arg;
+	bool notify = false;
+	struct tun_dev *tun;
+	struct ifreq ifr;
+	kuid_t owner;
+	kgid_t group;
+	int ival;
+	long ret;
+
+	if (cmd == TUNGETFEATURES)
+		return put_user(TUN_ADVERTISED, (unsigned int __user *)argp);
+	/* the namespace the file was opened in, attached or not */
+	if (cmd == SIOCGSKNS)
+		return tun_open_netns(sock_net(&q->sk));
+
+	memset(&ifr, 0, sizeof(ifr));
+	if ((cmd == TUNSETIFF || cmd == TUNSETQUEUE ||
+	     _IOC_TYPE(cmd) == SOCK_IOC_TYPE) &&
+	    copy_from_user(&ifr, argp, ifreq_len))
+		return -EFAULT;
+	if (cmd == TUNSETQUEUE)
+		return tun_set_queue(q, (u16)ifr.ifr_flags);
+
+	rtnl_lock();
+	tun = tun_get(q);
+
+	if (cmd == TUNSETIFF) {
+		ret = -EEXIST;
+		if (tun)
+			goto out;
+		ifr.ifr_name[IFNAMSIZ - 1] = '\0';
+		ret = tun_set_iff(q, &ifr);
+		if (!ret && copy_to_user(argp, &ifr, ifreq_len))
+			ret = -EFAULT;
+		goto out;
+	}
+	if (cmd == TUNSETIFINDEX) {
+		ret = -EPERM;
+		if (tun)
+			goto out;
+		ret = -EFAULT;
+		if (copy_from_user(&ival, argp, sizeof(ival)))
+			goto out;
+		ret = -EINVAL;
+		if (ival < 0)
+			goto out;
+		q->ifindex = ival;
+		ret = 0;
+		goto out;
+	}
+
+	ret = -EBADFD;
+	if (!tun)
+		goto out;
+
+	ret = 0;
+	switch (cmd) {
+	case TUNGETIFF:
+		strscpy(ifr.ifr_name, tun->dev->name, IFNAMSIZ);
+		ifr.ifr_flags = tun_flags(tun);
+		if (q->disabled_on)
+			ifr.ifr_flags |= IFF_DETACH_QUEUE;
+		if (!rcu_access_pointer(q->sk.sk_filter))
+			ifr.ifr_flags |= IFF_NOFILTER;
+		if (copy_to_user(argp, &ifr, ifreq_len))
+			ret = -EFAULT;
+		break;
+
+	case TUNSETNOCSUM:
+		/* accepted and ignored, as it always has been */
+		break;
+
+	case TUNSETDEBUG:
+		tun->msg_enable = (u32)arg;
+		break;
+
+	case TUNSETPERSIST:
+		notify = tun_set_persist(tun, arg);
+		break;
+
+	case TUNSETOWNER:
+		owner = make_kuid(current_user_ns(), arg);
+		if (!uid_valid(owner)) {
+			ret = -EINVAL;
+			break;
+		}
+		tun->owner = owner;
+		notify = true;
+		break;
+
+	case TUNSETGROUP:
+		group = make_kgid(current_user_ns(), arg);
+		if (!gid_valid(group)) {
+			ret = -EINVAL;
+			break;
+		}
+		tun->group = group;
+		notify = true;
+		break;
+
+	case TUNGETSNDBUF:
+		ival = q->sk.sk_sndbuf;
+		if (copy_to_user(argp, &ival, sizeof(ival)))
+			ret = -EFAULT;
+		break;
+
+	case TUNSETSNDBUF:
+		if (copy_from_user(&ival, argp, sizeof(ival))) {
+			ret = -EFAULT;
+			break;
+		}
+		if (ival <= 0) {
+			ret = -EINVAL;
+			break;
+		}
+		tun_set_sndbuf(tun, ival);
+		break;
+
+	case TUNSETCARRIER:
+		if (copy_from_user(&ival, argp, sizeof(ival))) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = tun_net_change_carrier(tun->dev, ival);
+		break;
+
+	case TUNSETLINK:
+		ret = tun_set_link_type(tun, (unsigned short)arg);
+		break;
+
+	case TUNSETOFFLOAD:
+		ret = tun_set_offload(tun, arg);
+		break;
+
+	case SIOCGIFHWADDR:
+		ret = dev_get_mac_address(&ifr.ifr_hwaddr, dev_net(tun->dev),
+					  tun->dev->name);
+		if (!ret && copy_to_user(argp, &ifr, ifreq_len))
+			ret = -EFAULT;
+		break;
+
+	case SIOCSIFHWADDR:
+		ret = dev_set_mac_address_user(tun->dev, &ifr.ifr_hwaddr, NULL);
+		break;
+
+	case TUNGETVNETHDRSZ:
+		if (put_user(tun->vnet_hdr_sz, (int __user *)argp))
+			ret = -EFAULT;
+		break;
+
+	case TUNSETVNETHDRSZ:
+		if (get_user(ival, (int __user *)argp)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (ival < (int)sizeof(struct virtio_net_hdr)) {
+			ret = -EINVAL;
+			break;
+		}
+		WRITE_ONCE(tun->vnet_hdr_sz, ival);
+		break;
+
+	case TUNGETVNETLE:
+		if (put_user(!!(tun->flags & TUN_VNET_LE), (int __user *)argp))
+			ret = -EFAULT;
+		break;
+
+	case TUNSETVNETLE:
+		if (get_user(ival, (int __user *)argp)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (ival)
+			tun->flags |= TUN_VNET_LE;
+		else
+			tun->flags &= ~TUN_VNET_LE;
+		break;
+
+	case TUNGETVNETBE:
+		ret = tun_get_vnet_be(tun, argp);
+		break;
+
+	case TUNSETVNETBE:
+		ret = tun_set_vnet_be(tun, argp);
+		break;
+
+	/* the filters below are Ethernet filters: taps only */
+	case TUNSETTXFILTER:
+		ret = -EINVAL;
+		if (tun_is_tap(tun))
+			ret = tun_txfilter_set(&tun->txflt, argp);
+		break;
+
+	case TUNATTACHFILTER:
+		ret = -EINVAL;
+		if (!tun_is_tap(tun))
+			break;
+		ret = -EFAULT;
+		if (copy_from_user(&tun->fprog, argp, sizeof(tun->fprog)))
+			break;
+		ret = tun_sockfilter_attach(tun);
+		break;
+
+	case TUNDETACHFILTER:
+		ret = -EINVAL;
+		if (!tun_is_tap(tun))
+			break;
+		tun_sockfilter_detach(tun, tun->numqueues);
+		ret = 0;
+		break;
+
+	case TUNGETFILTER:
+		ret = -EINVAL;
+		if (!tun_is_tap(tun))
+			break;
+		ret = 0;
+		if (copy_to_user(argp, &tun->fprog, sizeof(tun->fprog)))
+			ret = -EFAULT;
+		break;
+
+	case TUNSETSTEERINGEBPF:
+		ret = tun_set_prog_user(tun, &tun->steering_prog, argp);
+		break;
+
+	case TUNSETFILTEREBPF:
+		ret = tun_set_prog_user(tun, &tun->filter_prog, argp);
+		break;
+
+	case TUNGETDEVNETNS:
+		ret = tun_open_netns(dev_net(tun->dev));
+		break;
+
+	default:
+		ret = -EINVAL;
+		break;
+	}
+
+	if (notify)
+		netdev_state_change(tun->dev);
+out:
+	rtnl_unlock();
+	if (tun)
+		tun_put(tun);
+	return ret;
+}
+
+static long tun_chr_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	return tun_ioctl(file, cmd, arg, sizeof(struct ifreq));
+}
+
+#ifdef CONFIG_COMPAT
+static long tun_chr_compat_ioctl(struct file *file, unsigned int cmd,
+				 unsigned long arg)
+{
+	switch (cmd) {
+	case TUNSETIFF:
+	case TUNGETIFF:
+	case TUNSETTXFILTER:
+	case TUNGETSNDBUF:
+	case TUNSETSNDBUF:
+	case SIOCGIFHWADDR:
+	case SIOCSIFHWADDR:
+		arg = (unsigned long)compat_ptr(arg);
+		break;
+	default:
+		/* integer arguments, and pointers already in range */
+		arg = (compat_ulong_t)arg;
+		break;
+	}
+	/*
+	 * A 32-bit ifreq is shorter; the fields we use are laid out alike,
+	 * so copying fewer bytes is the only difference.
+	 */
+	return tun_ioctl(file, cmd, arg, sizeof(struct compat_ifreq));
+}
+#endif

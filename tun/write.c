@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tun/write.c - the write path: from user space into the stack.
+ *
+ * Part of tun.ko, compiled inside tun.c (see there why), after
+ * tun/tun.h; it sees what the parts before it in that order define.
+ */
+
+/*
+ * The skb is charged to the queue's socket, so TUNSETSNDBUF bounds the
+ * memory a writer can pin in the stack. @linear is how much the caller
+ * wants in the head (0: no preference); the rest goes into page
+ * fragments of TUN_COMPAT_FRAG_ORDER. What fragments cannot hold grows
+ * the head, so the largest frame is bounded by kmalloc (ENOBUFS beyond),
+ * as in Linux's driver of the kernel we run on.
+ */
+static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
+				     size_t len, size_t linear, bool noblock)
+{
+	const size_t frag_max = MAX_SKB_FRAGS *
+				(PAGE_SIZE << TUN_COMPAT_FRAG_ORDER);
+	struct sk_buff *skb;
+	int err;
+
+	if (headroom + len < PAGE_SIZE || !linear)
+		linear = len;
+	else if (len - linear > frag_max)
+		linear = len - frag_max;
+
+	skb = sock_alloc_send_pskb(&q->sk, headroom + linear, len - linear,
+				   noblock, &err, TUN_COMPAT_FRAG_ORDER);
+	if (!skb)
+		return ERR_PTR(err);
+
+	skb_reserve(skb, headroom);
+	skb_put(skb, linear);
+	skb->data_len = len - linear;
+	skb->len += len - linear;
+	return skb;
+}
+
+/*
+ * @ubuf: vhost-net's zero-copy completion, if it offered one. We always
+ * copy, so it is told at once that its pages are free again.
+ */
+/*
+ * Small frames written without blocking to a tap go into a page fragment
+ * with XDP headroom, so that a native XDP program can see them before
+ * there is an skb; everything else runs XDP, if any, on the skb.
+ */
+static bool tun_can_build_skb(struct tun_dev *tun, struct tun_queue *q,
+			      size_t len, bool noblock, bool zerocopy)
+{
+	return tun_is_tap(tun) && q->sk.sk_sndbuf == INT_MAX && noblock &&
+	       !zerocopy &&
+	       SKB_DATA_ALIGN(len + TUN_RX_PAD + XDP_PACKET_HEADROOM) +
+	       SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) <= PAGE_SIZE;
+}
+
+static struct sk_buff *tun_finish_build(struct tun_queue *q,
+					struct page_frag *frag, char *buf,
+					int buflen, int len, int pad)
+{
+	struct sk_buff *skb = build_skb(buf, buflen);
+
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+	skb_reserve(skb, pad);
+	skb_put(skb, len);
+	skb_set_owner_w(skb, &q->sk);
+
+	/* the skb owns its piece of the page from now on */
+	get_page(frag->page);
+	frag->offset += buflen;
+	return skb;
+}
+
+/*
+ * Returns the skb to go on with, NULL if XDP took the frame (sent it on
+ * or dropped it: the write still succeeds), or an ERR_PTR. *@run_xdp
+ * says whether XDP is still to be run, generically, on the skb.
+ */
+static struct sk_buff *tun_build_skb(struct tun_dev *tun, struct tun_queue *q,
+				     struct iov_iter *from,
+				     const struct virtio_net_hdr *hdr,
+				     int len, bool *run_xdp)
+{
+	struct page_frag *frag = &current->task_frag;
+	int buflen = SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	struct sk_buff *skb = NULL;
+	struct tun_xdp_ctx xctx;
+	struct bpf_prog *prog;
+	int pad = TUN_RX_PAD;
+	struct xdp_buff xdp;
+	char *buf;
+	u32 act;
+	int ret;
+
+	if (rcu_access_pointer(tun->xdp_prog))
+		pad += XDP_PACKET_HEADROOM;
+	buflen += SKB_DATA_ALIGN(len + pad);
+
+	frag->offset = ALIGN((u64)frag->offset, SMP_CACHE_BYTES);
+	if (unlikely(!skb_page_frag_refill(buflen, frag, GFP_KERNEL)))
+		return ERR_PTR(-ENOMEM);
+	buf = (char *)page_address(frag->page) + frag->offset;
+	if (copy_page_from_iter(frag->page, frag->offset + pad, len, from) !=
+	    len)
+		return ERR_PTR(-EFAULT);
+
+	/* a program attached since we sized the headroom runs generically */
+	if (hdr->gso_type || pad == TUN_RX_PAD) {
+		*run_xdp = true;
+		return tun_finish_build(q, frag, buf, buflen, len, pad);
+	}
+	*run_xdp = false;
+
+	local_bh_disable();
+	rcu_read_lock();
+	tun_xdp_ctx_enter(&xctx);
+	prog = rcu_dereference(tun->xdp_prog);
+	if (prog) {
+		xdp_init_buff(&xdp, buflen, &q->xdp_rxq);
+		xdp_prepare_buff(&xdp, buf, pad, len, false);
+		act = bpf_prog_run_xdp(prog, &xdp);
+		/* a frame sent on keeps its piece of the page */
+		if (act == XDP_REDIRECT || act == XDP_TX) {
+			get_page(frag->page);
+			frag->offset += buflen;
+		}
+		ret = tun_xdp_act(tun, prog, &xdp, act);
+		if (ret < 0) {
+			if (act == XDP_REDIRECT || act == XDP_TX)
+				put_page(frag->page);
+			goto out;
+		}
+		if (ret == XDP_REDIRECT)
+			xdp_do_flush();
+		if (ret != XDP_PASS)
+			goto out;
+		pad = xdp.data - xdp.data_hard_start;
+		len = xdp.data_end - xdp.data;
+	}
+	skb = tun_finish_build(q, frag, buf, buflen, len, pad);
+out:
+	tun_xdp_ctx_exit(&xctx);
+	rcu_read_unlock();
+	local_bh_enable();
+	return skb;
+}
+
+/* XDP on an skb (generic mode): true if the program kept the frame. */
+static bool tun_xdp_generic(struct tun_dev *tun, struct sk_buff **pskb)
+{
+	struct bpf_prog *prog;
+	bool pass = true;
+
+	local_bh_disable();
+	rcu_read_lock();
+	prog = rcu_dereference(tun->xdp_prog);
+	if (prog)
+		pass = tun_compat_xdp_generic(prog, pskb) == XDP_PASS;
+	rcu_read_unlock();
+	local_bh_enable();
+	return pass;
+}
+
+/*
+ * IFF_NAPI_FRAGS: build the frame in the NAPI context's skb, the first
+ * iovec in its head and each further one, page-sized at most, in a
+ * fragment of its own, as a NIC's receive ring would deliver it.
+ */
+static struct sk_buff *tun_napi_alloc_frags(struct tun_queue *q, size_t len,
+					    const struct iov_iter *it)
+{
+	const struct iovec *iov = tun_compat_iter_iov(it);
+	struct sk_buff *skb;
+	size_t linear;
+	int err, i;
+
+	if (it->nr_segs > MAX_SKB_FRAGS + 1 ||
+	    len > (ETH_MAX_MTU - NET_SKB_PAD - NET_IP_ALIGN))
+		return ERR_PTR(-EMSGSIZE);
+
+	local_bh_disable();
+	skb = napi_get_frags(&q->napi);
+	local_bh_enable();
+	if (!skb)
+		return ERR_PTR(-ENOMEM);
+
+	linear = iov_iter_single_seg_count(it);
+	err = __skb_grow(skb, linear);
+	if (err)
+		goto free;
+	skb->len = len;
+	skb->data_len = len - linear;
+	skb->truesize += skb->data_len;
+
+	for (i = 1; i < it->nr_segs; i++) {
+		size_t fragsz = iov[i].iov_len;
+		struct page *page;
+		void *frag;
+
+		if (!fragsz || fragsz > PAGE_SIZE) {
+			err = -EINVAL;
+			goto free;
+		}
+		frag = netdev_alloc_frag(fragsz);
+		if (!frag) {
+			err = -ENOMEM;
+			goto free;
+		}
+		page = virt_to_head_page(frag);
+		skb_fill_page_desc(skb, i - 1, page, frag - page_address(page),
+				   fragsz);
+	}
+	return skb;
+
+free:
+	napi_free_frags(&q->napi);	/* the skb and the fragments so far */
+	return ERR_PTR(err);
+}
+
+/*
+ * Ethtool rx-frames (rx_batched): frames written with MSG_MORE (vhost-net)
+ * are held back and handed to the stack together, up to that many; a
+ * frame without MSG_MORE flushes the batch.
+ */
+static void tun_rx_batched(struct tun_dev *tun, struct tun_queue *q,
+			   struct sk_buff *skb, bool more)
+{
+	struct sk_buff_head *wq = &q->sk.sk_write_queue;
+	u32 batch_max = READ_ONCE(tun->rx_batched);
+	struct sk_buff_head batch;
+	struct sk_buff *held;
+	bool flush = false;
+
+	if (!batch_max || (!more && skb_queue_empty(wq))) {
+		local_bh_disable();
+		netif_receive_skb(skb);
+		local_bh_enable();
+		return;
+	}
+
+	spin_lock(&wq->lock);
+	if (!more || skb_queue_len(wq) == batch_max) {
+		__skb_queue_head_init(&batch);
+		skb_queue_splice_tail_init(wq, &batch);
+		flush = true;
+	} else {
+		__skb_queue_tail(wq, skb);
+	}
+	spin_unlock(&wq->lock);
+
+	if (flush) {
+		local_bh_disable();
+		while ((held = __skb_dequeue(&batch)))
+			netif_receive_skb(held);
+		netif_receive_skb(skb);
+		local_bh_enable();
+	}
+}
+
+/*
+ * Hand a built frame to the stack: through GRO for the NAPI modes, else
+ * at once (or in a batch). Consumes @skb; returns 0 or a negative errno.
+ */
+static int tun_rx_deliver(struct tun_dev *tun, struct tun_queue *q,
+			  struct sk_buff *skb, bool more)
+{
+	struct sk_buff_head *wq = &q->sk.sk_write_queue;
+	unsigned int qlen;
+	u32 headlen;
+
+	if (q->napi_frags) {
+		/* GRO takes the frame from its Ethernet header */
+		skb_push(skb, ETH_HLEN);
+		headlen = eth_get_headlen(tun->dev, skb->data,
+					  skb_headlen(skb));
+		if (unlikely(headlen > skb_headlen(skb))) {
+			dev_core_stats_rx_dropped_inc(tun->dev);
+			napi_free_frags(&q->napi);
+			return -ENOMEM;
+		}
+		if (!napi_schedule_prep(&q->napi)) {
+			/* disabled, or another writer's frame in flight */
+			napi_free_frags(&q->napi);
+			return -EBUSY;
+		}
+		local_bh_disable();
+		napi_gro_frags(&q->napi);
+		napi_complete(&q->napi);
+		local_bh_enable();
+		return 0;
+	}
+
+	if (q->napi_on) {
+		spin_lock_bh(&wq->lock);
+		if (unlikely(READ_ONCE(q->disabled_on))) {
+			spin_unlock_bh(&wq->lock);
+			kfree_skb(skb);
+			return -EBUSY;
+		}
+		__skb_queue_tail(wq, skb);
+		qlen = skb_queue_len(wq);
+		spin_unlock(&wq->lock);
+		if (!more || qlen > NAPI_POLL_WEIGHT)
+			napi_schedule(&q->napi);
+		local_bh_enable();
+		return 0;
+	}
+
+	tun_rx_batched(tun, q, skb, more);
+	return 0;
+}
+
+static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
+			    struct ubuf_info *ubuf, struct iov_iter *from,
+			    bool noblock, bool more)
+{
+	struct tun_pi pi = { .proto = htons(ETH_P_IP) };
+	struct virtio_net_hdr hdr = { 0 };
+	struct net_device *dev = tun->dev;
+	size_t total = iov_iter_count(from);
+	size_t len = total, headroom = NET_SKB_PAD;
+	size_t hdr_len = 0, linear;
+	bool frags = q->napi_frags;
+	bool run_xdp = true;
+	struct sk_buff *skb;
+	u32 hash = 0;
+	int err;
+
+	/* malformed requests: refused before anything is counted */
+	if (!(tun->flags & IFF_NO_PI)) {
+		if (len < sizeof(pi))
+			return -EINVAL;
+		len -= sizeof(pi);
+		if (!copy_from_iter_full(&pi, sizeof(pi), from))
+			return -EFAULT;
+	}
+	if (tun->flags & IFF_VNET_HDR) {
+		size_t sz = READ_ONCE(tun->vnet_hdr_sz);
+
+		if (len < sz)
+			return -EINVAL;
+		len -= sz;
+		if (!copy_from_iter_full(&hdr, sizeof(hdr), from))
+			return -EFAULT;
+		hdr_len = tun16_to_cpu(tun, hdr.hdr_len);
+		/*
+		 * The header must cover the checksum field it points at. The
+		 * field is 16 bits: an end past 64K wraps, as in Linux, and
+		 * the frame then fails the checks of tun_vnet_to_skb().
+		 */
+		if (hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+			unsigned int end = tun16_to_cpu(tun, hdr.csum_start) +
+					   tun16_to_cpu(tun, hdr.csum_offset) + 2;
+
+			if (end > hdr_len) {
+				hdr.hdr_len = cpu_to_tun16(tun, (u16)end);
+				hdr_len = tun16_to_cpu(tun, hdr.hdr_len);
+			}
+		}
+		if (hdr_len > len)
+			return -EINVAL;
+		iov_iter_advance(from, sz - sizeof(hdr));
+	}
+	if (tun_is_tap(tun)) {
+		headroom += NET_IP_ALIGN;
+		if (len < ETH_HLEN || (hdr_len && hdr_len < ETH_HLEN))
+			return -EINVAL;
+	}
+
+	/* from here on a refused frame counts as dropped on receive */
+	if (!frags && tun_can_build_skb(tun, q, len, noblock, false)) {
+		skb = tun_build_skb(tun, q, from, &hdr, len, &run_xdp);
+		if (IS_ERR(skb)) {
+			err = PTR_ERR(skb);
+			skb = NULL;
+			goto drop;
+		}
+		if (!skb)
+			return total;	/* XDP took it */
+		goto built;
+	}
+	if (frags) {
+		mutex_lock(&q->napi_mutex);
+		skb = tun_napi_alloc_frags(q, len, from);
+	} else {
+		/* the headers the vnet header announces go in the head */
+		linear = min_t(size_t, hdr_len, SKB_MAX_HEAD(headroom));
+		if (TUN_COMPAT_PAGED_WRITES && !linear)
+			linear = min_t(size_t, len, SKB_MAX_HEAD(headroom));
+		skb = tun_alloc_skb(q, headroom, len, linear, noblock);
+	}
+	if (IS_ERR(skb)) {
+		err = PTR_ERR(skb);
+		skb = NULL;
+		goto drop;
+	}
+	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
+		err = -EFAULT;
+		goto drop;
+	}
+
+built:
+	/* a header that does not fit the frame is a framing error */
+	if (tun_vnet_to_skb(skb, &hdr, tun_vnet_le(tun))) {
+		atomic_long_inc(&tun->rx_frame_errors);
+		err = -EINVAL;
+		goto free;
+	}
+
+	if (tun_is_tap(tun)) {
+		if (frags && !pskb_may_pull(skb, ETH_HLEN)) {
+			err = -ENOMEM;
+			goto drop;
+		}
+		skb->protocol = eth_type_trans(skb, dev);
+	} else {
+		if (tun->flags & IFF_NO_PI) {
+			u8 version = skb->len ? skb->data[0] >> 4 : 0;
+
+			if (version == 4) {
+				pi.proto = htons(ETH_P_IP);
+			} else if (version == 6) {
+				pi.proto = htons(ETH_P_IPV6);
+			} else {
+				err = -EINVAL;
+				goto drop;
+			}
+		}
+		skb_reset_mac_header(skb);
+		skb->protocol = pi.proto;
+		skb->dev = dev;
+	}
+
+	if (ubuf)
+		tun_compat_ubuf_copied(ubuf);
+
+	skb_reset_network_header(skb);
+	skb_probe_transport_header(skb);
+	skb_record_rx_queue(skb, q->index);
+
+	/* the program may take the frame; the write succeeds all the same */
+	if (run_xdp && !tun_xdp_generic(tun, &skb)) {
+		if (frags)
+			mutex_unlock(&q->napi_mutex);
+		return total;
+	}
+
+	/* learn which queue answers this flow; hashed before the stack
+	 * may consume the skb
+	 */
+	if (READ_ONCE(tun->numqueues) > 1 && !READ_ONCE(q->disabled_on) &&
+	    !rcu_access_pointer(tun->steering_prog))
+		hash = __skb_get_hash_symmetric(skb);
+
+	rcu_read_lock();
+	if (unlikely(!(dev->flags & IFF_UP))) {
+		rcu_read_unlock();
+		err = -EIO;
+		goto drop;
+	}
+	err = tun_rx_deliver(tun, q, skb, more);
+	rcu_read_unlock();
+	if (frags)
+		mutex_unlock(&q->napi_mutex);
+	if (err)
+		return err;
+
+	dev_sw_netstats_rx_add(dev, len);
+	if (hash)
+		tun_flow_learn(tun, hash, READ_ONCE(q->index));
+	return total;
+
+drop:
+	if (err != -EAGAIN)
+		dev_core_stats_rx_dropped_inc(dev);
+free:
+	if (frags) {
+		if (skb)
+			napi_free_frags(&q->napi);
+		mutex_unlock(&q->napi_mutex);
+	} else {
+		kfree_skb(skb);
+	}
+	return err;
+}
+
+static ssize_t tun_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *file = iocb->ki_filp;
+	struct tun_queue *q = file->private_data;
+	struct tun_dev *tun;
+	ssize_t ret;
+	bool noblock;
+
+	tun = tun_get(q);
+	if (!tun)
+		return -EBADFD;
+
+	noblock = (file->f_flags & O_NONBLOCK) ||
+		  (iocb->ki_flags & IOCB_NOWAIT);
+	ret = tun_get_user(tun, q, NULL, from, noblock, false);
+	tun_put(tun);
+	return ret;
+}
