@@ -121,4 +121,17 @@ static inline void tun_xdp_ctx_exit(struct tun_xdp_ctx *c)
 #endif
 }
 
+/* The link speed ethtool reports by default: 10Mb/s until 6.2, 10Gb/s since. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define TUN_COMPAT_DEFAULT_SPEED	SPEED_10000
+#else
+#define TUN_COMPAT_DEFAULT_SPEED	SPEED_10
+#endif
+
+/*
+ * ethtool -l (channels): Linux's driver reports them on 6.12, not on 6.1;
+ * we key the difference on 6.8, within that range.
+ */
+#define TUN_COMPAT_HAS_CHANNELS	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0))
+
 #endif /* _TUN_COMPAT_H */

@@ -175,6 +175,16 @@ static int tun_set_coalesce(struct net_device *dev,
 	return 0;
 }
 
+/* ethtool -l: one combined channel per enabled queue. */
+static void tun_get_channels(struct net_device *dev,
+			     struct ethtool_channels *ch)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+
+	ch->max_combined = tun->flags & IFF_MULTI_QUEUE ? TUN_MAX_QUEUES : 1;
+	ch->combined_count = tun->numqueues;
+}
+
 static const struct ethtool_ops tun_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_RX_MAX_FRAMES,
 	.get_coalesce		= tun_get_coalesce,
@@ -186,4 +196,5 @@ static const struct ethtool_ops tun_ethtool_ops = {
 	.get_ts_info		= ethtool_op_get_ts_info,
 	.get_link_ksettings	= tun_get_link_ksettings,
 	.set_link_ksettings	= tun_set_link_ksettings,
+	.get_channels		= TUN_COMPAT_HAS_CHANNELS ? tun_get_channels : NULL,
 };

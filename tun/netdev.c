@@ -221,7 +221,7 @@ static const struct net_device_ops tap_netdev_ops = {
 static void tun_default_link(struct ethtool_link_ksettings *link)
 {
 	memset(link, 0, sizeof(*link));
-	link->base.speed = SPEED_10000;
+	link->base.speed = TUN_COMPAT_DEFAULT_SPEED;
 	link->base.duplex = DUPLEX_FULL;
 	link->base.port = PORT_TP;
 	link->base.autoneg = AUTONEG_DISABLE;

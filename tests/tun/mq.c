@@ -21,12 +21,14 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define DEV_IP "198.18.12.1"
@@ -857,6 +859,61 @@ static int c_spread_detached(void)
 	return spread_case("ttmqs1", 1);
 }
 
+/* Load "r0 = ret; exit" as a socket-filter program (steering programs are). */
+static int steering_prog(int ret)
+{
+	struct bpf_insn insns[2];
+	union bpf_attr attr;
+
+	memset(insns, 0, sizeof(insns));
+	insns[0].code = BPF_ALU64 | BPF_MOV | BPF_K;
+	insns[0].dst_reg = BPF_REG_0;
+	insns[0].imm = ret;
+	insns[1].code = BPF_JMP | BPF_EXIT;
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (uint64_t)(uintptr_t)insns;
+	attr.insn_cnt = 2;
+	attr.license = (uint64_t)(uintptr_t)"GPL";
+	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+}
+
+/*
+ * TUNSETSTEERINGEBPF: the program's return value, modulo the number of
+ * queues, picks the queue of every packet; -1 goes back to flow hashing.
+ */
+static int c_steering_ebpf(void)
+{
+	int fds[NQ], got[NQ], flow_q[NFLOWS], prog, none = -1, used = 0;
+	const int pick[2] = { 3, 6 };	/* 6 % NQ: queue 2 */
+
+	CALL(mq_dev("ttmqeb", MQ_TUN, NQ, fds));
+	for (int round = 0; round < 2; round++) {
+		prog = steering_prog(pick[round]);
+		TT_CHECK(prog >= 0, "BPF_PROG_LOAD: %s", tt_errname(errno));
+		tt_defer_fd(prog);
+		TT_SYS(ioctl(fds[0], TUNSETSTEERINGEBPF, &prog));
+		for (int f = 0; f < 16; f++) {
+			flow_q[f] = -1;
+			CALL(send_flow(FLOW_BASE + f, 2));
+		}
+		CALL(drain_flows(fds, NQ, got, flow_q, 16));
+		for (int q = 0; q < NQ; q++)
+			TT_EQ(got[q], q == pick[round] % NQ ? 32 : 0);
+	}
+	/* without a program, flows spread again */
+	TT_SYS(ioctl(fds[0], TUNSETSTEERINGEBPF, &none));
+	for (int f = 0; f < NFLOWS; f++) {
+		flow_q[f] = -1;
+		CALL(send_flow(FLOW_BASE + f, 1));
+	}
+	CALL(drain_flows(fds, NQ, got, flow_q, NFLOWS));
+	for (int q = 0; q < NQ; q++)
+		used += got[q] > 0;
+	TT_CHECK(used > 1, "all %d flows arrived on one queue", NFLOWS);
+	return TT_PASS;
+}
+
 static int c_ring_per_queue(void)
 {
 	int fds[NQ], got[NQ], flow_q[1] = { -1 }, hit = 0;
@@ -1093,6 +1150,7 @@ int main(void)
 	run("detach_discards_pending", c_detach_discards_pending);
 	run("all_queues_detached_drop", c_all_detached_drops);
 	run("traffic_spreads_by_flow", c_spread);
+	run("steering_ebpf_picks_queue", c_steering_ebpf);
 	run("detached_queue_gets_no_traffic", c_spread_detached);
 	run("ring_per_queue_txqueuelen", c_ring_per_queue);
 	run("write_from_every_queue", c_write_every_queue);
