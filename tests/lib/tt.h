@@ -240,4 +240,7 @@ int tt_recv_fd(int sock);
 long long tt_now_ms(void);
 void tt_sleep_ms(int ms);
 
+/* Load "r0 = @ret; exit" as a BPF program of @type: an fd, or -1 (errno). */
+int tt_bpf_const_prog(int type, int ret);
+
 #endif /* TT_H */

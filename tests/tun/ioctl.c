@@ -1743,25 +1743,6 @@ static int c_fdinfo_iff(void)
 
 /* ---- TUNSETSTEERINGEBPF / TUNSETFILTEREBPF ---- */
 
-/* Load "r0 = ret; exit" as a program of the given type. */
-static int bpf_load(int type, int ret)
-{
-	struct bpf_insn insns[2];
-	union bpf_attr attr;
-
-	memset(insns, 0, sizeof(insns));
-	insns[0].code = BPF_ALU64 | BPF_MOV | BPF_K;
-	insns[0].dst_reg = BPF_REG_0;
-	insns[0].imm = ret;
-	insns[1].code = BPF_JMP | BPF_EXIT;
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = (uint32_t)type;
-	attr.insns = (uint64_t)(uintptr_t)insns;
-	attr.insn_cnt = 2;
-	attr.license = (uint64_t)(uintptr_t)"GPL";
-	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
-}
-
 static int set_ebpf(int fd, unsigned long req, int prog)
 {
 	return ioctl(fd, req, &prog);
@@ -1813,10 +1794,10 @@ static int c_ebpf_wrong_prog_type(void)
 	fd = mkdev("ttioeb1", IFF_TAP | IFF_NO_PI);
 	if (fd < 0)
 		return TT_FAIL;
-	prog = bpf_load(BPF_PROG_TYPE_XDP, 2 /* XDP_PASS */);
+	prog = tt_bpf_const_prog(BPF_PROG_TYPE_XDP, 2 /* XDP_PASS */);
 	TT_CHECK(prog >= 0, "loading an XDP program: %s", tt_errname(errno));
 	tt_defer_fd(prog);
-	sf = bpf_load(BPF_PROG_TYPE_SOCKET_FILTER, 0);
+	sf = tt_bpf_const_prog(BPF_PROG_TYPE_SOCKET_FILTER, 0);
 	TT_CHECK(sf >= 0, "loading a program: %s", tt_errname(errno));
 	tt_defer_fd(sf);
 	/* Only BPF_PROG_TYPE_SOCKET_FILTER programs are taken. */
@@ -1840,10 +1821,10 @@ static int c_filterebpf_drop_and_trim(void)
 	fd = mkdev("ttioeb2", IFF_TAP | IFF_NO_PI);
 	if (fd < 0)
 		return TT_FAIL;
-	drop = bpf_load(BPF_PROG_TYPE_SOCKET_FILTER, 0);
+	drop = tt_bpf_const_prog(BPF_PROG_TYPE_SOCKET_FILTER, 0);
 	TT_CHECK(drop >= 0, "loading a program: %s", tt_errname(errno));
 	tt_defer_fd(drop);
-	trim = bpf_load(BPF_PROG_TYPE_SOCKET_FILTER, 20);
+	trim = tt_bpf_const_prog(BPF_PROG_TYPE_SOCKET_FILTER, 20);
 	TT_CHECK(trim >= 0, "loading a program: %s", tt_errname(errno));
 	tt_defer_fd(trim);
 	/* 0: dropped. */
@@ -1882,7 +1863,7 @@ static int c_steeringebpf_single_queue(void)
 	if (fd < 0)
 		return TT_FAIL;
 	/* A queue number beyond the last: taken modulo the queue count. */
-	prog = bpf_load(BPF_PROG_TYPE_SOCKET_FILTER, 7);
+	prog = tt_bpf_const_prog(BPF_PROG_TYPE_SOCKET_FILTER, 7);
 	TT_CHECK(prog >= 0, "loading a program: %s", tt_errname(errno));
 	tt_defer_fd(prog);
 	TT_EQ(set_ebpf(fd, TUNSETSTEERINGEBPF, prog), 0);

@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define DEV_IP "198.18.12.1"
@@ -859,25 +858,6 @@ static int c_spread_detached(void)
 	return spread_case("ttmqs1", 1);
 }
 
-/* Load "r0 = ret; exit" as a socket-filter program (steering programs are). */
-static int steering_prog(int ret)
-{
-	struct bpf_insn insns[2];
-	union bpf_attr attr;
-
-	memset(insns, 0, sizeof(insns));
-	insns[0].code = BPF_ALU64 | BPF_MOV | BPF_K;
-	insns[0].dst_reg = BPF_REG_0;
-	insns[0].imm = ret;
-	insns[1].code = BPF_JMP | BPF_EXIT;
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-	attr.insns = (uint64_t)(uintptr_t)insns;
-	attr.insn_cnt = 2;
-	attr.license = (uint64_t)(uintptr_t)"GPL";
-	return (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
-}
-
 /*
  * TUNSETSTEERINGEBPF: the program's return value, modulo the number of
  * queues, picks the queue of every packet; -1 goes back to flow hashing.
@@ -889,7 +869,8 @@ static int c_steering_ebpf(void)
 
 	CALL(mq_dev("ttmqeb", MQ_TUN, NQ, fds));
 	for (int round = 0; round < 2; round++) {
-		prog = steering_prog(pick[round]);
+		prog = tt_bpf_const_prog(BPF_PROG_TYPE_SOCKET_FILTER,
+					 pick[round]);
 		TT_CHECK(prog >= 0, "BPF_PROG_LOAD: %s", tt_errname(errno));
 		tt_defer_fd(prog);
 		TT_SYS(ioctl(fds[0], TUNSETSTEERINGEBPF, &prog));
