@@ -3,7 +3,7 @@
 # user-space test programs, once per run.  Sourced by tests/vm/run.
 
 # The module sources, relative to the repo root: whatever of these exists.
-MODULE_SOURCES=(Kbuild '*.c' '*.h' include tun)
+MODULE_SOURCES=(Kbuild '*.c' '*.h' include tun policy)
 
 # build_modules ABI: build tun.ko and tun_policy.ko against that ABI's headers
 # in $BUILD/ABI/src.  W=1, and any warning fails the build: a warning that
@@ -20,7 +20,7 @@ build_modules() {
 	# so kbuild rebuilds only what changed.
 	(
 		cd "$src" || exit 1
-		rm -rf Kbuild include tun ./*.c ./*.h
+		rm -rf Kbuild include tun policy ./*.c ./*.h
 		cd "$REPO" || exit 1
 		shopt -s nullglob
 		for pat in "${MODULE_SOURCES[@]}"; do
