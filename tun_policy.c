@@ -10,6 +10,9 @@
  * The module is one translation unit, in parts under policy/ included
  * below, as tun.c is for tun.ko: Kbuild cannot link tun_policy.ko from
  * parts one of which would be tun_policy.o itself.
+ *
+ * Built with `make TPOL_DEBUG=1`, it also carries the selftests of its
+ * data structures and runs them at load; a failure fails the load.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,9 +21,16 @@
 
 #include "policy/class.h"
 #include "policy/class.c"
+#ifdef TPOL_DEBUG
+#include "policy/class_selftest.c"
+#endif
 
 static int __init tpol_init(void)
 {
+#ifdef TPOL_DEBUG
+	if (!tpol_class_selftest())
+		return -ENOTRECOVERABLE;
+#endif
 	pr_debug("loaded\n");
 	return 0;
 }
