@@ -3,11 +3,12 @@
 # user-space test programs, once per run.  Sourced by tests/vm/run.
 
 # The module sources, relative to the repo root: whatever of these exists.
-MODULE_SOURCES=(Kbuild '*.c' '*.h' include tun)
+MODULE_SOURCES=(Kbuild '*.c' '*.h' include tun policy)
 
 # build_modules ABI: build tun.ko and tun_policy.ko against that ABI's headers
 # in $BUILD/ABI/src.  W=1, and any warning fails the build: a warning that
 # only one of the two kernels shows is how compat mistakes first surface.
+# $TUN_VM_KBUILD adds make variables, e.g. TPOL_DEBUG=1 (see Kbuild).
 build_modules() {
 	local abi=$1 src=$BUILD/$1/src log=$BUILD/$1/build.log pat f ko
 	mkdir -p "$src" || return 1
@@ -20,7 +21,7 @@ build_modules() {
 	# so kbuild rebuilds only what changed.
 	(
 		cd "$src" || exit 1
-		rm -rf Kbuild include tun ./*.c ./*.h
+		rm -rf Kbuild include tun policy ./*.c ./*.h
 		cd "$REPO" || exit 1
 		shopt -s nullglob
 		for pat in "${MODULE_SOURCES[@]}"; do
@@ -31,7 +32,7 @@ build_modules() {
 		done
 	) || return 1
 
-	if ! make -C "$(kernel_headers "$abi")" M="$src" W=1 -j"$(nproc)" modules >"$log" 2>&1; then
+	if ! make -C "$(kernel_headers "$abi")" M="$src" W=1 ${TUN_VM_KBUILD:-} -j"$(nproc)" modules >"$log" 2>&1; then
 		note "make failed ($log):"
 		build_complaints "$log" || tail -n 20 "$log" | sed 's/^/     | /'
 		return 1
