@@ -48,6 +48,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <netinet/udp.h>
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
@@ -1354,6 +1355,75 @@ static int c_tx_gso_unknown(void)
 	return TT_PASS;
 }
 
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
+
+/*
+ * UDP segmentation towards the guest: with TUN_F_CSUM and USO4|USO6 (which
+ * 6.12 takes only together) the tap has NETIF_F_GSO_UDP_L4, and a send of
+ * 300 bytes with UDP_SEGMENT 100 reaches the guest as one 342-byte frame,
+ * its vnet header saying UDP_L4, gso_size 100, NEEDS_CSUM at 34/6; the
+ * checksum field holds the pseudo-header sum of the whole datagram.  The
+ * 6.1 stock driver refuses the USO flags (EINVAL); ours takes them on 6.1
+ * too (Documentation/tun.rst).
+ */
+static int c_rx_uso(void)
+{
+	enum { MSS = 100, PLEN = 3 * MSS, FLEN = 14 + 28 + PLEN };
+	uint8_t want[VNET_HDR_LEN] = { 0 }, got[2048], buf[PLEN];
+	const uint8_t *ip = got + 14, *udp = got + CSUM_START;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int mss = MSS, s;
+	uint16_t c;
+	size_t n;
+	struct vnet v;
+
+	CALL(vnet_up(&v, "ttvh16", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, 4, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	if (!tt_series_ge(6, 12) && !strcmp(tt_impl(), "stock")) {
+		TT_ERRNO(ioctl(v.tapfd, TUNSETOFFLOAD,
+			       TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6),
+			 EINVAL);
+		return TT_PASS;
+	}
+	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD,
+		     TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6));
+	s = udp_socket();
+	TT_SYS(s);
+	TT_SYS(setsockopt(s, IPPROTO_UDP, UDP_SEGMENT, &mss, sizeof(mss)));
+	for (size_t i = 0; i < PLEN; i++)
+		buf[i] = (uint8_t)(0x41 + i);
+	sin.sin_port = htons(UDP_DPORT);
+	sin.sin_addr.s_addr = tt_ip4(PEER_IP);
+	TT_EQ(sendto(s, buf, PLEN, 0, (struct sockaddr *)&sin, sizeof(sin)),
+	      PLEN);
+	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	tt_sleep_ms(100);
+	TT_EQ(used_idx(&v.q[RXQ]), 1);
+	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + FLEN);
+	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	want[1] = VIRTIO_NET_HDR_GSO_UDP_L4;
+	want[2] = 42;
+	want[4] = MSS;
+	want[6] = CSUM_START;
+	want[8] = UDP_CSUM_OFF;
+	want[10] = 1;
+	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	TT_EQ(n, FLEN);
+	TT_EQ(ip[2] << 8 | ip[3], 28 + PLEN);
+	TT_EQ(udp[4] << 8 | udp[5], 8 + PLEN);
+	memcpy(&c, udp + UDP_CSUM_OFF, 2);
+	TT_EQ(ntohs(c),
+	      ntohs(udp_pseudo(tt_ip4(DEV_IP), tt_ip4(PEER_IP), 8 + PLEN)));
+	TT_MEMEQ(udp + 8, buf, PLEN);
+	CALL(stats_eq(v.name, 0, 0, 1, FLEN));
+	return TT_PASS;
+}
+
 /* ---- running ---- */
 
 static int vnet_advertised;
@@ -1420,6 +1490,7 @@ int main(void)
 	run("tx_gso_udp_l4_sndbuf", c_tx_gso_udp_l4_sndbuf);
 	run("tx_gso_unknown", c_tx_gso_unknown);
 	run("rx_csum_offload", c_rx_csum_offload);
+	run("rx_uso", c_rx_uso);
 	run("teardown", c_teardown);
 
 	for (int i = 0; i < 4; i++) {
