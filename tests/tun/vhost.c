@@ -25,8 +25,9 @@
  * that, or with a finite TUNSETSNDBUF), the receive side through the tap's
  * ring (buffers used in order, merged when a frame needs several, a frame
  * waiting for buffers), the backend refusals, offloads carried in the vnet
- * header both ways (checksum offload, UDP segmentation from the guest;
- * TUN_F_CSUM towards it), and QEMU's stop sequence down to rmmod vhost_net.  At the end the program unloads what it loaded.
+ * header both ways (checksum offload, USO and TSO from the guest; TUN_F_CSUM,
+ * USO and TSO4 towards it, TCP driven through the rings), and QEMU's stop
+ * sequence down to rmmod vhost_net.  At the end the program unloads what it loaded.
  *
  * vhost_net needs tun_get_socket and tun_get_tx_ring from tun.ko: a driver
  * that does not advertise IFF_VNET_HDR in TUNGETFEATURES cannot serve it, and
@@ -1597,6 +1598,117 @@ static int c_tx_tso4(void)
 	return TT_PASS;
 }
 
+/*
+ * TSO towards the guest: with TUN_F_CSUM | TUN_F_TSO4 set before the
+ * handshake (the socket takes the device's GSO capabilities then), 1500
+ * bytes written on the accepted socket reach the guest as one frame: vnet
+ * header GSO_TCPV4, gso_size 536 (the default MSS: the guest's SYN had no
+ * option), hdr_len 54, NEEDS_CSUM at 34/16; the checksum field holds the
+ * pseudo-header sum.
+ */
+static int c_rx_tso4(void)
+{
+	enum { DLEN = 1500, MSS = 536 };
+	struct virtio_net_hdr_mrg_rxbuf h;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	static uint8_t f[2048], got[2048], data[DLEN];
+	uint8_t want[VNET_HDR_LEN] = { 0 };
+	const uint8_t *th = got + 34;
+	uint32_t gseq = 5000, hseq;
+	size_t n, fl, rxb = 0, txb = 0;
+	uint16_t head, c;
+	struct vnet v;
+	int l, a, one = 1;
+
+	CALL(vnet_up(&v, "ttvh18", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, 8, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4));
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	TT_SYS(l);
+	tt_defer_fd(l);
+	TT_SYS(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	sin.sin_port = htons(TCP_PORT);
+	sin.sin_addr.s_addr = tt_ip4(DEV_IP);
+	TT_SYS(bind(l, (struct sockaddr *)&sin, sizeof(sin)));
+	TT_SYS(listen(l, 1));
+
+	memset(&h, 0, sizeof(h));
+	fl = guest_tcp(&v, f, gseq, 0, 0x02, NULL, 0, 0);
+	rxb += fl;
+	head = tx_put_hdr(&v, &h, f, fl);
+	CALL(tx_run(&v, &head, 1));
+	CALL(wait_used(&v.q[RXQ], "RX SYN-ACK", 1));
+	/* Checksum offloaded: the SYN-ACK too comes with NEEDS_CSUM. */
+	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	want[6] = CSUM_START;
+	want[8] = 16;
+	want[10] = 1;
+	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	txb += n;
+	TT_EQ(n, 14 + 20 + 24);
+	TT_EQ(th[13], 0x12);
+	TT_EQ(get32(th + 8), gseq + 1);
+	hseq = get32(th + 4) + 1;
+	gseq++;
+	fl = guest_tcp(&v, f, gseq, hseq, 0x10, NULL, 0, 0);
+	rxb += fl;
+	head = tx_put_hdr(&v, &h, f, fl);
+	CALL(tx_run(&v, &head, 1));
+	{
+		struct pollfd pl = { .fd = l, .events = POLLIN };
+
+		TT_EQ(poll(&pl, 1, WAIT_MS), 1);
+	}
+	a = accept4(l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	TT_CHECK(a >= 0, "accept: %s", tt_errname(errno));
+	tt_defer_fd(a);
+
+	for (size_t i = 0; i < DLEN; i++)
+		data[i] = (uint8_t)(0x13 + i * 5);
+	TT_EQ(send(a, data, DLEN, 0), DLEN);
+	CALL(wait_used(&v.q[RXQ], "RX TSO", 2));
+	tt_sleep_ms(200);
+	TT_EQ(used_idx(&v.q[RXQ]), 2);
+	TT_EQ(v.q[RXQ].used->ring[1].len, VNET_HDR_LEN + 14 + 40 + DLEN);
+	want[1] = VIRTIO_NET_HDR_GSO_TCPV4;
+	want[2] = 54;
+	want[4] = MSS & 0xff;
+	want[5] = MSS >> 8;
+	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	txb += n;
+	TT_EQ(n, 14 + 40 + DLEN);
+	TT_EQ(got[16] << 8 | got[17], 40 + DLEN);
+	TT_EQ(th[13] & 0x10, 0x10);
+	TT_EQ(get32(th + 4), hseq);
+	TT_EQ(get32(th + 8), gseq);
+	memcpy(&c, th + 16, 2);
+	{
+		uint8_t ph[12];
+		uint32_t src = tt_ip4(DEV_IP), dst = tt_ip4(PEER_IP);
+
+		memcpy(ph, &src, 4);
+		memcpy(ph + 4, &dst, 4);
+		ph[8] = 0;
+		ph[9] = 6;
+		ph[10] = (uint8_t)((20 + DLEN) >> 8);
+		ph[11] = (uint8_t)(20 + DLEN);
+		/* With the full TCP length (20 + 1500), not per segment. */
+		TT_EQ(ntohs(c), ntohs((uint16_t)~tt_csum(ph, 12)));
+	}
+	TT_MEMEQ(th + 20, data, DLEN);
+	CALL(stats_eq(v.name, 2, rxb, 2, txb));
+	{
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		TT_SYS(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	}
+	tt_close(a);
+	CALL(wait_used(&v.q[RXQ], "RX RST", 3));
+	return TT_PASS;
+}
+
 /* ---- running ---- */
 
 static int vnet_advertised;
@@ -1665,6 +1777,7 @@ int main(void)
 	run("tx_tso4", c_tx_tso4);
 	run("rx_csum_offload", c_rx_csum_offload);
 	run("rx_uso", c_rx_uso);
+	run("rx_tso4", c_rx_tso4);
 	run("teardown", c_teardown);
 
 	for (int i = 0; i < 4; i++) {
