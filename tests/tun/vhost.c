@@ -24,8 +24,10 @@
  * sndbuf is unlimited; a plain sendmsg of the iovec for a frame too big for
  * that, or with a finite TUNSETSNDBUF), the receive side through the tap's
  * ring (buffers used in order, merged when a frame needs several, a frame
- * waiting for buffers), the backend refusals, and QEMU's stop sequence down
- * to rmmod vhost_net.  At the end the program unloads what it loaded.
+ * waiting for buffers), the backend refusals, offloads carried in the vnet
+ * header both ways (checksum offload, USO and TSO from the guest; TUN_F_CSUM,
+ * USO and TSO4 towards it, TCP driven through the rings), and QEMU's stop
+ * sequence down to rmmod vhost_net.  At the end the program unloads what it loaded.
  *
  * vhost_net needs tun_get_socket and tun_get_tx_ring from tun.ko: a driver
  * that does not advertise IFF_VNET_HDR in TUNGETFEATURES cannot serve it, and
@@ -47,6 +49,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <netinet/udp.h>
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
@@ -301,15 +304,26 @@ static int tx_run(struct vnet *v, const uint16_t *heads, int n)
  * and the frame copied to @out (*len its length).  Each buffer must have
  * been written exactly up to its used length.
  */
+static int rx_take_hdr(struct vnet *v, int nbufs, const uint8_t *want_hdr,
+		       uint8_t *out, size_t cap, size_t *len);
+
 static int rx_take(struct vnet *v, int nbufs, uint8_t *out, size_t cap,
 		   size_t *len)
 {
-	struct vq *q = &v->q[RXQ];
 	uint8_t want_hdr[VNET_HDR_LEN] = { 0 };
+
+	want_hdr[10] = (uint8_t)nbufs;
+	return rx_take_hdr(v, nbufs, want_hdr, out, cap, len);
+}
+
+/* rx_take() with the whole expected vnet header given (num_buffers too). */
+static int rx_take_hdr(struct vnet *v, int nbufs, const uint8_t *want_hdr,
+		       uint8_t *out, size_t cap, size_t *len)
+{
+	struct vq *q = &v->q[RXQ];
 	uint32_t prev_len = 0, prev_size = 0;
 	size_t got = 0;
 
-	want_hdr[10] = (uint8_t)nbufs;
 	for (int i = 0; i < nbufs; i++) {
 		uint16_t expect_id = q->used_seen;
 		struct vring_used_elem e;
@@ -331,6 +345,8 @@ static int rx_take(struct vnet *v, int nbufs, uint8_t *out, size_t cap,
 		/* Written up to the used length, not a byte further. */
 		if (e.len < size)
 			TT_EQ(buf[e.len], POISON);
+		if (i == 0 && memcmp(buf, want_hdr, VNET_HDR_LEN))
+			tt_hexdump("vnet header received", buf, VNET_HDR_LEN);
 		if (i == 0)
 			TT_MEMEQ(buf, want_hdr, VNET_HDR_LEN);
 		TT_CHECK(got + e.len - skip <= cap, "RX: frame too long");
@@ -982,6 +998,717 @@ static int c_teardown(void)
 	return TT_PASS;
 }
 
+/* ---- offloads carried in the vnet header ---- */
+
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5
+#endif
+/* Where the UDP checksum of an untagged IPv4 frame starts, and its field. */
+#define CSUM_START (14 + 20)
+#define UDP_CSUM_OFF 6
+
+/*
+ * The folded one's complement sum of the UDP pseudo-header (not inverted):
+ * what a CHECKSUM_PARTIAL datagram carries in its checksum field, in
+ * network order.
+ */
+static uint16_t udp_pseudo(uint32_t src, uint32_t dst, size_t ulen)
+{
+	uint8_t ph[12];
+
+	memcpy(ph, &src, 4);
+	memcpy(ph + 4, &dst, 4);
+	ph[8] = 0;
+	ph[9] = 17;
+	ph[10] = (uint8_t)(ulen >> 8);
+	ph[11] = (uint8_t)ulen;
+	return (uint16_t)~tt_csum(ph, 12);
+}
+
+/* The complete checksum of the UDP datagram @udp of @ulen bytes. */
+static uint16_t udp_full(uint32_t src, uint32_t dst, const uint8_t *udp,
+			 size_t ulen)
+{
+	static uint8_t ph[12 + 0x10000];
+	uint16_t c;
+
+	memcpy(ph, &src, 4);
+	memcpy(ph + 4, &dst, 4);
+	ph[8] = 0;
+	ph[9] = 17;
+	ph[10] = (uint8_t)(ulen >> 8);
+	ph[11] = (uint8_t)ulen;
+	memcpy(ph + 12, udp, ulen);
+	ph[12 + 6] = ph[12 + 7] = 0;
+	c = tt_csum(ph, 12 + ulen);
+	return c ? c : 0xffff;
+}
+
+/*
+ * A datagram from the guest (PEER_IP:UDP_DPORT) to the socket of
+ * udp_socket() (DEV_IP:UDP_SPORT), payload tag + i, Ethernet included,
+ * with @check (network order) in its checksum field.  Returns its length.
+ */
+static size_t guest_udp(const struct vnet *v, uint8_t *f, uint8_t tag,
+			size_t plen, uint16_t check)
+{
+	static uint8_t p[4096];
+	size_t n;
+
+	for (size_t i = 0; i < plen; i++)
+		p[i] = (uint8_t)(tag + i);
+	tt_eth(f, v->mac, guest_mac, 0x0800);
+	n = 14 + tt_udp4(f + 14, tt_ip4(PEER_IP), tt_ip4(DEV_IP), UDP_DPORT,
+			 UDP_SPORT, p, plen);
+	memcpy(f + CSUM_START + UDP_CSUM_OFF, &check, 2);
+	return n;
+}
+
+/* One frame behind the vnet header @h in the TX ring, one descriptor. */
+static uint16_t tx_put_hdr(struct vnet *v,
+			   const struct virtio_net_hdr_mrg_rxbuf *h,
+			   const uint8_t *frame, size_t len)
+{
+	struct vq *q = &v->q[TXQ];
+	uint8_t *buf = mem + TX_OFF + (v->tx_slot++ % TX_SLOTS) * TX_SLOT;
+	uint16_t d = q->next_desc++;
+
+	memcpy(buf, h, VNET_HDR_LEN);
+	memcpy(buf + VNET_HDR_LEN, frame, len);
+	q->desc[d].addr = gpa(buf);
+	q->desc[d].len = (uint32_t)(VNET_HDR_LEN + len);
+	q->desc[d].flags = 0;
+	q->desc[d].next = 0;
+	q->avail->ring[q->avail_idx++ % QSZ] = d;
+	return d;
+}
+
+/* The next datagram on @s: @plen bytes, tag + i. */
+static int sock_expect(int s, uint8_t tag, size_t plen)
+{
+	uint8_t got[2048], want[2048];
+	ssize_t n;
+
+	memset(got, POISON, sizeof(got));
+	n = tt_read_timeout(s, got, sizeof(got), WAIT_MS);
+	TT_CHECK(n >= 0, "socket: no datagram (tag 0x%02x): %s", tag,
+		 tt_errname(errno));
+	TT_EQ(n, plen);
+	for (size_t i = 0; i < plen; i++)
+		want[i] = (uint8_t)(tag + i);
+	TT_MEMEQ(got, want, plen);
+	return TT_PASS;
+}
+
+static int sock_nothing(int s)
+{
+	uint8_t got[2048];
+
+	TT_ERRNO(tt_read_timeout(s, got, sizeof(got), 200), ETIMEDOUT);
+	return TT_PASS;
+}
+
+/* A counter of the Udp: lines of /proc/net/snmp, or -1. */
+static long long udp_mib(const char *field)
+{
+	char names[512], vals[512], *n, *v, *sn, *sv;
+	FILE *f = fopen("/proc/net/snmp", "r");
+	long long r = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(names, sizeof(names), f)) {
+		if (strncmp(names, "Udp: ", 5))
+			continue;
+		if (!fgets(vals, sizeof(vals), f))
+			break;
+		n = strtok_r(names, " \n", &sn);
+		v = strtok_r(vals, " \n", &sv);
+		while ((n = strtok_r(NULL, " \n", &sn)) &&
+		       (v = strtok_r(NULL, " \n", &sv)))
+			if (!strcmp(n, field))
+				r = atoll(v);
+		break;
+	}
+	fclose(f);
+	return r;
+}
+
+/*
+ * Checksum offload from the guest: VIRTIO_NET_HDR_F_NEEDS_CSUM with
+ * csum_start/csum_offset on the UDP checksum.  The skb is CHECKSUM_PARTIAL,
+ * which local delivery trusts: the datagram whose field holds the
+ * pseudo-header sum and the one whose field holds garbage both reach the
+ * socket byte for byte.  The same garbage without the flag is a checksum
+ * error, dropped by UDP (the flag is what made the difference).
+ */
+static int c_tx_csum_partial(void)
+{
+	enum { PLEN = 64, FLEN = 14 + 28 + PLEN };
+	struct virtio_net_hdr_mrg_rxbuf h, zero;
+	uint8_t f[FLEN];
+	uint16_t heads[3];
+	long long csum_err;
+	struct vnet v;
+	int s;
+
+	CALL(vnet_up(&v, "ttvh11", 0));
+	s = udp_socket();
+	TT_SYS(s);
+	memset(&h, 0, sizeof(h));
+	memset(&zero, 0, sizeof(zero));
+	h.hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h.hdr.csum_start = htole16(CSUM_START);
+	h.hdr.csum_offset = htole16(UDP_CSUM_OFF);
+	TT_EQ(guest_udp(&v, f, 0x50, PLEN,
+			udp_pseudo(tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8 + PLEN)),
+	      FLEN);
+	heads[0] = tx_put_hdr(&v, &h, f, FLEN);
+	guest_udp(&v, f, 0x60, PLEN, htons(0xdead));
+	heads[1] = tx_put_hdr(&v, &h, f, FLEN);
+	guest_udp(&v, f, 0x70, PLEN, htons(0xdead));
+	heads[2] = tx_put_hdr(&v, &zero, f, FLEN);
+	csum_err = udp_mib("InCsumErrors");
+	TT_CHECK(csum_err >= 0, "no Udp InCsumErrors in /proc/net/snmp");
+	CALL(tx_run(&v, heads, 3));
+	CALL(sock_expect(s, 0x50, PLEN));
+	CALL(sock_expect(s, 0x60, PLEN));
+	CALL(sock_nothing(s));
+	TT_EQ(udp_mib("InCsumErrors"), csum_err + 1);
+	/* All three crossed the tap; the third died in UDP. */
+	CALL(stats_eq(v.name, 3, 3 * FLEN, 0, 0));
+	return TT_PASS;
+}
+
+/*
+ * UDP segmentation from the guest: one 342-byte frame with
+ * VIRTIO_NET_HDR_GSO_UDP_L4, gso_size 100, hdr_len 42 (and NEEDS_CSUM, as
+ * USO requires).  The socket, which did not ask for UDP GRO, gets it
+ * segmented: three datagrams of 100 bytes.  The 6.1 header helpers do not
+ * know UDP_L4: with the 6.1 stock driver the frame is lost (see below).
+ * Ours accepts USO on 6.1 as on 6.12 (Documentation/tun.rst, deliberate
+ * differences).  Either way a plain datagram behind it gets through.
+ */
+static int tx_gso_udp_l4(const char *name, int sndbuf)
+{
+	enum { MSS = 100, NSEG = 3, PLEN = MSS * NSEG, FLEN = 14 + 28 + PLEN };
+	struct virtio_net_hdr_mrg_rxbuf h;
+	static uint8_t f[FLEN];
+	uint16_t head, c;
+	struct vnet v;
+	size_t n;
+	int s, uso;
+
+	uso = tt_series_ge(6, 12) || !strcmp(tt_impl(), "ours");
+	CALL(vnet_up(&v, name, 0));
+	if (sndbuf)
+		TT_SYS(ioctl(v.tapfd, TUNSETSNDBUF, &sndbuf));
+	s = udp_socket();
+	TT_SYS(s);
+	memset(&h, 0, sizeof(h));
+	h.hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h.hdr.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
+	h.hdr.hdr_len = htole16(42);
+	h.hdr.gso_size = htole16(MSS);
+	h.hdr.csum_start = htole16(CSUM_START);
+	h.hdr.csum_offset = htole16(UDP_CSUM_OFF);
+	TT_EQ(guest_udp(&v, f, 0x10, PLEN,
+			udp_pseudo(tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8 + PLEN)),
+	      FLEN);
+	head = tx_put_hdr(&v, &h, f, FLEN);
+	CALL(tx_run(&v, &head, 1));
+	if (!uso) {
+		/*
+		 * 6.1 stock: virtio_net_hdr_to_skb() refuses UDP_L4 (a write()
+		 * of the same gets EINVAL); vhost swallows the error and uses
+		 * the descriptor.  tun counts it in its rx_frame_errors, which
+		 * a tap does not export (its ndo_get_stats64 is
+		 * dev_get_tstats64): no trace in the tap's statistics.
+		 */
+		CALL(sock_nothing(s));
+		TT_EQ(tt_sysfs_num(v.name, "statistics/rx_frame_errors"), 0);
+		CALL(stats_eq(v.name, 0, 0, 0, 0));
+	} else {
+		for (int i = 0; i < NSEG; i++)
+			CALL(sock_expect(s, (uint8_t)(0x10 + i * MSS), MSS));
+		CALL(sock_nothing(s));
+		TT_EQ(tt_sysfs_num(v.name, "statistics/rx_frame_errors"), 0);
+		/* The tap counts the one frame it was given. */
+		CALL(stats_eq(v.name, 1, FLEN, 0, 0));
+	}
+	/* A plain datagram behind it: the queue goes on either way. */
+	memset(&h, 0, sizeof(h));
+	n = guest_udp(&v, f, 0xa0, 20, 0);
+	c = udp_full(tt_ip4(PEER_IP), tt_ip4(DEV_IP), f + CSUM_START, 8 + 20);
+	memcpy(f + CSUM_START + UDP_CSUM_OFF, &c, 2);
+	head = tx_put_hdr(&v, &h, f, n);
+	CALL(tx_run(&v, &head, 1));
+	CALL(sock_expect(s, 0xa0, 20));
+	CALL(stats_eq(v.name, uso ? 2 : 1, (uso ? FLEN : 0) + n, 0, 0));
+	return TT_PASS;
+}
+
+/*
+ * Checksum offload towards the guest: with TUN_F_CSUM the stack leaves the
+ * UDP checksum to the "guest": the frame comes with NEEDS_CSUM,
+ * csum_start 34, csum_offset 6 (num_buffers 1 from vhost), its checksum
+ * field holding the pseudo-header sum.  With the offloads off again, a zero
+ * header and a complete checksum.
+ */
+static int c_rx_csum_offload(void)
+{
+	enum { PLEN = 100, FLEN = 14 + 28 + PLEN };
+	uint8_t want[VNET_HDR_LEN] = { 0 }, got[2048];
+	uint16_t c;
+	size_t n;
+	struct vnet v;
+	int s;
+
+	CALL(vnet_up(&v, "ttvh13", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, 4, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, TUN_F_CSUM));
+	s = udp_socket();
+	TT_SYS(s);
+	CALL(udp_send(s, 0x31, PLEN));
+	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + FLEN);
+	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	want[6] = CSUM_START;
+	want[8] = UDP_CSUM_OFF;
+	want[10] = 1;
+	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	TT_EQ(n, FLEN);
+	memcpy(&c, got + CSUM_START + UDP_CSUM_OFF, 2);
+	TT_EQ(ntohs(c),
+	      ntohs(udp_pseudo(tt_ip4(DEV_IP), tt_ip4(PEER_IP), 8 + PLEN)));
+	/* Completed here, the frame is exactly the one without offload. */
+	c = udp_full(tt_ip4(DEV_IP), tt_ip4(PEER_IP), got + CSUM_START,
+		     8 + PLEN);
+	memcpy(got + CSUM_START + UDP_CSUM_OFF, &c, 2);
+	CALL(check_udp(&v, got, n, 0x31, PLEN));
+
+	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, 0));
+	CALL(udp_send(s, 0x32, PLEN));
+	CALL(wait_used(&v.q[RXQ], "RX", 2));
+	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	CALL(check_udp(&v, got, n, 0x32, PLEN));
+	tt_sleep_ms(100);
+	TT_EQ(used_idx(&v.q[RXQ]), 2);
+	CALL(stats_eq(v.name, 0, 0, 2, 2 * FLEN));
+	return TT_PASS;
+}
+
+static int c_tx_gso_udp_l4(void)
+{
+	return tx_gso_udp_l4("ttvh12", 0);
+}
+
+/* The same through a plain sendmsg of the iovec (finite sndbuf). */
+static int c_tx_gso_udp_l4_sndbuf(void)
+{
+	return tx_gso_udp_l4("ttvh14", 212992);
+}
+
+/*
+ * A gso_type no kernel knows (7) from the guest: refused by tun's header
+ * helpers, both series, the same way as UDP_L4 on 6.1 stock above: vhost
+ * uses the descriptor, nothing is delivered, and the tap's statistics show
+ * nothing (rx_frame_errors included).  A plain datagram behind it gets
+ * through.
+ */
+static int c_tx_gso_unknown(void)
+{
+	enum { PLEN = 300, FLEN = 14 + 28 + PLEN };
+	struct virtio_net_hdr_mrg_rxbuf h;
+	static uint8_t f[FLEN];
+	uint16_t head, c;
+	struct vnet v;
+	size_t n;
+	int s;
+
+	CALL(vnet_up(&v, "ttvh15", 0));
+	s = udp_socket();
+	TT_SYS(s);
+	memset(&h, 0, sizeof(h));
+	h.hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h.hdr.gso_type = 7;
+	h.hdr.hdr_len = htole16(42);
+	h.hdr.gso_size = htole16(100);
+	h.hdr.csum_start = htole16(CSUM_START);
+	h.hdr.csum_offset = htole16(UDP_CSUM_OFF);
+	guest_udp(&v, f, 0x10, PLEN,
+		  udp_pseudo(tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8 + PLEN));
+	head = tx_put_hdr(&v, &h, f, FLEN);
+	CALL(tx_run(&v, &head, 1));
+	CALL(sock_nothing(s));
+	TT_EQ(tt_sysfs_num(v.name, "statistics/rx_frame_errors"), 0);
+	CALL(stats_eq(v.name, 0, 0, 0, 0));
+	memset(&h, 0, sizeof(h));
+	n = guest_udp(&v, f, 0xb0, 20, 0);
+	c = udp_full(tt_ip4(PEER_IP), tt_ip4(DEV_IP), f + CSUM_START, 8 + 20);
+	memcpy(f + CSUM_START + UDP_CSUM_OFF, &c, 2);
+	head = tx_put_hdr(&v, &h, f, n);
+	CALL(tx_run(&v, &head, 1));
+	CALL(sock_expect(s, 0xb0, 20));
+	CALL(stats_eq(v.name, 1, n, 0, 0));
+	return TT_PASS;
+}
+
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
+
+/*
+ * UDP segmentation towards the guest: with TUN_F_CSUM and USO4|USO6 (which
+ * 6.12 takes only together) the tap has NETIF_F_GSO_UDP_L4, and a send of
+ * 300 bytes with UDP_SEGMENT 100 reaches the guest as one 342-byte frame,
+ * its vnet header saying UDP_L4, gso_size 100, NEEDS_CSUM at 34/6; the
+ * checksum field holds the pseudo-header sum of the whole datagram.  The
+ * 6.1 stock driver refuses the USO flags (EINVAL); ours takes them on 6.1
+ * too (Documentation/tun.rst).
+ */
+static int c_rx_uso(void)
+{
+	enum { MSS = 100, PLEN = 3 * MSS, FLEN = 14 + 28 + PLEN };
+	uint8_t want[VNET_HDR_LEN] = { 0 }, got[2048], buf[PLEN];
+	const uint8_t *ip = got + 14, *udp = got + CSUM_START;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int mss = MSS, s;
+	uint16_t c;
+	size_t n;
+	struct vnet v;
+
+	CALL(vnet_up(&v, "ttvh16", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, 4, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	if (!tt_series_ge(6, 12) && !strcmp(tt_impl(), "stock")) {
+		TT_ERRNO(ioctl(v.tapfd, TUNSETOFFLOAD,
+			       TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6),
+			 EINVAL);
+		return TT_PASS;
+	}
+	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD,
+		     TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6));
+	s = udp_socket();
+	TT_SYS(s);
+	TT_SYS(setsockopt(s, IPPROTO_UDP, UDP_SEGMENT, &mss, sizeof(mss)));
+	for (size_t i = 0; i < PLEN; i++)
+		buf[i] = (uint8_t)(0x41 + i);
+	sin.sin_port = htons(UDP_DPORT);
+	sin.sin_addr.s_addr = tt_ip4(PEER_IP);
+	TT_EQ(sendto(s, buf, PLEN, 0, (struct sockaddr *)&sin, sizeof(sin)),
+	      PLEN);
+	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	tt_sleep_ms(100);
+	TT_EQ(used_idx(&v.q[RXQ]), 1);
+	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + FLEN);
+	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	want[1] = VIRTIO_NET_HDR_GSO_UDP_L4;
+	want[2] = 42;
+	want[4] = MSS;
+	want[6] = CSUM_START;
+	want[8] = UDP_CSUM_OFF;
+	want[10] = 1;
+	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	TT_EQ(n, FLEN);
+	TT_EQ(ip[2] << 8 | ip[3], 28 + PLEN);
+	TT_EQ(udp[4] << 8 | udp[5], 8 + PLEN);
+	memcpy(&c, udp + UDP_CSUM_OFF, 2);
+	TT_EQ(ntohs(c),
+	      ntohs(udp_pseudo(tt_ip4(DEV_IP), tt_ip4(PEER_IP), 8 + PLEN)));
+	TT_MEMEQ(udp + 8, buf, PLEN);
+	CALL(stats_eq(v.name, 0, 0, 1, FLEN));
+	return TT_PASS;
+}
+
+/*
+ * Ethernet + IPv4 + TCP (20-byte header, no options) from the guest
+ * (PEER_IP:TCP_GPORT) to DEV_IP:TCP_PORT.  The checksum is complete, or
+ * with @partial only the pseudo-header sum (for NEEDS_CSUM).  Returns the
+ * frame length.
+ */
+#define TCP_PORT 5001
+#define TCP_GPORT 40001
+static size_t guest_tcp(const struct vnet *v, uint8_t *f, uint32_t seq,
+			uint32_t ack, uint8_t flags, const uint8_t *data,
+			size_t dlen, int partial)
+{
+	static uint8_t ph[12 + 20 + 4096];
+	uint8_t *ip = f + 14, *th = f + 34;
+	uint32_t src = tt_ip4(PEER_IP), dst = tt_ip4(DEV_IP);
+	size_t tl = 20 + dlen;
+	uint16_t c;
+
+	tt_eth(f, v->mac, guest_mac, 0x0800);
+	memset(ip, 0, 40);
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)((20 + tl) >> 8);
+	ip[3] = (uint8_t)(20 + tl);
+	ip[6] = 0x40; /* DF */
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, &src, 4);
+	memcpy(ip + 16, &dst, 4);
+	c = tt_csum(ip, 20);
+	memcpy(ip + 10, &c, 2);
+	th[0] = TCP_GPORT >> 8;
+	th[1] = TCP_GPORT & 0xff;
+	th[2] = TCP_PORT >> 8;
+	th[3] = TCP_PORT & 0xff;
+	for (int i = 0; i < 4; i++) {
+		th[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+		th[8 + i] = (uint8_t)(ack >> (24 - 8 * i));
+	}
+	th[12] = 5 << 4;
+	th[13] = flags;
+	th[14] = th[15] = 0xff;
+	memcpy(th + 20, data, dlen);
+	memcpy(ph, &src, 4);
+	memcpy(ph + 4, &dst, 4);
+	ph[8] = 0;
+	ph[9] = 6;
+	ph[10] = (uint8_t)(tl >> 8);
+	ph[11] = (uint8_t)tl;
+	if (partial) {
+		c = (uint16_t)~tt_csum(ph, 12);
+	} else {
+		memcpy(ph + 12, th, tl);
+		c = tt_csum(ph, 12 + tl);
+	}
+	memcpy(th + 16, &c, 2);
+	return 14 + 20 + tl;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * TSO from the guest: a TCP handshake with a listening socket, driven
+ * through the rings, then one 354-byte frame with VIRTIO_NET_HDR_GSO_TCPV4,
+ * gso_size 100, hdr_len 54, NEEDS_CSUM at 34/16: the accepted socket reads
+ * the 300 bytes, and the host acknowledges them all in one ACK (the GSO
+ * skb is received whole).  Counters: 3 frames in, SYN-ACK and ACK out.
+ */
+static int c_tx_tso4(void)
+{
+	enum { MSS = 100, DLEN = 3 * MSS };
+	struct virtio_net_hdr_mrg_rxbuf h;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	static uint8_t f[2048], got[2048], data[DLEN], rd[DLEN];
+	const uint8_t *th = got + 34;
+	uint32_t gseq = 1000, hseq;
+	size_t n, fl, rxb = 0, txb = 0, have = 0;
+	uint16_t head;
+	struct vnet v;
+	int l, a, one = 1;
+
+	CALL(vnet_up(&v, "ttvh17", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, 8, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	TT_SYS(l);
+	tt_defer_fd(l);
+	TT_SYS(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	sin.sin_port = htons(TCP_PORT);
+	sin.sin_addr.s_addr = tt_ip4(DEV_IP);
+	TT_SYS(bind(l, (struct sockaddr *)&sin, sizeof(sin)));
+	TT_SYS(listen(l, 1));
+
+	memset(&h, 0, sizeof(h));
+	fl = guest_tcp(&v, f, gseq, 0, 0x02, NULL, 0, 0);
+	rxb += fl;
+	head = tx_put_hdr(&v, &h, f, fl);
+	CALL(tx_run(&v, &head, 1));
+	CALL(wait_used(&v.q[RXQ], "RX SYN-ACK", 1));
+	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	txb += n;
+	/* SYN-ACK with the MSS option only (the SYN had no options). */
+	TT_EQ(n, 14 + 20 + 24);
+	TT_EQ(th[13], 0x12);
+	TT_EQ(get32(th + 8), gseq + 1);
+	hseq = get32(th + 4) + 1;
+	gseq++;
+
+	fl = guest_tcp(&v, f, gseq, hseq, 0x10, NULL, 0, 0);
+	rxb += fl;
+	head = tx_put_hdr(&v, &h, f, fl);
+	CALL(tx_run(&v, &head, 1));
+	{
+		struct pollfd pl = { .fd = l, .events = POLLIN };
+
+		TT_EQ(poll(&pl, 1, WAIT_MS), 1);
+	}
+	a = accept4(l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	TT_CHECK(a >= 0, "accept: %s", tt_errname(errno));
+	tt_defer_fd(a);
+
+	for (size_t i = 0; i < DLEN; i++)
+		data[i] = (uint8_t)(0x21 + i * 7);
+	h.hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h.hdr.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	h.hdr.hdr_len = htole16(54);
+	h.hdr.gso_size = htole16(MSS);
+	h.hdr.csum_start = htole16(CSUM_START);
+	h.hdr.csum_offset = htole16(16);
+	fl = guest_tcp(&v, f, gseq, hseq, 0x18, data, DLEN, 1);
+	TT_EQ(fl, 14 + 40 + DLEN);
+	rxb += fl;
+	head = tx_put_hdr(&v, &h, f, fl);
+	CALL(tx_run(&v, &head, 1));
+	while (have < DLEN) {
+		ssize_t r = tt_read_timeout(a, rd + have, DLEN - have, WAIT_MS);
+
+		TT_CHECK(r > 0, "TCP read after %zu bytes: %s", have,
+			 r < 0 ? tt_errname(errno) : "EOF");
+		have += (size_t)r;
+	}
+	TT_MEMEQ(rd, data, DLEN);
+	TT_ERRNO(read(a, rd, 1), EAGAIN);
+	CALL(wait_used(&v.q[RXQ], "RX ACK", 2));
+	tt_sleep_ms(300);
+	TT_EQ(used_idx(&v.q[RXQ]), 2);
+	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	txb += n;
+	TT_EQ(n, 14 + 40);
+	TT_EQ(th[13], 0x10);
+	TT_EQ(get32(th + 4), hseq);
+	TT_EQ(get32(th + 8), gseq + DLEN);
+	CALL(stats_eq(v.name, 3, rxb, 2, txb));
+	/*
+	 * Abort, so that no FIN is retransmitted through the taps of later
+	 * cases (same addresses): the RST goes out through this one.
+	 */
+	{
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		TT_SYS(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	}
+	tt_close(a);
+	CALL(wait_used(&v.q[RXQ], "RX RST", 3));
+	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	TT_EQ(th[13] & 0x04, 0x04);
+	return TT_PASS;
+}
+
+/*
+ * TSO towards the guest: with TUN_F_CSUM | TUN_F_TSO4 set before the
+ * handshake (the socket takes the device's GSO capabilities then), 1500
+ * bytes written on the accepted socket reach the guest as one frame: vnet
+ * header GSO_TCPV4, gso_size 536 (the default MSS: the guest's SYN had no
+ * option), hdr_len 54, NEEDS_CSUM at 34/16; the checksum field holds the
+ * pseudo-header sum.
+ */
+static int c_rx_tso4(void)
+{
+	enum { DLEN = 1500, MSS = 536 };
+	struct virtio_net_hdr_mrg_rxbuf h;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	static uint8_t f[2048], got[2048], data[DLEN];
+	uint8_t want[VNET_HDR_LEN] = { 0 };
+	const uint8_t *th = got + 34;
+	uint32_t gseq = 5000, hseq;
+	size_t n, fl, rxb = 0, txb = 0;
+	uint16_t head, c;
+	struct vnet v;
+	int l, a, one = 1;
+
+	CALL(vnet_up(&v, "ttvh18", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	CALL(rx_post(&v, 8, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4));
+	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	TT_SYS(l);
+	tt_defer_fd(l);
+	TT_SYS(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	sin.sin_port = htons(TCP_PORT);
+	sin.sin_addr.s_addr = tt_ip4(DEV_IP);
+	TT_SYS(bind(l, (struct sockaddr *)&sin, sizeof(sin)));
+	TT_SYS(listen(l, 1));
+
+	memset(&h, 0, sizeof(h));
+	fl = guest_tcp(&v, f, gseq, 0, 0x02, NULL, 0, 0);
+	rxb += fl;
+	head = tx_put_hdr(&v, &h, f, fl);
+	CALL(tx_run(&v, &head, 1));
+	CALL(wait_used(&v.q[RXQ], "RX SYN-ACK", 1));
+	/* Checksum offloaded: the SYN-ACK too comes with NEEDS_CSUM. */
+	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	want[6] = CSUM_START;
+	want[8] = 16;
+	want[10] = 1;
+	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	txb += n;
+	TT_EQ(n, 14 + 20 + 24);
+	TT_EQ(th[13], 0x12);
+	TT_EQ(get32(th + 8), gseq + 1);
+	hseq = get32(th + 4) + 1;
+	gseq++;
+	fl = guest_tcp(&v, f, gseq, hseq, 0x10, NULL, 0, 0);
+	rxb += fl;
+	head = tx_put_hdr(&v, &h, f, fl);
+	CALL(tx_run(&v, &head, 1));
+	{
+		struct pollfd pl = { .fd = l, .events = POLLIN };
+
+		TT_EQ(poll(&pl, 1, WAIT_MS), 1);
+	}
+	a = accept4(l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	TT_CHECK(a >= 0, "accept: %s", tt_errname(errno));
+	tt_defer_fd(a);
+
+	for (size_t i = 0; i < DLEN; i++)
+		data[i] = (uint8_t)(0x13 + i * 5);
+	TT_EQ(send(a, data, DLEN, 0), DLEN);
+	CALL(wait_used(&v.q[RXQ], "RX TSO", 2));
+	tt_sleep_ms(200);
+	TT_EQ(used_idx(&v.q[RXQ]), 2);
+	TT_EQ(v.q[RXQ].used->ring[1].len, VNET_HDR_LEN + 14 + 40 + DLEN);
+	want[1] = VIRTIO_NET_HDR_GSO_TCPV4;
+	want[2] = 54;
+	want[4] = MSS & 0xff;
+	want[5] = MSS >> 8;
+	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	txb += n;
+	TT_EQ(n, 14 + 40 + DLEN);
+	TT_EQ(got[16] << 8 | got[17], 40 + DLEN);
+	TT_EQ(th[13] & 0x10, 0x10);
+	TT_EQ(get32(th + 4), hseq);
+	TT_EQ(get32(th + 8), gseq);
+	memcpy(&c, th + 16, 2);
+	{
+		uint8_t ph[12];
+		uint32_t src = tt_ip4(DEV_IP), dst = tt_ip4(PEER_IP);
+
+		memcpy(ph, &src, 4);
+		memcpy(ph + 4, &dst, 4);
+		ph[8] = 0;
+		ph[9] = 6;
+		ph[10] = (uint8_t)((20 + DLEN) >> 8);
+		ph[11] = (uint8_t)(20 + DLEN);
+		/* With the full TCP length (20 + 1500), not per segment. */
+		TT_EQ(ntohs(c), ntohs((uint16_t)~tt_csum(ph, 12)));
+	}
+	TT_MEMEQ(th + 20, data, DLEN);
+	CALL(stats_eq(v.name, 2, rxb, 2, txb));
+	{
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		TT_SYS(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	}
+	tt_close(a);
+	CALL(wait_used(&v.q[RXQ], "RX RST", 3));
+	return TT_PASS;
+}
+
 /* ---- running ---- */
 
 static int vnet_advertised;
@@ -1043,6 +1770,14 @@ int main(void)
 	run("rx_udp", c_rx_udp);
 	run("rx_waits_for_buffers", c_rx_waits_for_buffers);
 	run("rx_pending_back_to_tap", c_rx_pending_back_to_tap);
+	run("tx_csum_partial", c_tx_csum_partial);
+	run("tx_gso_udp_l4", c_tx_gso_udp_l4);
+	run("tx_gso_udp_l4_sndbuf", c_tx_gso_udp_l4_sndbuf);
+	run("tx_gso_unknown", c_tx_gso_unknown);
+	run("tx_tso4", c_tx_tso4);
+	run("rx_csum_offload", c_rx_csum_offload);
+	run("rx_uso", c_rx_uso);
+	run("rx_tso4", c_rx_tso4);
 	run("teardown", c_teardown);
 
 	for (int i = 0; i < 4; i++) {
