@@ -200,6 +200,7 @@ static const struct net_device_ops tun_netdev_ops = {
 	.ndo_fix_features	= tun_net_fix_features,
 };
 
+/* A tap's statistics, as Linux's: without the vnet framing errors. */
 static const struct net_device_ops tap_netdev_ops = {
 	.ndo_init		= tun_net_init,
 	.ndo_uninit		= tun_net_uninit,
@@ -207,7 +208,7 @@ static const struct net_device_ops tap_netdev_ops = {
 	.ndo_stop		= tun_net_stop,
 	.ndo_start_xmit		= tun_net_xmit,
 	.ndo_select_queue	= tun_net_select_queue,
-	.ndo_get_stats64	= tun_net_get_stats64,
+	.ndo_get_stats64	= dev_get_tstats64,
 	.ndo_change_carrier	= tun_net_change_carrier,
 	.ndo_fix_features	= tun_net_fix_features,
 	.ndo_bpf		= tun_net_bpf,
