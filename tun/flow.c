@@ -32,6 +32,20 @@ static void tun_flow_remove(struct tun_dev *tun, struct tun_flow *f)
 	tun->flow_count--;
 }
 
+/*
+ * The hash of a frame written to @q, to learn its flow's queue from once
+ * it is delivered; 0 when nothing is to be learnt (one queue, a steering
+ * program, or a disabled queue). Taken before the stack may consume @skb.
+ */
+static u32 tun_flow_hash_written(struct tun_dev *tun, struct tun_queue *q,
+				 struct sk_buff *skb)
+{
+	if (READ_ONCE(tun->numqueues) <= 1 || READ_ONCE(q->disabled_on) ||
+	    rcu_access_pointer(tun->steering_prog))
+		return 0;
+	return __skb_get_hash_symmetric(skb);
+}
+
 /* The write path saw @hash written from queue @queue. */
 static void tun_flow_learn(struct tun_dev *tun, u32 hash, u16 queue)
 {

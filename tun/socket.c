@@ -68,9 +68,7 @@ static int tun_xdp_one(struct tun_dev *tun, struct tun_queue *q,
 	if (run_xdp && tun_compat_xdp_generic(prog, &skb) != XDP_PASS)
 		return 0;
 
-	if (READ_ONCE(tun->numqueues) > 1 && !READ_ONCE(q->disabled_on) &&
-	    !rcu_access_pointer(tun->steering_prog))
-		hash = __skb_get_hash_symmetric(skb);
+	hash = tun_flow_hash_written(tun, q, skb);
 
 	netif_receive_skb(skb);
 	dev_sw_netstats_rx_add(tun->dev, datasize);

@@ -449,12 +449,7 @@ built:
 		return total;
 	}
 
-	/* learn which queue answers this flow; hashed before the stack
-	 * may consume the skb
-	 */
-	if (READ_ONCE(tun->numqueues) > 1 && !READ_ONCE(q->disabled_on) &&
-	    !rcu_access_pointer(tun->steering_prog))
-		hash = __skb_get_hash_symmetric(skb);
+	hash = tun_flow_hash_written(tun, q, skb);
 
 	rcu_read_lock();
 	if (unlikely(!(dev->flags & IFF_UP))) {
