@@ -6,6 +6,9 @@
 #                           the test suite, in QEMU, on Debian's kernels
 # make run                  the demo: ping across our tun device in a VM
 # make sparse               the sparse checker over both modules
+# make tools                tools/iproute/iproute, tun_policy's user-space tool
+# make install [DESTDIR=] [PREFIX=/usr/local]
+#                           installs the tool (PREFIX/sbin/iproute)
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
 W	?= 1
@@ -14,7 +17,7 @@ SERIES	?= 6.1 6.12
 
 VM_ARGS	= --tun "$(TUN)" --series "$(SERIES)" $(if $(FILTER),--filter "$(FILTER)")
 
-.PHONY: all modules clean check run sparse
+.PHONY: all modules clean check run sparse tools install
 
 all: modules
 
@@ -24,8 +27,15 @@ modules:
 sparse:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) C=2 modules
 
+tools:
+	$(MAKE) -C tools/iproute
+
+install: tools
+	$(MAKE) -C tools/iproute install
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/iproute clean
 	rm -rf .build tests/build
 
 check:
