@@ -152,8 +152,10 @@ static void rule_parse(struct args *a, struct rule *r, bool add)
 		switch (r->type) {
 		case T_NONE:
 		case T_ROUTE:
-			/* A rule with its own route needs no class; one
+			/* A rule with its own route looks up no class; one
 			 * without looks up MAIN unless told otherwise. */
+			if ((r->seen & S_CLASS) && (r->seen & (S_GW | S_OIF)))
+				usage_error(a, "a rule with its own gw or dev looks up no class");
 			if (!(r->seen & (S_CLASS | S_GW | S_OIF)))
 				r->cls = TPOL_CLASS_MAIN;
 			break;
@@ -359,7 +361,11 @@ static void rule_print(const struct nlmsghdr *nlh, void *arg)
 	}
 	if (ta[TPOL_RA_GATEWAY])
 		out_printf(" gw %s", fmt_addr(addr, attr_u32(ta[TPOL_RA_GATEWAY])));
-	if (ta[TPOL_RA_OIF])
+	/* tun_policy keeps a rule whose output device went away, with
+	 * ifindex -1: it gives no route until it is replaced. */
+	if (ta[TPOL_RA_OIF] && attr_u32(ta[TPOL_RA_OIF]) == UINT32_MAX)
+		out_printf(" dev [gone]");
+	else if (ta[TPOL_RA_OIF])
 		out_printf(" dev %s", fmt_ifindex(dev, attr_u32(ta[TPOL_RA_OIF])));
 	if (ta[TPOL_RA_FLAGS])
 		flags = attr_u32(ta[TPOL_RA_FLAGS]);
