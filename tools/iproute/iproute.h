@@ -121,7 +121,6 @@ const char *attr_str(const struct nlattr *a, size_t max);
 
 struct nl {
 	int fd;
-	int proto;
 	uint32_t seq;
 	char extack[256];	/* the kernel's message of the last answer */
 };

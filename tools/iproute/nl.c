@@ -171,7 +171,6 @@ int nl_open(struct nl *nl, int proto)
 	int one = 1;
 
 	memset(nl, 0, sizeof(*nl));
-	nl->proto = proto;
 	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
 	if (nl->fd < 0)
 		return -errno;
@@ -267,7 +266,9 @@ static int nl_ack(struct nl *nl, const struct nlmsghdr *nlh)
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
 		die("malformed reply from the kernel (short ack)");
 	/* Without NLM_F_CAPPED, the request follows the header. */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    e->msg.nlmsg_len >= NLMSG_HDRLEN &&
+	    e->msg.nlmsg_len <= nlh->nlmsg_len)
 		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
 	nl_extack(nl, nlh, (const char *)e + NLMSG_ALIGN(off));
 	if (e->error > 0)
