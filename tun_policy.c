@@ -19,6 +19,7 @@
  *   policy/rules.c      the fib_rules family and the lookup
  *   policy/genl.c       classes over generic netlink
  *   policy/hook.c       the netfilter hooks and our forwarding
+ *   policy/nat.c        NAT, MASQUERADE and VALVE on conntrack and nf_nat
  *
  * Built with `make TPOL_DEBUG=1`, it also carries the selftests of its
  * data structures and runs them at load; a failure fails the load.
@@ -40,6 +41,9 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/netfilter/ipv4/nf_reject.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_nat.h>
+#include <net/netfilter/nf_nat_masquerade.h>
 
 #include "policy/compat.h"
 #include "policy/class.h"
@@ -51,6 +55,7 @@
 #include "policy/rules.c"
 #include "policy/genl.c"
 #include "policy/hook.c"
+#include "policy/nat.c"
 
 static int __net_init tpol_net_init(struct net *net)
 {

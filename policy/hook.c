@@ -134,6 +134,10 @@ static unsigned int tpol_hook_in(void *priv, struct sk_buff *skb,
 	    !tpol_routable(skb))
 		return NF_ACCEPT;
 
+	if (READ_ONCE(tn->valves) &&
+	    tpol_valve_blocks(tn, skb, state->in->ifindex))
+		return NF_DROP;
+
 	tpol_flow(&fl4, state->net, skb, state->in->ifindex);
 	switch (tpol_lookup(tn, &fl4, &res)) {
 	case 0:

@@ -197,12 +197,24 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 
 	r->type = a[TPOL_RA_TYPE] ? nla_get_u8(a[TPOL_RA_TYPE]) :
 		  rule->action == FR_ACT_TO_TBL ? TPOL_RULE_ROUTE : 0;
-	if (r->type == TPOL_RULE_NAT || r->type == TPOL_RULE_MASQUERADE) {
-		NL_SET_ERR_MSG_ATTR(extack, a[TPOL_RA_TYPE],
-				    "NAT and MASQUERADE rules are not supported yet");
-		return -EOPNOTSUPP;
-	}
-	if (a[TPOL_RA_NAT]) {
+	if (r->type == TPOL_RULE_NAT) {
+		if (!a[TPOL_RA_NAT]) {
+			NL_SET_ERR_MSG(extack, "A NAT rule needs a NAT address");
+			return -EINVAL;
+		}
+		r->nat = nla_get_in_addr(a[TPOL_RA_NAT]);
+		if (r->nat & ~inet_make_mask(frh->src_len)) {
+			NL_SET_ERR_MSG_ATTR(extack, a[TPOL_RA_NAT],
+					    "NAT address has bits set beyond the source prefix length");
+			return -EINVAL;
+		}
+		if (ipv4_is_zeronet(r->nat) || ipv4_is_multicast(r->nat) ||
+		    ipv4_is_lbcast(r->nat) || ipv4_is_loopback(r->nat)) {
+			NL_SET_ERR_MSG_ATTR(extack, a[TPOL_RA_NAT],
+					    "Invalid NAT address");
+			return -EINVAL;
+		}
+	} else if (a[TPOL_RA_NAT]) {
 		NL_SET_ERR_MSG_ATTR(extack, a[TPOL_RA_NAT],
 				    "A NAT address needs a NAT rule");
 		return -EINVAL;
@@ -229,11 +241,6 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 	}
 	if (a[TPOL_RA_FLAGS])
 		r->flags = nla_get_u32(a[TPOL_RA_FLAGS]);
-	if (r->flags & TPOL_RULE_F_VALVE) {
-		NL_SET_ERR_MSG_ATTR(extack, a[TPOL_RA_FLAGS],
-				    "VALVE rules are not supported yet");
-		return -EOPNOTSUPP;
-	}
 
 	r->src_len = frh->src_len;
 	r->dst_len = frh->dst_len;
@@ -244,7 +251,7 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 		r->dst = nla_get_in_addr(tb[FRA_DST]);
 	r->srcmask = inet_make_mask(r->src_len);
 	r->dstmask = inet_make_mask(r->dst_len);
-	return 0;
+	return tpol_rule_take(r, extack);
 }
 
 static int tpol_rule_compare(struct fib_rule *rule, struct fib_rule_hdr *frh,
@@ -329,6 +336,7 @@ static const struct fib_rules_ops tpol_rules_template = {
 	.suppress	= tpol_rule_suppress,
 	.match		= tpol_rule_match,
 	.configure	= tpol_rule_configure,
+	.delete		= tpol_rule_delete,
 	.compare	= tpol_rule_compare,
 	.fill		= tpol_rule_fill,
 	.nlmsg_payload	= tpol_rule_nlmsg_payload,

@@ -36,6 +36,8 @@ struct tpol_net {
 	struct fib_rules_ops *rules;
 	struct mutex lock;		/* writers of classes[] */
 	unsigned int gen;		/* bumped by every class change */
+	unsigned int ct_users;		/* rules needing conntrack; RTNL */
+	unsigned int valves;		/* VALVE rules; RTNL, READ_ONCE */
 	/* [0] is never used: class 0 means "none" */
 	struct tpol_class classes[TPOL_CLASS_MAX + 1];
 };
@@ -82,5 +84,14 @@ static inline struct tpol_net *tpol_pernet(const struct net *net)
 {
 	return net_generic(net, tpol_net_id);
 }
+
+/*
+ * One translation unit (tun_policy.c includes the parts in the order
+ * rules.c, genl.c, hook.c, nat.c); what a part uses from a later one.
+ */
+static int tpol_rule_take(struct tpol_rule *r, struct netlink_ext_ack *extack);
+static int tpol_rule_delete(struct fib_rule *rule);
+static bool tpol_valve_blocks(struct tpol_net *tn, struct sk_buff *skb,
+			      int iif);
 
 #endif /* _TPOL_TPOL_H */

@@ -11,6 +11,7 @@ for round in 1 2; do
 		ok "load-$round"
 	else
 		nok "load-$round" "modprobe tun_policy failed"
+		dmesg | tail -n 5 | sed 's/^/# dmesg: /'
 		continue
 	fi
 	if [ -d /sys/module/tun_policy ]; then
