@@ -9,9 +9,11 @@
 #
 # Each case runs in a fresh network namespace of its own (tun_policy's
 # classes and rules are per namespace, the default rules installed at its
-# creation). Nothing is loaded here: the tool's first request resolves
-# tun_policy's generic netlink family, which loads the module
-# (MODULE_ALIAS_GENL_FAMILY); the first case checks that it did.
+# creation). Nothing is loaded here: the tool loads tun_policy on demand
+# (it resolves the module's generic netlink family, and the kernel loads
+# the module that provides it); the autoload cases unload the module
+# first, if an earlier test left it loaded, and check that each kind of
+# command loads it.
 #
 # The expected texts are the formats of Documentation/tun_policy.rst,
 # "The tool".
@@ -80,24 +82,55 @@ routes_are() {
 	want_out "iproute show $*"
 }
 
-# unsupported_yet RC: skip the case if the kernel refused the last
-# command as not implemented yet (tun_policy's NAT, MASQUERADE, VALVE)
-unsupported_yet() {
-	if ((TT_RC == 1)) && [[ $TT_ERR == *"not supported yet"* ]]; then
-		tt_skip "tun_policy.ko says: ${TT_ERR#iproute: }"
-	fi
+# unload: tun_policy not loaded, so that a command has to load it (the
+# tests before this one may have loaded it); skips the case if the module
+# cannot be unloaded
+unload() {
+	[[ -d /sys/module/tun_policy ]] || return 0
+	rmmod tun_policy 2>/dev/null || tt_skip "tun_policy is loaded and cannot be unloaded"
+	[[ ! -d /sys/module/tun_policy ]] || tt_fail "tun_policy still there after rmmod"
+}
+
+# loaded WHAT: WHAT must have loaded tun_policy
+loaded() {
+	[[ -d /sys/module/tun_policy ]] || tt_fail "tun_policy not loaded after '$1'"
 }
 
 # ---- the defaults ----
 
-case_autoload() {
-	local before=loaded
-	[[ -d /sys/module/tun_policy ]] || before="not loaded"
+# The module is loaded on demand: the route commands resolve the genetlink
+# family (MODULE_ALIAS_GENL_FAMILY), the rule commands do so when
+# fib_rules does not know the family yet, and ask again.
+case_autoload_show() {
 	fresh
-	tt_ok ipr show
-	[[ -d /sys/module/tun_policy ]] ||
-		tt_fail "tun_policy still not loaded after 'iproute show'"
-	tt_note "tun_policy was $before before the first request"
+	unload
+	ok_ipr show
+	loaded "iproute show"
+}
+
+case_autoload_rules() {
+	fresh
+	unload
+	tt_ok ipr -r
+	loaded "iproute -r"
+	want_out "iproute -r" <<EOF
+Kernel routing policy rules
+Pref Source Destination TOS Iface Cl
+$DEFAULT_RULES
+EOF
+}
+
+case_autoload_addrule() {
+	fresh
+	unload
+	ok_ipr addrule pref 5 class 9
+	loaded "iproute addrule"
+	rules_are <<EOF
+0 default default 00 * 255
+5 default default 00 * 9
+254 default default 00 * 254
+255 default default 00 * 253
+EOF
 }
 
 case_default_rules() {
@@ -322,42 +355,56 @@ EOF
 
 case_rule_nat() {
 	fresh
-	tt_cmd ipr addrule from 198.18.0.0/24 pref 20 nat 198.18.9.0 class 250
-	unsupported_yet
-	((TT_RC == 0)) || tt_fail "addrule nat exited $TT_RC: $TT_ERR"
-	ok_ipr addrule pref 21 nat 198.18.9.1
+	ok_ipr addrule from 198.18.0.0/24 pref 20 nat 198.18.9.0 class 250
+	ok_ipr addrule from 198.18.0.5 pref 21 nat 198.18.9.1
 	rules_are <<EOF
 0 default default 00 * 255
 20 198.18.0.0/24 default 00 * 250 nat 198.18.9.0
-21 default default 00 * 254 nat 198.18.9.1
+21 198.18.0.5 default 00 * 254 nat 198.18.9.1
 254 default default 00 * 254
 255 default default 00 * 253
 EOF
 	ok_ipr delrule nat 198.18.9.1
 	ok_ipr delrule nat 198.18.9.0
 	rules_are <<<"$DEFAULT_RULES"
+	# The NAT address is a prefix base of the source prefix's length
+	# (host bits are kept): without "from" there is none to give.
+	fails_ipr 1 "iproute: Invalid argument: NAT address has bits set beyond the source prefix length" \
+		addrule from 198.18.0.0/24 nat 198.18.9.1
+	fails_ipr 1 "iproute: Invalid argument: NAT address has bits set beyond the source prefix length" \
+		addrule nat 198.18.9.1
+	rules_are <<<"$DEFAULT_RULES"
 }
 
 case_rule_masquerade() {
 	fresh
-	tt_cmd ipr addrule from 198.18.0.0/24 pref 30 masquerade
-	unsupported_yet
-	((TT_RC == 0)) || tt_fail "addrule masquerade exited $TT_RC: $TT_ERR"
+	ok_ipr addrule from 198.18.0.0/24 pref 30 masquerade
+	ok_ipr addrule to 198.19.0.0/16 pref 31 masquerade class 250 log valve
 	rules_are <<EOF
 0 default default 00 * 255
 30 198.18.0.0/24 default 00 * 254 masquerade
+31 default 198.19.0.0/16 00 * 250 masquerade log valve
 254 default default 00 * 254
 255 default default 00 * 253
 EOF
+	ok_ipr delrule masquerade log valve
 	ok_ipr delrule masquerade
 	rules_are <<<"$DEFAULT_RULES"
 }
 
 case_rule_valve() {
 	fresh
-	tt_cmd ipr addrule from 198.18.0.0/24 pref 40 class 250 log valve
-	unsupported_yet
-	((TT_RC == 0)) || tt_fail "addrule valve exited $TT_RC: $TT_ERR"
+	ok_ipr addrule from 198.18.0.0/24 pref 40 class 250 log valve
+	ok_ipr addrule from 198.18.1.0/24 pref 41 valve
+	rules_are <<EOF
+0 default default 00 * 255
+40 198.18.0.0/24 default 00 * 250 log valve
+41 198.18.1.0/24 default 00 * 254 valve
+254 default default 00 * 254
+255 default default 00 * 253
+EOF
+	# Flags match exactly: "valve" is not "log valve".
+	ok_ipr delrule valve
 	rules_are <<EOF
 0 default default 00 * 255
 40 198.18.0.0/24 default 00 * 250 log valve
@@ -561,7 +608,9 @@ default reject class 250
 EOF
 }
 
-tt_run autoload case_autoload
+tt_run autoload_show case_autoload_show
+tt_run autoload_rules case_autoload_rules
+tt_run autoload_addrule case_autoload_addrule
 tt_run default_rules case_default_rules
 tt_run no_routes case_no_routes
 tt_run help case_help
