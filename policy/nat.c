@@ -8,9 +8,9 @@
  * the kernel's NAT engine (nf_nat), so that everything that belongs to
  * the connection, its answers first, is translated both ways, with the
  * checksums of every protocol conntrack knows. A NAT rule maps its source
- * prefix onto the same-sized prefix at its NAT address (a /32 onto the
- * address itself); MASQUERADE uses the address of the output device, as
- * the kernel's masquerading does.
+ * prefix onto the same-sized prefix at its NAT address, or every source
+ * onto the one NAT address (tpol_nat_addr()); MASQUERADE uses the address
+ * of the output device, as the kernel's masquerading does.
  *
  * VALVE makes a rule one-way: a packet coming back the other way (source
  * in the rule's destination prefix, destination in its source prefix,
@@ -104,6 +104,20 @@ static int tpol_rule_take(struct tpol_rule *r, struct netlink_ext_ack *extack)
 }
 
 /*
+ * A NAT rule's new source for @saddr: with a source prefix (shorter than
+ * 32) and a NAT address that has no bits in its host part, the prefix is
+ * mapped onto the NAT address's prefix, host bits kept (1:1); otherwise
+ * every source becomes the NAT address (many to one: conntrack tells the
+ * connections apart by port or ICMP id).
+ */
+static __be32 tpol_nat_addr(const struct tpol_rule *r, __be32 saddr)
+{
+	if (r->src_len && !(r->nat & ~r->srcmask))
+		return r->nat | (saddr & ~r->srcmask);
+	return r->nat;
+}
+
+/*
  * The NAT engine calls this for the first packet of each connection
  * leaving through POST_ROUTING: the lookup again (it is deterministic:
  * the packet's addresses, tos, mark and input device), and the source
@@ -138,7 +152,7 @@ static unsigned int tpol_nat_fn(void *priv, struct sk_buff *skb,
 	switch (r->type) {
 	case TPOL_RULE_NAT:
 		range.flags = NF_NAT_RANGE_MAP_IPS;
-		range.min_addr.ip = r->nat | (fl4.saddr & ~r->srcmask);
+		range.min_addr.ip = tpol_nat_addr(r, fl4.saddr);
 		range.max_addr.ip = range.min_addr.ip;
 		return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
 	case TPOL_RULE_MASQUERADE:

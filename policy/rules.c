@@ -203,11 +203,6 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 			return -EINVAL;
 		}
 		r->nat = nla_get_in_addr(a[TPOL_RA_NAT]);
-		if (r->nat & ~inet_make_mask(frh->src_len)) {
-			NL_SET_ERR_MSG_ATTR(extack, a[TPOL_RA_NAT],
-					    "NAT address has bits set beyond the source prefix length");
-			return -EINVAL;
-		}
 		if (ipv4_is_zeronet(r->nat) || ipv4_is_multicast(r->nat) ||
 		    ipv4_is_lbcast(r->nat) || ipv4_is_loopback(r->nat)) {
 			NL_SET_ERR_MSG_ATTR(extack, a[TPOL_RA_NAT],

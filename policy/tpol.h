@@ -71,12 +71,6 @@ struct tpol_result {
 	bool local;		/* class LOCAL: for this host, the kernel's */
 };
 
-/*
- * TOS as rules and routes compare it: the four RFC 1349 bits
- * (IPTOS_TOS_MASK), as the seed's era and ip rule's tos selector do.
- */
-#define TPOL_TOS_MASK	0x1e
-
 /* The pernet id (one translation unit: see tun_policy.c). */
 static unsigned int tpol_net_id __read_mostly;
 

@@ -239,6 +239,83 @@ case_ospf_example() {
 	ns_ping $A 2 198.18.2.2 -I 198.18.1.2
 }
 
+# unanswered NETNS DST [PING-ARGS...]: one ping from NETNS gets no answer.
+unanswered() {
+	local ns=$1 dst=$2 out
+	shift 2
+	out=$(ip netns exec "$ns" ping -n -c 1 -W 2 "$@" "$dst" 2>&1)
+	[[ $out == *"1 packets transmitted, 0 received"* ]] ||
+		tt_fail "ping $* $dst from $ns was answered: $(grep -m 1 -e transmitted <<<"$out")"
+}
+
+# B2 forgets its default route: it can answer only what R's NAT makes
+# look like coming from the addresses given (and its own network).
+b2_knows_only() {
+	local a
+	tt_ok ip -n $B2 route del default
+	for a; do
+		tt_ok ip -n $B2 route add "$a" via 198.18.3.1
+	done
+}
+
+case_nat() {
+	topo
+	b2_knows_only 198.18.50.7/32
+	pr add 198.18.100.0/24 gw $GW2 class 10
+	# routed to B2 untranslated: B2 cannot answer 198.18.1.2
+	pr addrule from 198.18.1.2 pref 10 class 10
+	unanswered $A $T -I 198.18.1.2
+	pr delrule from 198.18.1.2 pref 10
+	# translated to 198.18.50.7, the one address B2 answers
+	pr addrule from 198.18.1.2 pref 10 nat 198.18.50.7 class 10
+	via r2 198.18.1.2
+	# many to one: a rule without a source prefix
+	pr delrule pref 10
+	pr addrule to 198.18.100.0/24 pref 10 nat 198.18.50.7 class 10
+	via r2 198.18.1.6
+}
+
+case_nat_prefix() {
+	topo
+	# 198.18.1.0/24 onto 198.18.50.0/24, host bits kept: .2 becomes
+	# 198.18.50.2, which B2 answers, .6 becomes .6, which it does not
+	b2_knows_only 198.18.50.2/32
+	pr add 198.18.100.0/24 gw $GW2 class 10
+	pr addrule from 198.18.1.0/24 pref 10 nat 198.18.50.0 class 10
+	via r2 198.18.1.2
+	unanswered $A $T -I 198.18.1.6
+}
+
+case_masquerade() {
+	topo
+	b2_knows_only
+	pr add 198.18.100.0/24 gw $GW2 class 10
+	pr addrule from 198.18.1.0/24 pref 10 class 10
+	unanswered $A $T -I 198.18.1.2
+	pr delrule pref 10
+	# both sources leave as R's address on r2, 198.18.3.1
+	pr addrule from 198.18.1.0/24 pref 10 masquerade class 10
+	via r2 198.18.1.2
+	via r2 198.18.1.6
+}
+
+case_valve() {
+	topo
+	pr add 198.18.100.0/24 gw $GW2 class 10
+	tt_ok ip -n $B2 route add 198.18.1.0/24 via 198.18.3.1
+	# without the valve, B2 reaches A through R (the answers match the
+	# rule and are routed by it)
+	pr addrule from 198.18.1.0/24 to 198.18.100.0/24 pref 10 masquerade class 10
+	ns_ping $B2 2 198.18.1.2 -I $T
+	pr delrule pref 10
+	# with it: A's connections out work, B2's in do not
+	pr addrule from 198.18.1.0/24 to 198.18.100.0/24 pref 10 masquerade class 10 valve
+	via r2 198.18.1.2
+	unanswered $B2 198.18.1.2 -I $T
+	# only what comes back within the rule's prefixes is held
+	ns_ping $B2 2 198.18.1.2 -I 198.18.3.2
+}
+
 case_log() {
 	topo
 	local n
@@ -352,6 +429,10 @@ tt_run metric case_metric
 tt_run main-class case_main_class
 tt_run local-class case_local_class
 tt_run ospf-example case_ospf_example
+tt_run nat case_nat
+tt_run nat-prefix case_nat_prefix
+tt_run masquerade case_masquerade
+tt_run valve case_valve
 tt_run log case_log
 tt_run local-policy case_local_policy
 tt_run namespaces case_namespaces

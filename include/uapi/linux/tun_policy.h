@@ -23,10 +23,13 @@
  *                            administratively prohibited
  *
  * and what is particular to this family travels nested in FRA_TPOL
- * (TPOL_RA_*). fib_rules hands a family's configure() only attributes
- * numbered up to FRA_MAX, so FRA_TPOL takes a number the kernel's rule
- * families leave unused (FRA_UNUSED2); it is parsed strictly by
- * tun_policy itself.
+ * (TPOL_RA_*; the nest must carry NLA_F_NESTED). fib_rules hands a
+ * family's configure() only attributes numbered up to FRA_MAX, so
+ * FRA_TPOL takes a number the kernel's rule families leave unused
+ * (FRA_UNUSED2); it is parsed strictly by tun_policy itself.
+ *
+ * The default rules (pref 0 -> class 255, 254 -> 254, 255 -> 253) are
+ * ordinary rules: they can be deleted, as the kernel's own can.
  *
  * Classes (routing tables; 255 LOCAL, 254 MAIN and 253 DEFAULT are built
  * in, 0 means "none") are managed over the generic netlink family
@@ -41,6 +44,12 @@
 
 /* fib_rule_hdr.family: above RTNL_FAMILY_MAX (129), no kernel family. */
 #define TPOL_FAMILY		140
+
+/*
+ * The TOS bits rules (fib_rule_hdr.tos) and routes (TPOL_A_TOS) compare:
+ * RFC 1349's four; a value with other bits is refused.
+ */
+#define TPOL_TOS_MASK		0x1e
 
 #define TPOL_CLASS_UNSPEC	0
 #define TPOL_CLASS_DEFAULT	253
@@ -76,11 +85,16 @@ enum {
 	TPOL_RA_UNSPEC,
 	TPOL_RA_TYPE,		/* u8, enum tpol_rule_type; ROUTE if absent.
 				 * Only with FR_ACT_TO_TBL. */
-	TPOL_RA_NAT,		/* __be32: NAT's new source (a prefix base
-				 * when the rule's source prefix is shorter
-				 * than 32: host bits are kept) */
+	TPOL_RA_NAT,		/* __be32: NAT's new source. With a source
+				 * prefix shorter than 32 and no bits of
+				 * this address in its host part, the
+				 * prefix is mapped onto this one, host
+				 * bits kept; otherwise every source
+				 * becomes this address. */
 	TPOL_RA_GATEWAY,	/* __be32: the rule's own route: gateway */
-	TPOL_RA_OIF,		/* u32: the rule's own route: output ifindex */
+	TPOL_RA_OIF,		/* u32: the rule's own route: output ifindex;
+				 * dumped as 0xffffffff once that device
+				 * is gone (the rule then gives no route) */
 	TPOL_RA_FLAGS,		/* u32, TPOL_RULE_F_* */
 	__TPOL_RA_MAX
 };
