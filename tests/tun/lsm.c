@@ -56,28 +56,32 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 static uint8_t *btf;
 static size_t btf_size;
 
+/* The whole file, a few MB, read to its end (sysfs gives no size). */
 static int btf_load(void)
 {
-	const char *path = "/sys/kernel/btf/vmlinux";
 	size_t cap = 1 << 22;
-	ssize_t n;
+	uint8_t *p;
+	ssize_t n = -1;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	/* A sysfs binary file: its size from stat() is right, but read on. */
 	btf = malloc(cap);
 	while (btf) {
 		n = read(fd, btf + btf_size, cap - btf_size);
 		if (n <= 0)
 			break;
 		btf_size += (size_t)n;
-		if (btf_size == cap)
-			btf = realloc(btf, cap *= 2);
+		if (btf_size < cap)
+			continue;
+		p = realloc(btf, cap *= 2);
+		if (!p)
+			break;
+		btf = p;
 	}
 	close(fd);
-	return btf && btf_size ? 0 : -EIO;
+	return btf && btf_size && n == 0 ? 0 : -EIO;
 }
 
 /* The bytes that follow a btf_type of @kind with @vlen members, or -1. */
@@ -199,11 +203,15 @@ static int lsm_attach(const char *hook, const struct bpf_insn *insns,
 	attr.insns = (uint64_t)(uintptr_t)insns;
 	attr.insn_cnt = (uint32_t)cnt;
 	attr.license = (uint64_t)(uintptr_t)"GPL";
-	attr.log_buf = (uint64_t)(uintptr_t)vlog;
-	attr.log_size = sizeof(vlog);
-	attr.log_level = 1;
-	vlog[0] = 0;
 	prog = (int)sys_bpf(BPF_PROG_LOAD, &attr);
+	if (prog < 0) {
+		/* Again, with the verifier's log for the reason. */
+		attr.log_buf = (uint64_t)(uintptr_t)vlog;
+		attr.log_size = sizeof(vlog);
+		attr.log_level = 1;
+		vlog[0] = 0;
+		prog = (int)sys_bpf(BPF_PROG_LOAD, &attr);
+	}
 	if (prog < 0)
 		return tt_skip("the kernel refuses an LSM program on %s (id %d): "
 			       "%s: %s", fn, id, tt_errname(errno),
