@@ -79,6 +79,47 @@ check_symbol_versions() {
 	return $bad
 }
 
+# build_test_kmod ABI: tests/kmod (tun_probe.ko, which only tests/tun/peek
+# loads) in $BUILD/ABI/kmod, W=1 and warning-free like ours.  It calls
+# tun_get_socket(): modpost takes the symbol's CRC from our Module.symvers
+# (KBUILD_EXTRA_SYMBOLS), and that CRC must be the one Debian's tun.ko
+# exports (vhost_net.ko records it), or the module would load against our
+# tun.ko and not against the stock one.
+build_test_kmod() {
+	local abi=$1 dir=$BUILD/$1/kmod log=$BUILD/$1/kmod.log
+	local sym want got bad=0
+	rm -rf "$dir"
+	mkdir -p "$dir" || return 1
+	cp -p "$REPO"/tests/kmod/Kbuild "$REPO"/tests/kmod/*.[ch] "$dir/" || return 1
+	if ! make -C "$(kernel_headers "$abi")" M="$dir" W=1 \
+		KBUILD_EXTRA_SYMBOLS="$BUILD/$abi/src/Module.symvers" \
+		-j"$(nproc)" modules >"$log" 2>&1; then
+		note "make failed ($log):"
+		build_complaints "$log" || tail -n 20 "$log" | sed 's/^/     | /'
+		return 1
+	fi
+	if grep -qi 'warning:' "$log"; then
+		note "the build warned ($log):"
+		build_complaints "$log"
+		return 1
+	fi
+	if [[ ! -f $BUILD/$abi/vhost_net.ko ]]; then
+		note "no vhost_net.ko to check tun_probe.ko's symbol versions against"
+		return 1
+	fi
+	for sym in tun_get_socket; do
+		want=$(modprobe --dump-modversions "$BUILD/$abi/vhost_net.ko" |
+			awk -v s="$sym" '$2 == s { print $1 }')
+		got=$(modprobe --dump-modversions "$dir/tun_probe.ko" |
+			awk -v s="$sym" '$2 == s { print $1 }')
+		if [[ -z $want || $got != "$want" ]]; then
+			note "symbol version of $sym: tun_probe.ko ${got:-missing}, vhost_net.ko ${want:-missing}"
+			bad=1
+		fi
+	done
+	return $bad
+}
+
 # build_tests: the static test programs under tests/build/.  tests/Makefile
 # is the real recipe; without it (while the suite is being written) only the
 # self-contained tools in tests/tools/*.c are compiled, each on its own.

@@ -149,8 +149,9 @@ build_initramfs() {
 	done
 	[[ -d $REPO/tests/lib ]] && cp -R "$REPO/tests/lib" "$stage/tests/lib"
 
-	# Modules: tun.ko (ours or Debian's) at Debian's path, tun_policy.ko in
-	# extra/, the stock modules either of ours needs, and the extra list.
+	# Modules: tun.ko (ours or Debian's) at Debian's path, tun_policy.ko and
+	# tun_probe.ko in extra/, the stock modules either of ours needs, and the
+	# extra list.
 	mods=$stage/lib/modules/$abi
 	mkdir -p "$mods/kernel/drivers/net" "$mods/extra"
 	for f in modules.order modules.builtin modules.builtin.modinfo; do
@@ -163,6 +164,8 @@ build_initramfs() {
 		want=(tun)
 	fi
 	cp "$BUILD/$abi/src/tun_policy.ko" "$mods/extra/tun_policy.ko" || return 1
+	# The test module, for `modprobe tun_probe` in its test only.
+	cp "$BUILD/$abi/kmod/tun_probe.ko" "$mods/extra/tun_probe.ko" || return 1
 	want+=($(modinfo -F depends "$BUILD/$abi/src/tun_policy.ko" | tr , ' '))
 	[[ -f $VM_MODULE_LIST ]] && want+=($(sed 's/#.*//' "$VM_MODULE_LIST"))
 	names=()
