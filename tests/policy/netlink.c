@@ -570,6 +570,60 @@ static int case_rule_refusals(void)
 	TT_SYS(rsend(&r, &ack));
 	TT_ACK(ack, EINVAL, NULL);
 
+	/* NAT: an address, and only on a NAT rule, a real one */
+	memset(&frh, 0, sizeof(frh));
+	frh.action = FR_ACT_TO_TBL;
+	frh.table = 10;
+	rule_req(&r, RTM_NEWRULE, &frh);
+	n = nest_start(&r, FRA_TPOL);
+	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
+	nest_end(&r, n);
+	TT_SYS(rsend(&r, &ack));
+	TT_ACK(ack, EINVAL, "A NAT rule needs a NAT address");
+
+	memset(&frh, 0, sizeof(frh));
+	frh.action = FR_ACT_TO_TBL;
+	frh.table = 10;
+	rule_req(&r, RTM_NEWRULE, &frh);
+	n = nest_start(&r, FRA_TPOL);
+	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MASQUERADE);
+	put_addr(&r, TPOL_RA_NAT, "198.18.9.1");
+	nest_end(&r, n);
+	TT_SYS(rsend(&r, &ack));
+	TT_ACK(ack, EINVAL, "A NAT address needs a NAT rule");
+
+	memset(&frh, 0, sizeof(frh));
+	frh.action = FR_ACT_TO_TBL;
+	frh.table = 10;
+	rule_req(&r, RTM_NEWRULE, &frh);
+	n = nest_start(&r, FRA_TPOL);
+	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
+	put_addr(&r, TPOL_RA_NAT, "224.1.1.1");
+	nest_end(&r, n);
+	TT_SYS(rsend(&r, &ack));
+	TT_ACK(ack, EINVAL, "Invalid NAT address");
+
+	memset(&frh, 0, sizeof(frh));
+	frh.action = FR_ACT_TO_TBL;
+	frh.table = 10;
+	rule_req(&r, RTM_NEWRULE, &frh);
+	n = nest_start(&r, FRA_TPOL);
+	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MAX + 1);
+	nest_end(&r, n);
+	TT_SYS(rsend(&r, &ack));
+	TT_ACK(ack, ERANGE, "integer out of range");
+
+	/* the nest must say it is one */
+	memset(&frh, 0, sizeof(frh));
+	frh.action = FR_ACT_TO_TBL;
+	frh.table = 10;
+	rule_req(&r, RTM_NEWRULE, &frh);
+	n = put(&r, FRA_TPOL, NULL, 0);
+	put_u32(&r, TPOL_RA_FLAGS, TPOL_RULE_F_LOG);
+	nest_end(&r, n);
+	TT_SYS(rsend(&r, &ack));
+	TT_ACK(ack, EINVAL, "NLA_F_NESTED is missing");
+
 	/* strict inside the nest: an unknown attribute */
 	memset(&frh, 0, sizeof(frh));
 	frh.action = FR_ACT_TO_TBL;

@@ -404,7 +404,10 @@ case_rmmod_with_rules() {
 	pr add 198.18.100.0/24 gw $GW2 class 10
 	pr add default reject class 250
 	pr addrule to 198.18.99.0/24 pref 20 class 250
+	# and one holding conntrack and the NAT hook in R
+	pr addrule from 198.18.1.6 pref 30 masquerade class 10 valve
 	via r2 198.18.1.2
+	via r2 198.18.1.6
 	tt_ok rmmod tun_policy
 	[[ ! -e /sys/module/tun_policy ]] || tt_fail "still loaded"
 	via r1 198.18.1.2
@@ -412,6 +415,26 @@ case_rmmod_with_rules() {
 	# a fresh start: the default rules only
 	tt_ok ip netns exec $R iproute -r
 	[[ $(grep -c . <<<"$TT_OUT") == 5 ]] || tt_fail "after reload: $TT_OUT"
+}
+
+case_rmmod_under_load() {
+	topo
+	local pid
+	pr addrule from 198.18.1.2 pref 10 route gw $GW2 log
+	pr addrule from 198.18.1.6 pref 11 masquerade class 10
+	pr add 198.18.100.0/24 gw $GW2 class 10
+	via r2 198.18.1.2
+	# pings every 10 ms from both sources, through both kinds of rule,
+	# while the module goes
+	ns_bg $A flood1 ping -n -q -i 0.01 -c 400 -I 198.18.1.2 $T
+	ns_bg $A flood2 ping -n -q -i 0.01 -c 400 -I 198.18.1.6 $T
+	pid=$NS_PID
+	sleep 1
+	tt_ok rmmod tun_policy
+	[[ ! -e /sys/module/tun_policy ]] || tt_fail "still loaded"
+	ns_stop "$pid"
+	tt_ok modprobe tun_policy
+	via r1 198.18.1.2
 }
 
 tt_run kernel-routing case_kernel_routing
@@ -438,4 +461,5 @@ tt_run local-policy case_local_policy
 tt_run namespaces case_namespaces
 tt_run device-gone case_device_gone
 tt_run rmmod-with-rules case_rmmod_with_rules
+tt_run rmmod-under-load case_rmmod_under_load
 tt_done

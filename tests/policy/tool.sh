@@ -367,12 +367,22 @@ EOF
 	ok_ipr delrule nat 198.18.9.1
 	ok_ipr delrule nat 198.18.9.0
 	rules_are <<<"$DEFAULT_RULES"
-	# The NAT address is a prefix base of the source prefix's length
-	# (host bits are kept): without "from" there is none to give.
-	fails_ipr 1 "iproute: Invalid argument: NAT address has bits set beyond the source prefix length" \
-		addrule from 198.18.0.0/24 nat 198.18.9.1
-	fails_ipr 1 "iproute: Invalid argument: NAT address has bits set beyond the source prefix length" \
-		addrule nat 198.18.9.1
+	# Without a source prefix, or with host bits in the NAT address, every
+	# source becomes the one NAT address.
+	ok_ipr addrule from 198.18.0.0/24 pref 22 nat 198.18.9.1
+	ok_ipr addrule pref 23 nat 198.18.9.2
+	rules_are <<EOF
+0 default default 00 * 255
+22 198.18.0.0/24 default 00 * 254 nat 198.18.9.1
+23 default default 00 * 254 nat 198.18.9.2
+254 default default 00 * 254
+255 default default 00 * 253
+EOF
+	ok_ipr delrule pref 22
+	ok_ipr delrule pref 23
+	rules_are <<<"$DEFAULT_RULES"
+	fails_ipr 1 "iproute: Invalid argument: Invalid NAT address" \
+		addrule nat 224.0.0.9
 	rules_are <<<"$DEFAULT_RULES"
 }
 

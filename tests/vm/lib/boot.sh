@@ -15,6 +15,9 @@ boot_vm() {
 	local append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
 	append+=" tunvm.mode=$MODE tunvm.series=$series tunvm.impl=$impl"
 	[[ -n $FILTER ]] && append+=" tunvm.filter=$FILTER"
+	# tun_policy does not use tun: when our driver's VM runs too, the
+	# policy tests run there only, not again beside the stock driver.
+	[[ $impl == stock && " $IMPLS " == *" ours "* ]] && append+=" tunvm.groups=tun"
 	[[ -n ${TUN_VM_APPEND:-} ]] && append+=" $TUN_VM_APPEND"
 
 	rm -f "$dir/results" "$dir/console.log"
