@@ -59,6 +59,8 @@ static int tpol_forward(struct sk_buff *skb)
 		goto drop;
 	ip_decrease_ttl(ip_hdr(skb));
 	skb->priority = rt_tos2priority(ip_hdr(skb)->tos);
+	/* what the output path's MTU and fragmentation checks look for */
+	IPCB(skb)->flags |= IPSKB_FORWARDED;
 
 	return NF_HOOK(NFPROTO_IPV4, NF_INET_FORWARD, net, NULL, skb,
 		       skb->dev, out, tpol_forward_finish);

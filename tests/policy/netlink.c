@@ -429,6 +429,22 @@ static int rsend(struct req *r, struct ack *ack)
 	return talk(NETLINK_ROUTE, r, ack, NULL, NULL);
 }
 
+/* An RTM_NEWRULE of our family with @action and class @table. */
+static void rule_new(struct req *r, int action, int table)
+{
+	struct fib_rule_hdr frh = { .action = action, .table = table };
+
+	rule_req(r, RTM_NEWRULE, &frh);
+}
+
+/* Sends a rule request; the answer must be @err with extack @msg. */
+#define TT_RULE_ACK(r, err, msg)                                               \
+	do {                                                                   \
+		struct ack tt_ack_;                                            \
+		TT_SYS(rsend(&(r), &tt_ack_));                                 \
+		TT_ACK(tt_ack_, (err), (msg));                                 \
+	} while (0)
+
 struct rule_seen {
 	uint32_t pref[16];
 	uint32_t table[16];
@@ -488,161 +504,103 @@ static int case_rule_refusals(void)
 {
 	struct fib_rule_hdr frh;
 	struct nlattr *n;
-	struct ack ack;
 	struct req r;
 	int rc;
 
 	if ((rc = fresh_netns()))
 		return rc;
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = 42;
-	frh.table = 10;
-	rule_req(&r, RTM_NEWRULE, &frh);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "Unsupported rule action");
+	rule_new(&r, 42, 10);
+	TT_RULE_ACK(r, EINVAL, "Unsupported rule action");
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	rule_req(&r, RTM_NEWRULE, &frh);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "Rule needs a class or its own gateway or device");
+	rule_new(&r, FR_ACT_TO_TBL, 0);
+	TT_RULE_ACK(r, EINVAL, "Rule needs a class or its own gateway or device");
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 0);
 	put_u32(&r, FRA_TABLE, 300);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "Invalid class: classes are 1 to 255");
+	TT_RULE_ACK(r, EINVAL, "Invalid class: classes are 1 to 255");
 
 	memset(&frh, 0, sizeof(frh));
 	frh.action = FR_ACT_TO_TBL;
 	frh.table = 10;
 	frh.tos = 0x01;
 	rule_req(&r, RTM_NEWRULE, &frh);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "Invalid tos");
+	TT_RULE_ACK(r, EINVAL, "Invalid tos");
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	frh.table = 10;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 10);
 	put_u32(&r, FRA_FLOW, 1);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "Realms are not supported by this rule family");
+	TT_RULE_ACK(r, EINVAL, "Realms are not supported by this rule family");
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	frh.table = 10;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 10);
 	n = nest_start(&r, FRA_TPOL);
 	put_addr(&r, TPOL_RA_GATEWAY, "198.18.0.1");
 	nest_end(&r, n);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "A rule with its own gateway or device takes no class");
+	TT_RULE_ACK(r, EINVAL, "A rule with its own gateway or device takes no class");
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 0);
 	n = nest_start(&r, FRA_TPOL);
 	put_u32(&r, TPOL_RA_OIF, 9999);
 	nest_end(&r, n);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, ENODEV, "Unknown output device");
+	TT_RULE_ACK(r, ENODEV, "Unknown output device");
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_BLACKHOLE;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_BLACKHOLE, 0);
 	n = nest_start(&r, FRA_TPOL);
 	put_addr(&r, TPOL_RA_GATEWAY, "198.18.0.1");
 	nest_end(&r, n);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL,
+	TT_RULE_ACK(r, EINVAL,
 	       "Rule type, NAT address and route need action to-table");
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	frh.table = 10;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 10);
 	n = nest_start(&r, FRA_TPOL);
 	put_u32(&r, TPOL_RA_FLAGS, 0x80);
 	nest_end(&r, n);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, NULL);
+	TT_RULE_ACK(r, EINVAL, NULL);
 
 	/* NAT: an address, and only on a NAT rule, a real one */
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	frh.table = 10;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 10);
 	n = nest_start(&r, FRA_TPOL);
 	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
 	nest_end(&r, n);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "A NAT rule needs a NAT address");
+	TT_RULE_ACK(r, EINVAL, "A NAT rule needs a NAT address");
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	frh.table = 10;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 10);
 	n = nest_start(&r, FRA_TPOL);
 	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MASQUERADE);
 	put_addr(&r, TPOL_RA_NAT, "198.18.9.1");
 	nest_end(&r, n);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "A NAT address needs a NAT rule");
+	TT_RULE_ACK(r, EINVAL, "A NAT address needs a NAT rule");
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	frh.table = 10;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 10);
 	n = nest_start(&r, FRA_TPOL);
 	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
 	put_addr(&r, TPOL_RA_NAT, "224.1.1.1");
 	nest_end(&r, n);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "Invalid NAT address");
+	TT_RULE_ACK(r, EINVAL, "Invalid NAT address");
 
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	frh.table = 10;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 10);
 	n = nest_start(&r, FRA_TPOL);
 	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MAX + 1);
 	nest_end(&r, n);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, ERANGE, "integer out of range");
+	TT_RULE_ACK(r, ERANGE, "integer out of range");
 
 	/* the nest must say it is one */
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	frh.table = 10;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 10);
 	n = put(&r, FRA_TPOL, NULL, 0);
 	put_u32(&r, TPOL_RA_FLAGS, TPOL_RULE_F_LOG);
 	nest_end(&r, n);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "NLA_F_NESTED is missing");
+	TT_RULE_ACK(r, EINVAL, "NLA_F_NESTED is missing");
 
 	/* strict inside the nest: an unknown attribute */
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	frh.table = 10;
-	rule_req(&r, RTM_NEWRULE, &frh);
+	rule_new(&r, FR_ACT_TO_TBL, 10);
 	n = nest_start(&r, FRA_TPOL);
 	put_u32(&r, TPOL_RA_MAX + 1, 0);
 	nest_end(&r, n);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EINVAL, NULL);
+	TT_RULE_ACK(r, EINVAL, NULL);
 
 	/* a family nobody registered */
-	memset(&frh, 0, sizeof(frh));
-	frh.action = FR_ACT_TO_TBL;
-	frh.table = 10;
-	req_init(&r, RTM_NEWRULE, 0, &frh, sizeof(frh));
+	rule_new(&r, FR_ACT_TO_TBL, 10);
 	((struct fib_rule_hdr *)NLMSG_DATA(r.nh))->family = TPOL_FAMILY + 1;
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, EAFNOSUPPORT, NULL);
+	TT_RULE_ACK(r, EAFNOSUPPORT, NULL);
 
 	/* a good rule; its delete twice: ENOENT, as fib_rules says */
 	memset(&frh, 0, sizeof(frh));
@@ -651,13 +609,10 @@ static int case_rule_refusals(void)
 	rule_req(&r, RTM_NEWRULE, &frh);
 	put_addr(&r, FRA_SRC, "198.18.5.0");
 	put_u32(&r, FRA_PRIORITY, 100);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, 0, NULL);
+	TT_RULE_ACK(r, 0, NULL);
 	r.nh->nlmsg_type = RTM_DELRULE;
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, 0, NULL);
-	TT_SYS(rsend(&r, &ack));
-	TT_ACK(ack, ENOENT, NULL);
+	TT_RULE_ACK(r, 0, NULL);
+	TT_RULE_ACK(r, ENOENT, NULL);
 	return TT_PASS;
 }
 

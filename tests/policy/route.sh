@@ -231,10 +231,18 @@ case_ospf_example() {
 	pr addrule class 252
 	pr addrule class 251
 	pr addrule to 198.18.100.0/24 class 250
+	pr addrule to 198.18.101.0/24 class 249
 	pr add default reject class 250
+	pr add default reject class 249
 	pr add 198.18.100.0/25 gw $GW2 class 250
+	pr add 198.18.101.0/25 gw $GW1 class 249
 	via r2 198.18.1.2
 	answered 198.18.1.2 "Destination Net Unreachable" $T2
+	# the second area: B1 holds 198.18.101.1 (R has no route of its
+	# own there), and 198.18.101.200 is in the area but not routed
+	tt_ok ip -n $B1 addr add 198.18.101.1/32 dev lo
+	ns_ping $A 2 198.18.101.1 -I 198.18.1.2
+	answered 198.18.1.2 "Destination Net Unreachable" 198.18.101.200
 	# outside the area: on to 251..253, empty, and the kernel
 	ns_ping $A 2 198.18.2.2 -I 198.18.1.2
 }
