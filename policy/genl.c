@@ -138,8 +138,10 @@ static int tpol_genl_newroute(struct sk_buff *skb, struct genl_info *info)
 	rcu_read_unlock();
 	if (!err) {
 		err = tpol_class_add(&tn->classes[class], &rt);
-		if (!err)
+		if (!err) {
 			tn->gen++;
+			WRITE_ONCE(tn->routes, tn->routes + 1);
+		}
 	}
 	mutex_unlock(&tn->lock);
 	if (err == -ENODEV)
@@ -162,8 +164,10 @@ static int tpol_genl_delroute(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&tn->lock);
 	err = tpol_class_del(&tn->classes[class], &rt, match, NULL);
-	if (!err)
+	if (!err) {
 		tn->gen++;
+		WRITE_ONCE(tn->routes, tn->routes - 1);
+	}
 	mutex_unlock(&tn->lock);
 	return err;
 }
@@ -293,10 +297,12 @@ static void tpol_classes_dev_gone(struct tpol_net *tn, int ifindex)
 		while (tpol_class_count(c) &&
 		       tpol_class_walk(c, from, tpol_match_oif, &m)) {
 			last = m.rt;
-			tpol_class_del(c, &last, TPOL_MATCH_TOS |
-				       TPOL_MATCH_METRIC | TPOL_MATCH_OIF,
-				       NULL);
+			if (tpol_class_del(c, &last, TPOL_MATCH_TOS |
+					   TPOL_MATCH_METRIC | TPOL_MATCH_OIF,
+					   NULL))
+				break;
 			tn->gen++;
+			WRITE_ONCE(tn->routes, tn->routes - 1);
 			from = &last;
 		}
 	}

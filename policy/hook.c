@@ -139,6 +139,8 @@ static unsigned int tpol_hook_in(void *priv, struct sk_buff *skb,
 	if (READ_ONCE(tn->valves) &&
 	    tpol_valve_blocks(tn, skb, state->in->ifindex))
 		return NF_DROP;
+	if (tpol_idle(tn))
+		return NF_ACCEPT;
 
 	tpol_flow(&fl4, state->net, skb, state->in->ifindex);
 	switch (tpol_lookup(tn, &fl4, &res)) {
@@ -188,7 +190,8 @@ static unsigned int tpol_hook_out(void *priv, struct sk_buff *skb,
 	struct rtable *rt;
 	int err;
 
-	if (!READ_ONCE(local_policy) || skb->len < sizeof(struct iphdr) ||
+	if (!READ_ONCE(local_policy) || tpol_idle(tn) ||
+	    skb->len < sizeof(struct iphdr) ||
 	    ip_hdrlen(skb) < sizeof(struct iphdr) || !tpol_routable(skb))
 		return NF_ACCEPT;
 

@@ -74,11 +74,20 @@ static void tpol_ct_put(struct tpol_net *tn)
 	nf_ct_netns_put(tn->net, NFPROTO_IPV4);
 }
 
+/* Does the rule act without a class (tpol_net.acting)? */
+static bool tpol_rule_acts(const struct tpol_rule *r)
+{
+	return r->common.action != FR_ACT_TO_TBL || r->gw || r->oif;
+}
+
 /* What a rule that is going away held; fib_rules' delete callback. */
 static int tpol_rule_delete(struct fib_rule *rule)
 {
 	struct tpol_rule *r = to_tpol_rule(rule);
 	struct tpol_net *tn = tpol_pernet(rule->fr_net);
+
+	if (tpol_rule_acts(r))
+		WRITE_ONCE(tn->acting, tn->acting - 1);
 
 	if (r->flags & TPOL_RULE_F_VALVE)
 		WRITE_ONCE(tn->valves, tn->valves - 1);
@@ -93,13 +102,15 @@ static int tpol_rule_take(struct tpol_rule *r, struct netlink_ext_ack *extack)
 	struct tpol_net *tn = tpol_pernet(r->common.fr_net);
 	int err;
 
-	if (!tpol_rule_needs_ct(r))
-		return 0;
-	err = tpol_ct_get(tn, extack);
-	if (err)
-		return err;
+	if (tpol_rule_needs_ct(r)) {
+		err = tpol_ct_get(tn, extack);
+		if (err)
+			return err;
+	}
 	if (r->flags & TPOL_RULE_F_VALVE)
 		WRITE_ONCE(tn->valves, tn->valves + 1);
+	if (tpol_rule_acts(r))
+		WRITE_ONCE(tn->acting, tn->acting + 1);
 	return 0;
 }
 
@@ -136,7 +147,7 @@ static unsigned int tpol_nat_fn(void *priv, struct sk_buff *skb,
 	int iif = skb->skb_iif;
 
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || !tpol_routable(skb))
+	if (!ct || tpol_idle(tn) || !tpol_routable(skb))
 		return NF_ACCEPT;
 	if (!iif) {
 		if (!READ_ONCE(local_policy))

@@ -36,8 +36,12 @@ struct tpol_net {
 	struct fib_rules_ops *rules;
 	struct mutex lock;		/* writers of classes[] */
 	unsigned int gen;		/* bumped by every class change */
+	unsigned int routes;		/* in all classes; lock, READ_ONCE */
 	unsigned int ct_users;		/* rules needing conntrack; RTNL */
 	unsigned int valves;		/* VALVE rules; RTNL, READ_ONCE */
+	unsigned int acting;		/* rules that act without a class:
+					 * own route, DROP, REJECT, PROHIBIT;
+					 * RTNL, READ_ONCE */
 	/* [0] is never used: class 0 means "none" */
 	struct tpol_class classes[TPOL_CLASS_MAX + 1];
 };
@@ -87,5 +91,15 @@ static int tpol_rule_take(struct tpol_rule *r, struct netlink_ext_ack *extack);
 static int tpol_rule_delete(struct fib_rule *rule);
 static bool tpol_valve_blocks(struct tpol_net *tn, struct sk_buff *skb,
 			      int iif);
+
+/*
+ * With no route in any class and no rule that acts by itself, every
+ * lookup ends in "no route" (or "this host's"): the hooks skip it, so
+ * that a namespace nobody configured pays nothing per packet.
+ */
+static inline bool tpol_idle(const struct tpol_net *tn)
+{
+	return !READ_ONCE(tn->routes) && !READ_ONCE(tn->acting);
+}
 
 #endif /* _TPOL_TPOL_H */
