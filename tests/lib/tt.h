@@ -112,6 +112,17 @@ int tt_series_ge(int maj, int min);
 	} while (0)
 
 /* Byte-exact comparison; the reason names the first differing offset. */
+/*
+ * Runs a step that returns TT_PASS (0) or a verdict (tt_fail()/tt_skip()'s
+ * value), and returns that verdict from the calling case if it is one.
+ */
+#define TT_CALL(x)                                                             \
+	do {                                                                   \
+		int tt_c_ = (x);                                               \
+		if (tt_c_)                                                     \
+			return tt_c_;                                          \
+	} while (0)
+
 #define TT_MEMEQ(got, want, len)                                               \
 	do {                                                                   \
 		long tt_off_ = tt_memdiff((got), (want), (len));               \

@@ -47,13 +47,6 @@ _Static_assert(sizeof(struct sock_fprog) == 8, "a 32-bit struct sock_fprog");
 #define UID_A 1234
 #define GID_A 4321
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 static const uint8_t src_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x0c, 0x01 };
 static const uint8_t mac_a[6] = { 0x02, 0x00, 0x5e, 0x10, 0x0c, 0xaa };
 static const uint8_t mac_b[6] = { 0x02, 0x00, 0x5e, 0x10, 0x0c, 0xbb };
@@ -229,7 +222,7 @@ static int c_setiff_ifreq32(void)
 	TT_EQ((unsigned short)g.ifr.ifr_flags, IFF_TAP | IFF_NO_PI);
 	for (size_t i = 18; i < 32; i++)
 		TT_EQ(((uint8_t *)&g.ifr)[i], 0xa5);
-	CALL(guard_intact(&g, 0xa5));
+	TT_CALL(guard_intact(&g, 0xa5));
 	return TT_PASS;
 }
 
@@ -250,7 +243,7 @@ static int c_getiff_ifreq32(void)
 		TT_EQ(g.ifr.ifr_name[i], 0);
 	for (size_t i = 18; i < 32; i++)
 		TT_EQ(((uint8_t *)&g.ifr)[i], 0);
-	CALL(guard_intact(&g, 0x5a));
+	TT_CALL(guard_intact(&g, 0x5a));
 	/* And at the edge. */
 	ifr = edge_ifreq();
 	TT_EQ(ioctl(fd, TUNGETIFF, ifr), 0);
@@ -368,8 +361,8 @@ static int c_txfilter(void)
 	err = send_raw("tttc7", fa, FRAME_LEN);
 	TT_CHECK(!err, "send: %s", tt_errname(-err));
 	/* Only the frame to the address in the filter comes through. */
-	CALL(expect_frame(fd, fa, FRAME_LEN));
-	CALL(expect_nothing(fd));
+	TT_CALL(expect_frame(fd, fa, FRAME_LEN));
+	TT_CALL(expect_nothing(fd));
 	TT_EQ(tt_sysfs_num("tttc7", "statistics/tx_dropped"), 1);
 	/* Two addresses: the other frame passes too. */
 	t.f.count = 2;
@@ -377,7 +370,7 @@ static int c_txfilter(void)
 	TT_EQ(ioctl(fd, TUNSETTXFILTER, &t), 2);
 	err = send_raw("tttc7", fb, FRAME_LEN);
 	TT_CHECK(!err, "send: %s", tt_errname(-err));
-	CALL(expect_frame(fd, fb, FRAME_LEN));
+	TT_CALL(expect_frame(fd, fb, FRAME_LEN));
 	return TT_PASS;
 }
 
@@ -399,7 +392,7 @@ static int c_hwaddr(void)
 	TT_EQ(g.ifr.ifr_hwaddr.sa_family, ARPHRD_ETHER);
 	TT_MEMEQ(g.ifr.ifr_hwaddr.sa_data, mac, 6);
 	TT_STREQ(g.ifr.ifr_name, "nosuchdev");
-	CALL(guard_intact(&g, 0xa5));
+	TT_CALL(guard_intact(&g, 0xa5));
 
 	ifr = edge_ifreq();
 	ifr->ifr_hwaddr.sa_family = ARPHRD_ETHER;
@@ -442,16 +435,16 @@ static int c_offload(void)
 	TT_SYS(fd);
 	TT_EQ(ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6),
 	      0);
-	CALL(feature_is("tttc10", "tx-checksum-ip-generic: on"));
-	CALL(feature_is("tttc10", "tx-tcp-segmentation: on"));
-	CALL(feature_is("tttc10", "tx-tcp6-segmentation: on"));
-	CALL(feature_is("tttc10", "tx-tcp-ecn-segmentation: off"));
+	TT_CALL(feature_is("tttc10", "tx-checksum-ip-generic: on"));
+	TT_CALL(feature_is("tttc10", "tx-tcp-segmentation: on"));
+	TT_CALL(feature_is("tttc10", "tx-tcp6-segmentation: on"));
+	TT_CALL(feature_is("tttc10", "tx-tcp-ecn-segmentation: off"));
 	/* A bit the driver does not know: refused, nothing changes. */
 	TT_ERRNO(ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | 0x10000), EINVAL);
-	CALL(feature_is("tttc10", "tx-tcp-segmentation: on"));
+	TT_CALL(feature_is("tttc10", "tx-tcp-segmentation: on"));
 	TT_EQ(ioctl(fd, TUNSETOFFLOAD, 0), 0);
-	CALL(feature_is("tttc10", "tx-checksum-ip-generic: off"));
-	CALL(feature_is("tttc10", "tx-tcp-segmentation: off"));
+	TT_CALL(feature_is("tttc10", "tx-checksum-ip-generic: off"));
+	TT_CALL(feature_is("tttc10", "tx-tcp-segmentation: off"));
 	return TT_PASS;
 }
 
@@ -496,9 +489,9 @@ static int c_setqueue(void)
 	b = tt_tun_alloc("tttc12", IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE,
 			 NULL);
 	TT_SYS(b);
-	CALL(link_detail_has("tttc12", "multi_queue numqueues 2 numdisabled 0"));
+	TT_CALL(link_detail_has("tttc12", "multi_queue numqueues 2 numdisabled 0"));
 	TT_EQ(setqueue(b, IFF_DETACH_QUEUE), 0);
-	CALL(link_detail_has("tttc12", "multi_queue numqueues 1 numdisabled 1"));
+	TT_CALL(link_detail_has("tttc12", "multi_queue numqueues 1 numdisabled 1"));
 	memset(&ifr, 0, sizeof(ifr));
 	TT_EQ(ioctl(b, TUNGETIFF, &ifr), 0);
 	TT_EQ((unsigned short)ifr.ifr_flags,
@@ -506,7 +499,7 @@ static int c_setqueue(void)
 	/* Detached already. */
 	TT_ERRNO(setqueue(b, IFF_DETACH_QUEUE), EINVAL);
 	TT_EQ(setqueue(b, IFF_ATTACH_QUEUE), 0);
-	CALL(link_detail_has("tttc12", "multi_queue numqueues 2 numdisabled 0"));
+	TT_CALL(link_detail_has("tttc12", "multi_queue numqueues 2 numdisabled 0"));
 	TT_ERRNO(setqueue(a, 0), EINVAL);
 	return TT_PASS;
 }

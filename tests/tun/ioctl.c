@@ -56,13 +56,6 @@
 #define UID_U 1234
 #define GID_U 4321
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 static const uint8_t src_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x09, 0x01 };
 static const uint8_t mac_a[6] = { 0x02, 0x00, 0x5e, 0x10, 0x09, 0xaa };
 static const uint8_t mac_b[6] = { 0x02, 0x00, 0x5e, 0x10, 0x09, 0xbb };
@@ -240,7 +233,7 @@ static int stat_is(const char *dev, const char *attr, long long want)
 	return TT_PASS;
 }
 
-#define STAT(dev, attr, want) CALL(stat_is(dev, attr, want))
+#define STAT(dev, attr, want) TT_CALL(stat_is(dev, attr, want))
 
 static int getiff_flags(int fd)
 {
@@ -290,18 +283,18 @@ static int c_setlink_addr_len(void)
 	fd = tt_tun_alloc("ttiolk1", IFF_TUN | IFF_NO_PI, NULL);
 	TT_SYS(fd);
 	/* addr_len follows the type: 4 for IPv4 tunnels, 16 for IPv6 ones. */
-	CALL(setlink_case(fd, "ttiolk1", ARPHRD_IPGRE, ARPHRD_IPGRE, 4));
-	CALL(setlink_case(fd, "ttiolk1", ARPHRD_TUNNEL, ARPHRD_TUNNEL, 4));
-	CALL(setlink_case(fd, "ttiolk1", ARPHRD_SIT, ARPHRD_SIT, 4));
-	CALL(setlink_case(fd, "ttiolk1", ARPHRD_IP6GRE, ARPHRD_IP6GRE, 16));
-	CALL(setlink_case(fd, "ttiolk1", ARPHRD_TUNNEL6, ARPHRD_TUNNEL6, 16));
-	CALL(setlink_case(fd, "ttiolk1", ARPHRD_PPP, ARPHRD_PPP, 0));
+	TT_CALL(setlink_case(fd, "ttiolk1", ARPHRD_IPGRE, ARPHRD_IPGRE, 4));
+	TT_CALL(setlink_case(fd, "ttiolk1", ARPHRD_TUNNEL, ARPHRD_TUNNEL, 4));
+	TT_CALL(setlink_case(fd, "ttiolk1", ARPHRD_SIT, ARPHRD_SIT, 4));
+	TT_CALL(setlink_case(fd, "ttiolk1", ARPHRD_IP6GRE, ARPHRD_IP6GRE, 16));
+	TT_CALL(setlink_case(fd, "ttiolk1", ARPHRD_TUNNEL6, ARPHRD_TUNNEL6, 16));
+	TT_CALL(setlink_case(fd, "ttiolk1", ARPHRD_PPP, ARPHRD_PPP, 0));
 	/* A type the driver does not know: accepted, no address. */
-	CALL(setlink_case(fd, "ttiolk1", 0x4242, 0x4242, 0));
+	TT_CALL(setlink_case(fd, "ttiolk1", 0x4242, 0x4242, 0));
 	/* Only the low 16 bits count: dev->type is an unsigned short. */
-	CALL(setlink_case(fd, "ttiolk1", 0x10000 | ARPHRD_IPGRE, ARPHRD_IPGRE,
+	TT_CALL(setlink_case(fd, "ttiolk1", 0x10000 | ARPHRD_IPGRE, ARPHRD_IPGRE,
 			  4));
-	CALL(setlink_case(fd, "ttiolk1", ARPHRD_NONE, ARPHRD_NONE, 0));
+	TT_CALL(setlink_case(fd, "ttiolk1", ARPHRD_NONE, ARPHRD_NONE, 0));
 	return TT_PASS;
 }
 
@@ -312,8 +305,8 @@ static int c_setlink_tap_to_none(void)
 	fd = tt_tun_alloc("ttiolk2", IFF_TAP | IFF_NO_PI, NULL);
 	TT_SYS(fd);
 	TT_EQ(tt_sysfs_num("ttiolk2", "addr_len"), 6);
-	CALL(setlink_case(fd, "ttiolk2", ARPHRD_NONE, ARPHRD_NONE, 0));
-	CALL(setlink_case(fd, "ttiolk2", ARPHRD_ETHER, ARPHRD_ETHER, 6));
+	TT_CALL(setlink_case(fd, "ttiolk2", ARPHRD_NONE, ARPHRD_NONE, 0));
+	TT_CALL(setlink_case(fd, "ttiolk2", ARPHRD_ETHER, ARPHRD_ETHER, 6));
 	return TT_PASS;
 }
 
@@ -329,7 +322,7 @@ static int c_setlink_up_ebusy(void)
 	TT_EQ(tt_sysfs_num("ttiolk3", "addr_len"), 0);
 	/* Down again, the same request goes through. */
 	TT_SYS(tt_link_up("ttiolk3", 0));
-	CALL(setlink_case(fd, "ttiolk3", ARPHRD_ETHER, ARPHRD_ETHER, 6));
+	TT_CALL(setlink_case(fd, "ttiolk3", ARPHRD_ETHER, ARPHRD_ETHER, 6));
 	return TT_PASS;
 }
 
@@ -341,7 +334,7 @@ static int c_setlink_unattached_ebadfd(void)
 	TT_ERRNO(ioctl(fd, TUNSETLINK, ARPHRD_ETHER), EBADFD);
 	/* Attached, the same fd may. */
 	TT_SYS(tt_tun_setiff(fd, "ttiolk4", IFF_TUN | IFF_NO_PI, NULL));
-	CALL(setlink_case(fd, "ttiolk4", ARPHRD_ETHER, ARPHRD_ETHER, 6));
+	TT_CALL(setlink_case(fd, "ttiolk4", ARPHRD_ETHER, ARPHRD_ETHER, 6));
 	return TT_PASS;
 }
 
@@ -412,14 +405,14 @@ static int c_txfilter_none_passes_all(void)
 	fd = mkdev("ttiotf1", IFF_TAP | IFF_NO_PI);
 	if (fd < 0)
 		return TT_FAIL;
-	CALL(send_to("ttiotf1", mac_a, 1, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf1", mac_b, 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf1", mcast_m, 3, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf1", bcast, 4, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf1", mac_a, 1, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf1", mac_b, 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf1", mcast_m, 3, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf1", bcast, 4, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	STAT("ttiotf1", "tx_packets", 4);
 	STAT("ttiotf1", "tx_bytes", 4 * FRAME_LEN);
 	STAT("ttiotf1", "tx_dropped", 0);
@@ -436,18 +429,18 @@ static int c_txfilter_exact(void)
 		return TT_FAIL;
 	/* The return value is the number of exact filters. */
 	TT_EQ(set_txfilter(fd, 0, 1, &mac_a), 1);
-	CALL(send_to("ttiotf2", mac_b, 1, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttiotf2", mac_b, 1, f));
+	TT_CALL(expect_nothing(fd));
 	STAT("ttiotf2", "tx_dropped", 1);
-	CALL(send_to("ttiotf2", mac_a, 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf2", mac_a, 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	STAT("ttiotf2", "tx_packets", 1);
 	STAT("ttiotf2", "tx_bytes", FRAME_LEN);
 	STAT("ttiotf2", "tx_dropped", 1);
 	/* Multicast and broadcast have no exact match and no hash bit. */
-	CALL(send_to("ttiotf2", mcast_m, 3, f));
-	CALL(send_to("ttiotf2", bcast, 4, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttiotf2", mcast_m, 3, f));
+	TT_CALL(send_to("ttiotf2", bcast, 4, f));
+	TT_CALL(expect_nothing(fd));
 	STAT("ttiotf2", "tx_dropped", 3);
 	STAT("ttiotf2", "tx_packets", 1);
 	return TT_PASS;
@@ -467,12 +460,12 @@ static int c_txfilter_two_exact(void)
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(set_txfilter(fd, 0, 2, two), 2);
-	CALL(send_to("ttiotf3", two[1], 1, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf3", two[0], 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf3", other, 3, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttiotf3", two[1], 1, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf3", two[0], 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf3", other, 3, f));
+	TT_CALL(expect_nothing(fd));
 	STAT("ttiotf3", "tx_packets", 2);
 	STAT("ttiotf3", "tx_dropped", 1);
 	return TT_PASS;
@@ -487,14 +480,14 @@ static int c_txfilter_count0_disables(void)
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(set_txfilter(fd, 0, 1, &mac_a), 1);
-	CALL(send_to("ttiotf4", mac_b, 1, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttiotf4", mac_b, 1, f));
+	TT_CALL(expect_nothing(fd));
 	/* Count 0 turns the filter off, even with ALLMULTI asked. */
 	TT_EQ(set_txfilter(fd, TUN_FLT_ALLMULTI, 0, NULL), 0);
-	CALL(send_to("ttiotf4", mac_b, 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf4", bcast, 3, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf4", mac_b, 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf4", bcast, 3, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	STAT("ttiotf4", "tx_dropped", 1);
 	STAT("ttiotf4", "tx_packets", 2);
 	return TT_PASS;
@@ -509,15 +502,15 @@ static int c_txfilter_allmulti(void)
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(set_txfilter(fd, TUN_FLT_ALLMULTI, 1, &mac_a), 1);
-	CALL(send_to("ttiotf5", mcast_m, 1, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf5", bcast, 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf5", mac_a, 3, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf5", mcast_m, 1, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf5", bcast, 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf5", mac_a, 3, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	/* Unicast still has to match exactly. */
-	CALL(send_to("ttiotf5", mac_b, 4, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttiotf5", mac_b, 4, f));
+	TT_CALL(expect_nothing(fd));
 	STAT("ttiotf5", "tx_packets", 3);
 	STAT("ttiotf5", "tx_dropped", 1);
 	return TT_PASS;
@@ -545,14 +538,14 @@ static int c_txfilter_nine_multicast_hashed(void)
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(set_txfilter(fd, 0, 9, (const uint8_t(*)[6])addr), 8);
-	CALL(send_to("ttiotf6", addr[7], 1, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf6", mcast_m, 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf6", other, 3, f));
-	CALL(send_to("ttiotf6", bcast, 4, f));
-	CALL(send_to("ttiotf6", mac_b, 5, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttiotf6", addr[7], 1, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf6", mcast_m, 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf6", other, 3, f));
+	TT_CALL(send_to("ttiotf6", bcast, 4, f));
+	TT_CALL(send_to("ttiotf6", mac_b, 5, f));
+	TT_CALL(expect_nothing(fd));
 	STAT("ttiotf6", "tx_packets", 2);
 	STAT("ttiotf6", "tx_dropped", 3);
 	return TT_PASS;
@@ -573,10 +566,10 @@ static int c_txfilter_nine_unicast_disables(void)
 	TT_EQ(set_txfilter(fd, 0, 1, &mac_a), 1);
 	/* A ninth unicast address cannot be hashed: no filter at all, 0. */
 	TT_EQ(set_txfilter(fd, 0, 9, (const uint8_t(*)[6])addr), 0);
-	CALL(send_to("ttiotf7", mac_b, 1, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
-	CALL(send_to("ttiotf7", bcast, 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf7", mac_b, 1, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf7", bcast, 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	STAT("ttiotf7", "tx_dropped", 0);
 	return TT_PASS;
 }
@@ -610,8 +603,8 @@ static int c_txfilter_efault(void)
 	}
 	munmap(map, pg);
 	/* Nothing was filtered. */
-	CALL(send_to("ttiotf8", mac_b, 1, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf8", mac_b, 1, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	return TT_PASS;
 }
 
@@ -620,7 +613,7 @@ static int c_txfilter_survives_reattach(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	CALL(mkpersist("ttiotf9", IFF_TAP | IFF_NO_PI));
+	TT_CALL(mkpersist("ttiotf9", IFF_TAP | IFF_NO_PI));
 	fd = tt_tun_alloc("ttiotf9", IFF_TAP | IFF_NO_PI, NULL);
 	TT_SYS(fd);
 	TT_EQ(set_txfilter(fd, 0, 1, &mac_a), 1);
@@ -629,10 +622,10 @@ static int c_txfilter_survives_reattach(void)
 	fd = mkdev("ttiotf9", IFF_TAP | IFF_NO_PI);
 	if (fd < 0)
 		return TT_FAIL;
-	CALL(send_to("ttiotf9", mac_b, 1, f));
-	CALL(expect_nothing(fd));
-	CALL(send_to("ttiotf9", mac_a, 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiotf9", mac_b, 1, f));
+	TT_CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttiotf9", mac_a, 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	STAT("ttiotf9", "tx_dropped", 1);
 	return TT_PASS;
 }
@@ -724,9 +717,9 @@ static int c_sockfilter_drop_all(void)
 	TT_EQ(got.len, 1);
 	TT_CHECK(got.filter == drop_all, "filter pointer %p, want %p",
 		 got.filter, drop_all);
-	CALL(send_to("ttiosf2", mac_a, 1, f));
-	CALL(send_to("ttiosf2", bcast, 2, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttiosf2", mac_a, 1, f));
+	TT_CALL(send_to("ttiosf2", bcast, 2, f));
+	TT_CALL(expect_nothing(fd));
 	STAT("ttiosf2", "tx_dropped", 2);
 	STAT("ttiosf2", "tx_packets", 0);
 	return TT_PASS;
@@ -743,8 +736,8 @@ static int c_sockfilter_accept_all(void)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
 	TT_EQ(getiff_flags(fd), IFF_TAP);
-	CALL(send_to("ttiosf3", mac_b, 1, f));
-	CALL(expect_frame(fd, 1, f, FRAME_LEN));
+	TT_CALL(send_to("ttiosf3", mac_b, 1, f));
+	TT_CALL(expect_frame(fd, 1, f, FRAME_LEN));
 	STAT("ttiosf3", "tx_packets", 1);
 	STAT("ttiosf3", "tx_bytes", FRAME_LEN);
 	STAT("ttiosf3", "tx_dropped", 0);
@@ -762,8 +755,8 @@ static int c_sockfilter_truncates(void)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
 	/* The filter's verdict is a length: the reader gets 20 bytes. */
-	CALL(send_to("ttiosf4", mac_a, 1, f));
-	CALL(expect_frame(fd, 0, f, 20));
+	TT_CALL(send_to("ttiosf4", mac_a, 1, f));
+	TT_CALL(expect_frame(fd, 0, f, 20));
 	STAT("ttiosf4", "tx_packets", 1);
 	STAT("ttiosf4", "tx_bytes", 20);
 	return TT_PASS;
@@ -782,10 +775,10 @@ static int c_sockfilter_by_ethertype(void)
 	/* The program sees the frame from its Ethernet header on. */
 	mkframe(f, mac_a, ETH_TEST2, 1);
 	TT_EQ(send_raw("ttiosf5", f, FRAME_LEN), 0);
-	CALL(expect_nothing(fd));
+	TT_CALL(expect_nothing(fd));
 	STAT("ttiosf5", "tx_dropped", 1);
-	CALL(send_to("ttiosf5", mac_a, 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiosf5", mac_a, 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	STAT("ttiosf5", "tx_packets", 1);
 	return TT_PASS;
 }
@@ -800,12 +793,12 @@ static int c_sockfilter_detach(void)
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
-	CALL(send_to("ttiosf6", mac_a, 1, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttiosf6", mac_a, 1, f));
+	TT_CALL(expect_nothing(fd));
 	TT_EQ(ioctl(fd, TUNDETACHFILTER, 0), 0);
 	TT_EQ(getiff_flags(fd), IFF_TAP | IFF_NOFILTER);
-	CALL(send_to("ttiosf6", mac_a, 2, f));
-	CALL(expect_frame(fd, 1, f, FRAME_LEN));
+	TT_CALL(send_to("ttiosf6", mac_a, 2, f));
+	TT_CALL(expect_frame(fd, 1, f, FRAME_LEN));
 	STAT("ttiosf6", "tx_dropped", 1);
 	STAT("ttiosf6", "tx_packets", 1);
 	/* TUNGETFILTER still reports the last program attached. */
@@ -830,8 +823,8 @@ static int c_sockfilter_replace(void)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &d), 0);
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &a), 0);
-	CALL(send_to("ttiosf7", mac_a, 1, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiosf7", mac_a, 1, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	memset(&got, 0, sizeof(got));
 	TT_EQ(ioctl(fd, TUNGETFILTER, &got), 0);
 	TT_CHECK(got.filter == accept_all, "filter pointer %p, want %p",
@@ -862,8 +855,8 @@ static int c_sockfilter_invalid(void)
 		 got.filter, no_ret);
 	/* A good program replaces a refused one with no trace of it. */
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &a), 0);
-	CALL(send_to("ttiosf8", mac_a, 1, f));
-	CALL(expect_frame(fd, 1, f, FRAME_LEN));
+	TT_CALL(send_to("ttiosf8", mac_a, 1, f));
+	TT_CALL(expect_frame(fd, 1, f, FRAME_LEN));
 	return TT_PASS;
 }
 
@@ -879,7 +872,7 @@ static int c_sockfilter_reattach(void)
 	 * The device comes up only once re-attached: a carrier change while
 	 * up would (de)activate its qdisc behind our back.
 	 */
-	CALL(mkpersist("ttiosf9", IFF_TAP));
+	TT_CALL(mkpersist("ttiosf9", IFF_TAP));
 	fd = tt_tun_alloc("ttiosf9", IFF_TAP, NULL);
 	TT_SYS(fd);
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
@@ -903,8 +896,8 @@ static int c_sockfilter_reattach(void)
 		 */
 		TT_EQ(getiff_flags(fd2), IFF_TAP | IFF_PERSIST);
 		TT_SYS(tt_link_prepare("ttiosf9", NULL, 0, NULL));
-		CALL(send_to("ttiosf9", mac_a, 1, f));
-		CALL(expect_nothing(fd2));
+		TT_CALL(send_to("ttiosf9", mac_a, 1, f));
+		TT_CALL(expect_nothing(fd2));
 		STAT("ttiosf9", "tx_dropped", 1);
 		STAT("ttiosf9", "tx_packets", 0);
 		TT_ERRNO(tt_tun_alloc("ttiosf9", IFF_TAP | IFF_NOFILTER, NULL),
@@ -915,14 +908,14 @@ static int c_sockfilter_reattach(void)
 	TT_ERRNO(ioctl(fd2, TUNGETIFF, &ifr), EBADFD);
 	TT_ERRNO(read(fd2, buf, sizeof(buf)), EBADFD);
 	TT_SYS(tt_link_prepare("ttiosf9", NULL, 0, NULL));
-	CALL(send_to("ttiosf9", mac_a, 1, f));
+	TT_CALL(send_to("ttiosf9", mac_a, 1, f));
 	STAT("ttiosf9", "tx_dropped", 1);
 	/* The queue is still free: IFF_NOFILTER attaches, with no filter. */
 	fd3 = tt_tun_alloc("ttiosf9", IFF_TAP | IFF_NOFILTER, NULL);
 	TT_SYS(fd3);
 	TT_EQ(getiff_flags(fd3), IFF_TAP | IFF_NO_PI | IFF_PERSIST);
-	CALL(send_to("ttiosf9", mac_a, 2, f));
-	CALL(expect_frame(fd3, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiosf9", mac_a, 2, f));
+	TT_CALL(expect_frame(fd3, 0, f, FRAME_LEN));
 	STAT("ttiosf9", "tx_packets", 1);
 	return TT_PASS;
 }
@@ -933,13 +926,13 @@ static int c_sockfilter_nofilter_reattach(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	CALL(mkpersist("ttiosfa", IFF_TAP | IFF_NO_PI));
+	TT_CALL(mkpersist("ttiosfa", IFF_TAP | IFF_NO_PI));
 	fd = mkdev("ttiosfa", IFF_TAP | IFF_NO_PI);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
-	CALL(send_to("ttiosfa", mac_a, 1, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttiosfa", mac_a, 1, f));
+	TT_CALL(expect_nothing(fd));
 	/* Down first: no carrier change while up (see sockfilter_reattach). */
 	TT_SYS(tt_link_up("ttiosfa", 0));
 	tt_close(fd);
@@ -947,8 +940,8 @@ static int c_sockfilter_nofilter_reattach(void)
 	fd = tt_tun_alloc("ttiosfa", IFF_TAP | IFF_NO_PI, NULL);
 	TT_SYS(fd);
 	TT_SYS(tt_link_up("ttiosfa", 1));
-	CALL(send_to("ttiosfa", mac_a, 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttiosfa", mac_a, 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	STAT("ttiosfa", "tx_dropped", 1);
 	STAT("ttiosfa", "tx_packets", 1);
 	return TT_PASS;
@@ -960,7 +953,7 @@ static int c_sockfilter_detached_not_reapplied(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	CALL(mkpersist("ttiosfb", IFF_TAP));
+	TT_CALL(mkpersist("ttiosfb", IFF_TAP));
 	fd = tt_tun_alloc("ttiosfb", IFF_TAP, NULL);
 	TT_SYS(fd);
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
@@ -971,8 +964,8 @@ static int c_sockfilter_detached_not_reapplied(void)
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(getiff_flags(fd), IFF_TAP | IFF_NOFILTER | IFF_PERSIST);
-	CALL(send_to("ttiosfb", mac_a, 1, f));
-	CALL(expect_frame(fd, 1, f, FRAME_LEN));
+	TT_CALL(send_to("ttiosfb", mac_a, 1, f));
+	TT_CALL(expect_frame(fd, 1, f, FRAME_LEN));
 	return TT_PASS;
 }
 
@@ -1016,7 +1009,7 @@ static int c_vnethdrsz_set(void)
 	TT_SYS(fd);
 	sz = 12;
 	TT_EQ(ioctl(fd, TUNSETVNETHDRSZ, &sz), 0);
-	CALL(vnethdrsz_is(fd, 12));
+	TT_CALL(vnethdrsz_is(fd, 12));
 	/* Below sizeof(struct virtio_net_hdr): refused, nothing changes. */
 	sz = 9;
 	TT_ERRNO(ioctl(fd, TUNSETVNETHDRSZ, &sz), EINVAL);
@@ -1024,18 +1017,18 @@ static int c_vnethdrsz_set(void)
 	TT_ERRNO(ioctl(fd, TUNSETVNETHDRSZ, &sz), EINVAL);
 	sz = -12;
 	TT_ERRNO(ioctl(fd, TUNSETVNETHDRSZ, &sz), EINVAL);
-	CALL(vnethdrsz_is(fd, 12));
+	TT_CALL(vnethdrsz_is(fd, 12));
 	TT_ERRNO(ioctl(fd, TUNSETVNETHDRSZ, (void *)8), EFAULT);
 	/* 10 itself is fine, and there is no upper bound. */
 	sz = 10;
 	TT_EQ(ioctl(fd, TUNSETVNETHDRSZ, &sz), 0);
-	CALL(vnethdrsz_is(fd, 10));
+	TT_CALL(vnethdrsz_is(fd, 10));
 	sz = 4096;
 	TT_EQ(ioctl(fd, TUNSETVNETHDRSZ, &sz), 0);
-	CALL(vnethdrsz_is(fd, 4096));
+	TT_CALL(vnethdrsz_is(fd, 4096));
 	sz = INT_MAX;
 	TT_EQ(ioctl(fd, TUNSETVNETHDRSZ, &sz), 0);
-	CALL(vnethdrsz_is(fd, INT_MAX));
+	TT_CALL(vnethdrsz_is(fd, INT_MAX));
 	return TT_PASS;
 }
 
@@ -1049,7 +1042,7 @@ static int c_vnethdrsz_shapes_read(void)
 	if (fd < 0)
 		return TT_FAIL;
 	/* The default: a 10-byte header, all zero for a plain frame. */
-	CALL(send_to("ttiovh3", mac_a, 1, f));
+	TT_CALL(send_to("ttiovh3", mac_a, 1, f));
 	memset(buf, 0xa5, sizeof(buf));
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_EQ(n, 10 + FRAME_LEN);
@@ -1058,7 +1051,7 @@ static int c_vnethdrsz_shapes_read(void)
 	/* 12: the frame moves 2 bytes on; those 2 are skipped, not written. */
 	sz = 12;
 	TT_EQ(ioctl(fd, TUNSETVNETHDRSZ, &sz), 0);
-	CALL(send_to("ttiovh3", mac_a, 2, f));
+	TT_CALL(send_to("ttiovh3", mac_a, 2, f));
 	memset(buf, 0xa5, sizeof(buf));
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_EQ(n, 12 + FRAME_LEN);
@@ -1075,7 +1068,7 @@ static int c_vnethdrsz_survives_reattach(void)
 {
 	int fd, sz = 12;
 
-	CALL(mkpersist("ttiovh4", IFF_TAP | IFF_NO_PI));
+	TT_CALL(mkpersist("ttiovh4", IFF_TAP | IFF_NO_PI));
 	fd = tt_tun_alloc("ttiovh4", IFF_TAP | IFF_NO_PI, NULL);
 	TT_SYS(fd);
 	TT_EQ(ioctl(fd, TUNSETVNETHDRSZ, &sz), 0);
@@ -1083,7 +1076,7 @@ static int c_vnethdrsz_survives_reattach(void)
 	/* The size belongs to the device. */
 	fd = tt_tun_alloc("ttiovh4", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, NULL);
 	TT_SYS(fd);
-	CALL(vnethdrsz_is(fd, 12));
+	TT_CALL(vnethdrsz_is(fd, 12));
 	return TT_PASS;
 }
 
@@ -1102,24 +1095,24 @@ static int c_vnetle_roundtrip(void)
 
 	fd = tt_tun_alloc("ttiovl0", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, NULL);
 	TT_SYS(fd);
-	CALL(vnetle_is(fd, 0));
+	TT_CALL(vnetle_is(fd, 0));
 	le = 1;
 	TT_EQ(ioctl(fd, TUNSETVNETLE, &le), 0);
-	CALL(vnetle_is(fd, 1));
+	TT_CALL(vnetle_is(fd, 1));
 	/* Any non-zero value means on, and reads back as 1. */
 	le = 0;
 	TT_EQ(ioctl(fd, TUNSETVNETLE, &le), 0);
-	CALL(vnetle_is(fd, 0));
+	TT_CALL(vnetle_is(fd, 0));
 	le = -7;
 	TT_EQ(ioctl(fd, TUNSETVNETLE, &le), 0);
-	CALL(vnetle_is(fd, 1));
+	TT_CALL(vnetle_is(fd, 1));
 	/* Not an IFF_ flag: neither TUNGETIFF nor sysfs shows it. */
 	TT_EQ(getiff_flags(fd), IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
 	TT_EQ(tt_sysfs_num("ttiovl0", "tun_flags"),
 	      IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
 	TT_ERRNO(ioctl(fd, TUNSETVNETLE, (void *)8), EFAULT);
 	TT_ERRNO(ioctl(fd, TUNGETVNETLE, (void *)8), EFAULT);
-	CALL(vnetle_is(fd, 1));
+	TT_CALL(vnetle_is(fd, 1));
 	fd = tt_tun_open(0);
 	TT_SYS(fd);
 	TT_ERRNO(ioctl(fd, TUNGETVNETLE, &le), EBADFD);
@@ -1130,14 +1123,14 @@ static int c_vnetle_survives_reattach(void)
 {
 	int fd, le = 1;
 
-	CALL(mkpersist("ttiovl1", IFF_TUN | IFF_NO_PI));
+	TT_CALL(mkpersist("ttiovl1", IFF_TUN | IFF_NO_PI));
 	fd = tt_tun_alloc("ttiovl1", IFF_TUN | IFF_NO_PI, NULL);
 	TT_SYS(fd);
 	TT_EQ(ioctl(fd, TUNSETVNETLE, &le), 0);
 	tt_close(fd);
 	fd = tt_tun_alloc("ttiovl1", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, NULL);
 	TT_SYS(fd);
-	CALL(vnetle_is(fd, 1));
+	TT_CALL(vnetle_is(fd, 1));
 	return TT_PASS;
 }
 
@@ -1157,7 +1150,7 @@ static int c_vnetbe_einval(void)
 	/* Even with a pointer it never reads. */
 	TT_ERRNO(ioctl(fd, TUNGETVNETBE, (void *)8), EINVAL);
 	/* LE is unaffected. */
-	CALL(vnetle_is(fd, 0));
+	TT_CALL(vnetle_is(fd, 0));
 	fd = tt_tun_open(0);
 	TT_SYS(fd);
 	TT_ERRNO(ioctl(fd, TUNGETVNETBE, &be), EBADFD);
@@ -1181,10 +1174,10 @@ static int c_sndbuf_default(void)
 
 	fd = tt_tun_alloc("ttiosb0", IFF_TUN | IFF_NO_PI, NULL);
 	TT_SYS(fd);
-	CALL(sndbuf_is(fd, INT_MAX));
+	TT_CALL(sndbuf_is(fd, INT_MAX));
 	fd = tt_tun_alloc("ttiosb1", IFF_TAP, NULL);
 	TT_SYS(fd);
-	CALL(sndbuf_is(fd, INT_MAX));
+	TT_CALL(sndbuf_is(fd, INT_MAX));
 	fd = tt_tun_open(0);
 	TT_SYS(fd);
 	TT_ERRNO(ioctl(fd, TUNGETSNDBUF, &v), EBADFD);
@@ -1200,23 +1193,23 @@ static int c_sndbuf_set(void)
 	TT_SYS(fd);
 	v = 65536;
 	TT_EQ(ioctl(fd, TUNSETSNDBUF, &v), 0);
-	CALL(sndbuf_is(fd, 65536));
+	TT_CALL(sndbuf_is(fd, 65536));
 	/* Taken as is: no doubling, no minimum as SO_SNDBUF has. */
 	v = 1;
 	TT_EQ(ioctl(fd, TUNSETSNDBUF, &v), 0);
-	CALL(sndbuf_is(fd, 1));
+	TT_CALL(sndbuf_is(fd, 1));
 	v = 0;
 	TT_ERRNO(ioctl(fd, TUNSETSNDBUF, &v), EINVAL);
 	v = -1;
 	TT_ERRNO(ioctl(fd, TUNSETSNDBUF, &v), EINVAL);
 	v = INT_MIN;
 	TT_ERRNO(ioctl(fd, TUNSETSNDBUF, &v), EINVAL);
-	CALL(sndbuf_is(fd, 1));
+	TT_CALL(sndbuf_is(fd, 1));
 	TT_ERRNO(ioctl(fd, TUNSETSNDBUF, (void *)8), EFAULT);
 	TT_ERRNO(ioctl(fd, TUNGETSNDBUF, (void *)8), EFAULT);
 	v = INT_MAX;
 	TT_EQ(ioctl(fd, TUNSETSNDBUF, &v), 0);
-	CALL(sndbuf_is(fd, INT_MAX));
+	TT_CALL(sndbuf_is(fd, INT_MAX));
 	return TT_PASS;
 }
 
@@ -1224,16 +1217,16 @@ static int c_sndbuf_reattach(void)
 {
 	int fd, v = 4096;
 
-	CALL(mkpersist("ttiosb3", IFF_TUN | IFF_NO_PI));
+	TT_CALL(mkpersist("ttiosb3", IFF_TUN | IFF_NO_PI));
 	fd = tt_tun_alloc("ttiosb3", IFF_TUN | IFF_NO_PI, NULL);
 	TT_SYS(fd);
 	TT_EQ(ioctl(fd, TUNSETSNDBUF, &v), 0);
-	CALL(sndbuf_is(fd, 4096));
+	TT_CALL(sndbuf_is(fd, 4096));
 	tt_close(fd);
 	/* TUNGETSNDBUF reads the fd's own socket: a new fd starts afresh. */
 	fd = tt_tun_alloc("ttiosb3", IFF_TUN | IFF_NO_PI, NULL);
 	TT_SYS(fd);
-	CALL(sndbuf_is(fd, INT_MAX));
+	TT_CALL(sndbuf_is(fd, INT_MAX));
 	return TT_PASS;
 }
 
@@ -1500,12 +1493,12 @@ static int c_skns_unattached(void)
 	ns = ioctl(fd, SIOCGSKNS);
 	TT_SYS(ns);
 	tt_defer_fd(ns);
-	CALL(check_nsfd(ns, self));
+	TT_CALL(check_nsfd(ns, self));
 	/* The argument is not used. */
 	ns = ioctl(fd, SIOCGSKNS, (void *)8);
 	TT_SYS(ns);
 	tt_defer_fd(ns);
-	CALL(check_nsfd(ns, self));
+	TT_CALL(check_nsfd(ns, self));
 	return TT_PASS;
 }
 
@@ -1519,11 +1512,11 @@ static int c_skns_attached(void)
 	ns = ioctl(fd, SIOCGSKNS);
 	TT_SYS(ns);
 	tt_defer_fd(ns);
-	CALL(check_nsfd(ns, self));
+	TT_CALL(check_nsfd(ns, self));
 	ns = ioctl(fd, TUNGETDEVNETNS);
 	TT_SYS(ns);
 	tt_defer_fd(ns);
-	CALL(check_nsfd(ns, self));
+	TT_CALL(check_nsfd(ns, self));
 	return TT_PASS;
 }
 
@@ -1578,7 +1571,7 @@ static int c_getdevnetns_unattached_ebadfd(void)
 	ns = ioctl(fd, TUNGETDEVNETNS);
 	TT_SYS(ns);
 	tt_defer_fd(ns);
-	CALL(check_nsfd(ns, ino_of_path("/proc/self/ns/net")));
+	TT_CALL(check_nsfd(ns, ino_of_path("/proc/self/ns/net")));
 	return TT_PASS;
 }
 
@@ -1626,12 +1619,12 @@ static int c_getdevnetns_follows_device(void)
 	TT_CHECK(!tt_link_exists("ttions1"), "ttions1 still here");
 	ns = ioctl(fd, TUNGETDEVNETNS);
 	TT_SYS(ns);
-	CALL(check_nsfd(ns, there));
+	TT_CALL(check_nsfd(ns, there));
 	close(ns);
 	/* SIOCGSKNS stays with the fd's own netns. */
 	ns = ioctl(fd, SIOCGSKNS);
 	TT_SYS(ns);
-	CALL(check_nsfd(ns, self));
+	TT_CALL(check_nsfd(ns, self));
 	close(ns);
 	/* SIOCGIFHWADDR finds the device over there. */
 	memset(&ifr, 0, sizeof(ifr));
@@ -1724,19 +1717,19 @@ static int c_fdinfo_iff(void)
 	fd = tt_tun_open(0);
 	TT_SYS(fd);
 	/* Unattached: the line is there, empty. */
-	CALL(fdinfo_iff(fd, iff, sizeof(iff)));
+	TT_CALL(fdinfo_iff(fd, iff, sizeof(iff)));
 	TT_STREQ(iff, "");
 	TT_SYS(tt_tun_setiff(fd, "ttiofi0", IFF_TAP | IFF_NO_PI, NULL));
-	CALL(fdinfo_iff(fd, iff, sizeof(iff)));
+	TT_CALL(fdinfo_iff(fd, iff, sizeof(iff)));
 	TT_STREQ(iff, "ttiofi0");
 	/* A rename shows. */
 	TT_EQ(tt_sh("ip link set dev ttiofi0 name ttiofi1"), 0);
 	tt_defer_link("ttiofi1");
-	CALL(fdinfo_iff(fd, iff, sizeof(iff)));
+	TT_CALL(fdinfo_iff(fd, iff, sizeof(iff)));
 	TT_STREQ(iff, "ttiofi1");
 	/* The device deleted under the fd: empty again. */
 	TT_EQ(tt_link_del("ttiofi1"), 0);
-	CALL(fdinfo_iff(fd, iff, sizeof(iff)));
+	TT_CALL(fdinfo_iff(fd, iff, sizeof(iff)));
 	TT_STREQ(iff, "");
 	return TT_PASS;
 }
@@ -1807,8 +1800,8 @@ static int c_ebpf_wrong_prog_type(void)
 	TT_EQ(set_ebpf(fd, TUNSETSTEERINGEBPF, sf), 0);
 	/* A refused program leaves the one in place (dropping all) there. */
 	TT_ERRNO(set_ebpf(fd, TUNSETFILTEREBPF, prog), EINVAL);
-	CALL(send_to("ttioeb1", mac_a, 1, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttioeb1", mac_a, 1, f));
+	TT_CALL(expect_nothing(fd));
 	STAT("ttioeb1", "tx_dropped", 1);
 	return TT_PASS;
 }
@@ -1829,23 +1822,23 @@ static int c_filterebpf_drop_and_trim(void)
 	tt_defer_fd(trim);
 	/* 0: dropped. */
 	TT_EQ(set_ebpf(fd, TUNSETFILTEREBPF, drop), 0);
-	CALL(send_to("ttioeb2", mac_a, 1, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttioeb2", mac_a, 1, f));
+	TT_CALL(expect_nothing(fd));
 	STAT("ttioeb2", "tx_dropped", 1);
 	/* The device holds the program: closing our fd changes nothing. */
 	tt_close(drop);
-	CALL(send_to("ttioeb2", mac_a, 2, f));
-	CALL(expect_nothing(fd));
+	TT_CALL(send_to("ttioeb2", mac_a, 2, f));
+	TT_CALL(expect_nothing(fd));
 	STAT("ttioeb2", "tx_dropped", 2);
 	/* 20: the reader gets the first 20 bytes. */
 	TT_EQ(set_ebpf(fd, TUNSETFILTEREBPF, trim), 0);
-	CALL(send_to("ttioeb2", mac_a, 3, f));
-	CALL(expect_frame(fd, 0, f, 20));
+	TT_CALL(send_to("ttioeb2", mac_a, 3, f));
+	TT_CALL(expect_frame(fd, 0, f, 20));
 	STAT("ttioeb2", "tx_bytes", 20);
 	/* -1: no program, whole frames. */
 	TT_EQ(set_ebpf(fd, TUNSETFILTEREBPF, -1), 0);
-	CALL(send_to("ttioeb2", mac_a, 4, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttioeb2", mac_a, 4, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	STAT("ttioeb2", "tx_packets", 2);
 	STAT("ttioeb2", "tx_bytes", 20 + FRAME_LEN);
 	STAT("ttioeb2", "tx_dropped", 2);
@@ -1867,11 +1860,11 @@ static int c_steeringebpf_single_queue(void)
 	TT_CHECK(prog >= 0, "loading a program: %s", tt_errname(errno));
 	tt_defer_fd(prog);
 	TT_EQ(set_ebpf(fd, TUNSETSTEERINGEBPF, prog), 0);
-	CALL(send_to("ttioeb3", mac_a, 1, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttioeb3", mac_a, 1, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	TT_EQ(set_ebpf(fd, TUNSETSTEERINGEBPF, -1), 0);
-	CALL(send_to("ttioeb3", mac_a, 2, f));
-	CALL(expect_frame(fd, 0, f, FRAME_LEN));
+	TT_CALL(send_to("ttioeb3", mac_a, 2, f));
+	TT_CALL(expect_frame(fd, 0, f, FRAME_LEN));
 	STAT("ttioeb3", "tx_packets", 2);
 	STAT("ttioeb3", "tx_dropped", 0);
 	return TT_PASS;

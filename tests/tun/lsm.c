@@ -39,13 +39,6 @@
 #define TAP (IFF_TAP | IFF_NO_PI)
 #define MQ_TAP (IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE)
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 static long sys_bpf(int cmd, union bpf_attr *attr)
 {
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
@@ -365,15 +358,15 @@ static int c_create(void)
 {
 	int fd, link;
 
-	CALL(make_persistent("ttlsm0", TAP));
-	CALL(lsm_deny("tun_dev_create", EPERM, &link));
+	TT_CALL(make_persistent("ttlsm0", TAP));
+	TT_CALL(lsm_deny("tun_dev_create", EPERM, &link));
 
 	fd = tt_tun_open(0);
 	TT_SYS(fd);
 	TT_ERRNO(tt_tun_setiff(fd, "ttlsm1", TAP, NULL), EPERM);
 	TT_CHECK(!tt_link_exists("ttlsm1"), "ttlsm1 exists after a denial");
 	TT_ERRNO(tt_tun_setiff(fd, "", IFF_TUN, NULL), EPERM);
-	CALL(unattached(fd));
+	TT_CALL(unattached(fd));
 	TT_SYS(tt_tun_alloc("ttlsm0", TAP, NULL));
 
 	tt_close(link);
@@ -390,8 +383,8 @@ static int alloc_security(int err)
 {
 	int fd, link;
 
-	CALL(make_persistent("ttlsm2", TAP));
-	CALL(lsm_deny("tun_dev_alloc_security", err, &link));
+	TT_CALL(make_persistent("ttlsm2", TAP));
+	TT_CALL(lsm_deny("tun_dev_alloc_security", err, &link));
 
 	fd = tt_tun_open(0);
 	TT_SYS(fd);
@@ -399,7 +392,7 @@ static int alloc_security(int err)
 	TT_CHECK(!tt_link_exists("ttlsm3"), "ttlsm3 exists after a denial");
 	TT_ERRNO(tt_tun_setiff(fd, "ttlsm3", MQ_TAP, NULL), err);
 	TT_ERRNO(tt_tun_setiff(fd, "", IFF_TUN, NULL), err);
-	CALL(unattached(fd));
+	TT_CALL(unattached(fd));
 	TT_SYS(tt_tun_alloc("ttlsm2", TAP, NULL));
 
 	tt_close(link);
@@ -423,13 +416,13 @@ static int c_open(void)
 {
 	int fd, link;
 
-	CALL(make_persistent("ttlsm4", TAP));
-	CALL(lsm_deny("tun_dev_open", EPERM, &link));
+	TT_CALL(make_persistent("ttlsm4", TAP));
+	TT_CALL(lsm_deny("tun_dev_open", EPERM, &link));
 
 	fd = tt_tun_open(0);
 	TT_SYS(fd);
 	TT_ERRNO(tt_tun_setiff(fd, "ttlsm4", TAP, NULL), EPERM);
-	CALL(unattached(fd));
+	TT_CALL(unattached(fd));
 	TT_CHECK(tt_link_exists("ttlsm4"), "ttlsm4 went with a denial");
 	TT_SYS(tt_tun_alloc("ttlsm5", TAP, NULL));
 
@@ -443,17 +436,17 @@ static int c_attach(void)
 {
 	int fd, link;
 
-	CALL(make_persistent("ttlsm6", TAP));
-	CALL(lsm_deny("tun_dev_attach", EPERM, &link));
+	TT_CALL(make_persistent("ttlsm6", TAP));
+	TT_CALL(lsm_deny("tun_dev_attach", EPERM, &link));
 
 	fd = tt_tun_open(0);
 	TT_SYS(fd);
 	TT_ERRNO(tt_tun_setiff(fd, "ttlsm6", TAP, NULL), EPERM);
-	CALL(unattached(fd));
+	TT_CALL(unattached(fd));
 	TT_CHECK(tt_link_exists("ttlsm6"), "ttlsm6 went with a denial");
 	TT_ERRNO(tt_tun_setiff(fd, "ttlsm7", TAP, NULL), EPERM);
 	TT_CHECK(!tt_link_exists("ttlsm7"), "ttlsm7 exists after a denial");
-	CALL(unattached(fd));
+	TT_CALL(unattached(fd));
 
 	tt_close(link);
 	TT_SYS(tt_tun_setiff(fd, "ttlsm6", TAP, NULL));
@@ -479,8 +472,8 @@ static int c_attach_queue(void)
 {
 	int fd[2], link;
 
-	CALL(mq_disabled("ttlsm8", fd));
-	CALL(lsm_deny("tun_dev_attach_queue", EPERM, &link));
+	TT_CALL(mq_disabled("ttlsm8", fd));
+	TT_CALL(lsm_deny("tun_dev_attach_queue", EPERM, &link));
 
 	TT_ERRNO(set_queue(fd[1], IFF_ATTACH_QUEUE), EPERM);
 	TT_SYS(tt_tun_alloc("ttlsm8", MQ_TAP, NULL));
@@ -497,8 +490,8 @@ static int c_attach_setqueue(void)
 {
 	int fd[2], link;
 
-	CALL(mq_disabled("ttlsm9", fd));
-	CALL(lsm_deny("tun_dev_attach", EPERM, &link));
+	TT_CALL(mq_disabled("ttlsm9", fd));
+	TT_CALL(lsm_deny("tun_dev_attach", EPERM, &link));
 
 	TT_ERRNO(set_queue(fd[1], IFF_ATTACH_QUEUE), EPERM);
 	/* Still disabled: detaching it again is refused. */
@@ -522,7 +515,7 @@ static int c_free_security(void)
 		return tt_skip("no tun_dev_free_security hook in this kernel "
 			       "(6.12 has none: the LSM framework frees the "
 			       "blob of a tun device itself)");
-	CALL(lsm_count("tun_dev_free_security", &map, &link));
+	TT_CALL(lsm_count("tun_dev_free_security", &map, &link));
 
 	fd = tt_tun_alloc("ttlsm10", TAP, NULL);
 	TT_SYS(fd);
@@ -530,14 +523,14 @@ static int c_free_security(void)
 	tt_close(fd);
 	TT_EQ(count_wait(map, 1, 2000), 1);
 
-	CALL(make_persistent("ttlsm10", TAP));
+	TT_CALL(make_persistent("ttlsm10", TAP));
 	TT_EQ(count_of(map), 1);
 	TT_SYS(tt_link_del("ttlsm10"));
 	TT_EQ(count_wait(map, 2, 2000), 2);
 	TT_CHECK(!tt_link_exists("ttlsm10"), "ttlsm10 survived RTM_DELLINK");
 
 	/* A creation denied after the allocation frees it, once. */
-	CALL(lsm_deny("tun_dev_attach", EPERM, &deny));
+	TT_CALL(lsm_deny("tun_dev_attach", EPERM, &deny));
 	TT_ERRNO(tt_tun_alloc("ttlsm10", TAP, NULL), EPERM);
 	TT_EQ(count_wait(map, 3, 2000), 3);
 	tt_sleep_ms(100);
@@ -605,30 +598,30 @@ static int c_counts(void)
 			c.map[h] = -1;
 			continue;
 		}
-		CALL(r);
+		TT_CALL(r);
 	}
 
 	fd[0] = tt_tun_alloc("ttlsm11", MQ_TAP, NULL);
 	TT_SYS(fd[0]);
-	CALL(counted(&c, "creating", on_create));
+	TT_CALL(counted(&c, "creating", on_create));
 	fd[1] = tt_tun_alloc("ttlsm11", MQ_TAP, NULL);
 	TT_SYS(fd[1]);
-	CALL(counted(&c, "attaching by name", on_open));
+	TT_CALL(counted(&c, "attaching by name", on_open));
 	TT_SYS(set_queue(fd[1], IFF_DETACH_QUEUE));
-	CALL(counted(&c, "IFF_DETACH_QUEUE", none));
+	TT_CALL(counted(&c, "IFF_DETACH_QUEUE", none));
 	TT_SYS(set_queue(fd[1], IFF_ATTACH_QUEUE));
-	CALL(counted(&c, "IFF_ATTACH_QUEUE", on_queue));
+	TT_CALL(counted(&c, "IFF_ATTACH_QUEUE", on_queue));
 	TT_SYS(ioctl(fd[0], TUNSETPERSIST, 1));
 	tt_close(fd[0]);
 	tt_close(fd[1]);
-	CALL(counted(&c, "closing the files of a persistent device", none));
+	TT_CALL(counted(&c, "closing the files of a persistent device", none));
 	fd[2] = tt_tun_alloc("ttlsm11", MQ_TAP, NULL);
 	TT_SYS(fd[2]);
-	CALL(counted(&c, "re-attaching", on_open));
+	TT_CALL(counted(&c, "re-attaching", on_open));
 	TT_SYS(ioctl(fd[2], TUNSETPERSIST, 0));
 	tt_close(fd[2]);
 	TT_CHECK(tt_link_wait("ttlsm11", 0, 2000), "ttlsm11 survived");
-	CALL(counted(&c, "closing the last file", on_free));
+	TT_CALL(counted(&c, "closing the last file", on_free));
 	return TT_PASS;
 }
 

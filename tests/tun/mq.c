@@ -45,13 +45,6 @@
 #define ARPHRD_ETHER_ 1
 #define ALL_EVENTS (POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM)
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 /* ---- running the cases ---- */
 
 static int mq_advertised;
@@ -213,7 +206,7 @@ static int check_detail(const char *name, const char *want)
 {
 	char out[512];
 
-	CALL(ip_detail(name, out, sizeof(out)));
+	TT_CALL(ip_detail(name, out, sizeof(out)));
 	TT_STREQ(out, want);
 	return TT_PASS;
 }
@@ -288,7 +281,7 @@ static int drain_flows(const int *fds, int nq, int *got, int *flow_q,
 	for (int q = 0; q < nq; q++) {
 		got[q] = 0;
 		while ((n = read(fds[q], buf, sizeof(buf))) >= 0) {
-			CALL(check_flow_packet(buf, n, &sport));
+			TT_CALL(check_flow_packet(buf, n, &sport));
 			f = sport - FLOW_BASE;
 			TT_CHECK(f >= 0 && f < nflows,
 				 "queue %d: unexpected source port %d", q,
@@ -390,8 +383,8 @@ static int create_case(int kind, const char *tmpl, const char *want_name,
 	TT_EQ(tt_sysfs_num(name, "tun_flags"), want_flags);
 	TT_EQ(getiff_flags(fd), kind | IFF_NO_PI | IFF_MULTI_QUEUE);
 	/* One queue attached: one tx and one rx queue directory. */
-	CALL(check_queue_dirs(name, 1));
-	CALL(check_numqueues(name, kind, 1, 0, 0));
+	TT_CALL(check_queue_dirs(name, 1));
+	TT_CALL(check_numqueues(name, kind, 1, 0, 0));
 	return TT_PASS;
 }
 
@@ -413,8 +406,8 @@ static int attach_case(const char *name, int flags, int kind)
 	for (int i = 0; i < 4; i++) {
 		fds[i] = attach(name, flags);
 		TT_SYS(fds[i]);
-		CALL(check_queue_dirs(name, i + 1));
-		CALL(check_numqueues(name, kind, i + 1, 0, 0));
+		TT_CALL(check_queue_dirs(name, i + 1));
+		TT_CALL(check_numqueues(name, kind, i + 1, 0, 0));
 	}
 	TT_EQ(tt_sysfs_num(name, "tun_flags"), flags);
 	for (int i = 0; i < 4; i++)
@@ -422,8 +415,8 @@ static int attach_case(const char *name, int flags, int kind)
 	/* Each close takes one queue away. */
 	for (int i = 3; i > 0; i--) {
 		tt_close(fds[i]);
-		CALL(check_queue_dirs(name, i));
-		CALL(check_numqueues(name, kind, i, 0, 0));
+		TT_CALL(check_queue_dirs(name, i));
+		TT_CALL(check_numqueues(name, kind, i, 0, 0));
 	}
 	return TT_PASS;
 }
@@ -448,10 +441,10 @@ static int c_ip_detail(void)
 	b = attach("ttmqd", MQ_TUN);
 	TT_SYS(b);
 	TT_SYS(attach("ttmqd", MQ_TUN));
-	CALL(check_detail("ttmqd", "tun type tun pi off vnet_hdr off "
+	TT_CALL(check_detail("ttmqd", "tun type tun pi off vnet_hdr off "
 			  "multi_queue numqueues 3 numdisabled 0 persist off"));
 	TT_SYS(setqueue(b, IFF_DETACH_QUEUE));
-	CALL(check_detail("ttmqd", "tun type tun pi off vnet_hdr off "
+	TT_CALL(check_detail("ttmqd", "tun type tun pi off vnet_hdr off "
 			  "multi_queue numqueues 2 numdisabled 1 persist off"));
 	/* The device has room for 256 queues whatever is attached. */
 	TT_EQ(tt_sh_out(out, sizeof(out),
@@ -460,7 +453,7 @@ static int c_ip_detail(void)
 	TT_STREQ(out, "numtxqueues 256 numrxqueues 256\n");
 	/* A single-queue device says nothing of queues. */
 	TT_SYS(attach("ttmqs", IFF_TUN | IFF_NO_PI));
-	CALL(check_detail("ttmqs", "tun type tun pi off vnet_hdr off "
+	TT_CALL(check_detail("ttmqs", "tun type tun pi off vnet_hdr off "
 			  "persist off"));
 	TT_EQ(tt_sh_out(out, sizeof(out),
 			"ip -d link show dev ttmqs | "
@@ -496,24 +489,24 @@ static int c_queue_limit(void)
 		if (attach_many("ttmql") < 0)
 			return tt_fail("queue %d: TUNSETIFF: %s", i + 1,
 				       tt_errname(errno));
-	CALL(check_queue_dirs("ttmql", MAX_QUEUES));
-	CALL(check_numqueues("ttmql", IFF_TUN, MAX_QUEUES, 0, 0));
+	TT_CALL(check_queue_dirs("ttmql", MAX_QUEUES));
+	TT_CALL(check_numqueues("ttmql", IFF_TUN, MAX_QUEUES, 0, 0));
 	/* The 257th. */
 	TT_ERRNO(attach_many("ttmql"), E2BIG);
 	/* A detached queue still holds its place... */
 	five = many_fds[5];
 	TT_SYS(setqueue(five, IFF_DETACH_QUEUE));
-	CALL(check_queue_dirs("ttmql", MAX_QUEUES - 1));
-	CALL(check_numqueues("ttmql", IFF_TUN, MAX_QUEUES - 1, 1, 0));
+	TT_CALL(check_queue_dirs("ttmql", MAX_QUEUES - 1));
+	TT_CALL(check_numqueues("ttmql", IFF_TUN, MAX_QUEUES - 1, 1, 0));
 	TT_ERRNO(attach_many("ttmql"), E2BIG);
 	/* ...and gets it back. */
 	TT_SYS(setqueue(five, IFF_ATTACH_QUEUE));
-	CALL(check_numqueues("ttmql", IFF_TUN, MAX_QUEUES, 0, 0));
-	CALL(check_queue_dirs("ttmql", MAX_QUEUES));
+	TT_CALL(check_numqueues("ttmql", IFF_TUN, MAX_QUEUES, 0, 0));
+	TT_CALL(check_queue_dirs("ttmql", MAX_QUEUES));
 	/* Room again once one is closed. */
 	close(many_fds[--n_many]);
 	TT_SYS(attach_many("ttmql"));
-	CALL(check_numqueues("ttmql", IFF_TUN, MAX_QUEUES, 0, 0));
+	TT_CALL(check_numqueues("ttmql", IFF_TUN, MAX_QUEUES, 0, 0));
 	return TT_PASS;
 }
 
@@ -524,8 +517,8 @@ static int c_attach_without_mq(void)
 	TT_ERRNO(tt_tun_alloc("ttmqn", IFF_TUN, NULL), EINVAL);
 	/* The type is checked as well. */
 	TT_ERRNO(tt_tun_alloc("ttmqn", MQ_TAP, NULL), EINVAL);
-	CALL(check_numqueues("ttmqn", IFF_TUN, 1, 0, 0));
-	CALL(check_queue_dirs("ttmqn", 1));
+	TT_CALL(check_numqueues("ttmqn", IFF_TUN, 1, 0, 0));
+	TT_CALL(check_queue_dirs("ttmqn", 1));
 	return TT_PASS;
 }
 
@@ -553,17 +546,17 @@ static int c_later_attach_keeps_flags(void)
 	int a, b, s;
 
 	/* The first queue sets the device's flags; later ones do not. */
-	CALL(mq_dev("ttmqk", MQ_TUN, 1, &a));
+	TT_CALL(mq_dev("ttmqk", MQ_TUN, 1, &a));
 	b = attach("ttmqk", IFF_TUN | IFF_MULTI_QUEUE);
 	TT_SYS(b);
 	TT_EQ(tt_sysfs_num("ttmqk", "tun_flags"), 0x1101);
 	TT_EQ(getiff_flags(b), MQ_TUN);
-	CALL(check_numqueues("ttmqk", IFF_TUN, 2, 0, 0));
+	TT_CALL(check_numqueues("ttmqk", IFF_TUN, 2, 0, 0));
 	/* So the new queue takes packets without struct tun_pi. */
 	s = receiver();
 	TT_SYS(s);
-	CALL(inject(b, 40001, 'b'));
-	CALL(check_injected(s, 40001, 'b'));
+	TT_CALL(inject(b, 40001, 'b'));
+	TT_CALL(check_injected(s, 40001, 'b'));
 	return TT_PASS;
 }
 
@@ -573,23 +566,23 @@ static int c_detach_queue(void)
 {
 	int fds[3];
 
-	CALL(mq_dev("ttmqq", MQ_TUN, 3, fds));
+	TT_CALL(mq_dev("ttmqq", MQ_TUN, 3, fds));
 	TT_EQ(setqueue(fds[1], IFF_DETACH_QUEUE), 0);
 	/* TUNGETIFF tells a detached fd by IFF_DETACH_QUEUE. */
 	TT_EQ(getiff_flags(fds[1]), MQ_TUN | IFF_DETACH_QUEUE);
 	TT_EQ(getiff_flags(fds[0]), MQ_TUN);
 	TT_EQ(getiff_flags(fds[2]), MQ_TUN);
 	TT_EQ(tt_sysfs_num("ttmqq", "tun_flags"), 0x1101);
-	CALL(check_numqueues("ttmqq", IFF_TUN, 2, 1, 0));
-	CALL(check_queue_dirs("ttmqq", 2));
+	TT_CALL(check_numqueues("ttmqq", IFF_TUN, 2, 1, 0));
+	TT_CALL(check_queue_dirs("ttmqq", 2));
 	TT_EQ(setqueue(fds[0], IFF_DETACH_QUEUE), 0);
-	CALL(check_numqueues("ttmqq", IFF_TUN, 1, 2, 0));
-	CALL(check_queue_dirs("ttmqq", 1));
+	TT_CALL(check_numqueues("ttmqq", IFF_TUN, 1, 2, 0));
+	TT_CALL(check_queue_dirs("ttmqq", 1));
 	/* Even the last attached queue may go. */
 	TT_EQ(setqueue(fds[2], IFF_DETACH_QUEUE), 0);
-	CALL(check_numqueues("ttmqq", IFF_TUN, 0, 3, 0));
+	TT_CALL(check_numqueues("ttmqq", IFF_TUN, 0, 3, 0));
 	/* There is always at least one queue directory. */
-	CALL(check_queue_dirs("ttmqq", 1));
+	TT_CALL(check_queue_dirs("ttmqq", 1));
 	TT_CHECK(tt_link_exists("ttmqq"), "ttmqq vanished");
 	return TT_PASS;
 }
@@ -598,10 +591,10 @@ static int c_detach_twice(void)
 {
 	int fds[2];
 
-	CALL(mq_dev("ttmqt", MQ_TUN, 2, fds));
+	TT_CALL(mq_dev("ttmqt", MQ_TUN, 2, fds));
 	TT_SYS(setqueue(fds[0], IFF_DETACH_QUEUE));
 	TT_ERRNO(setqueue(fds[0], IFF_DETACH_QUEUE), EINVAL);
-	CALL(check_numqueues("ttmqt", IFF_TUN, 1, 1, 0));
+	TT_CALL(check_numqueues("ttmqt", IFF_TUN, 1, 1, 0));
 	TT_EQ(getiff_flags(fds[0]), MQ_TUN | IFF_DETACH_QUEUE);
 	return TT_PASS;
 }
@@ -620,7 +613,7 @@ static int c_single_queue_setqueue(void)
 	TT_SYS(mq);
 	TT_EQ(setqueue(mq, IFF_DETACH_QUEUE), 0);
 	TT_EQ(setqueue(mq, IFF_ATTACH_QUEUE), 0);
-	CALL(check_numqueues("ttmqsq1", IFF_TUN, 1, 0, 0));
+	TT_CALL(check_numqueues("ttmqsq1", IFF_TUN, 1, 0, 0));
 	return TT_PASS;
 }
 
@@ -628,19 +621,19 @@ static int c_attach_queue(void)
 {
 	int fds[3];
 
-	CALL(mq_dev("ttmqr", MQ_TUN, 3, fds));
+	TT_CALL(mq_dev("ttmqr", MQ_TUN, 3, fds));
 	TT_SYS(setqueue(fds[0], IFF_DETACH_QUEUE));
 	TT_SYS(setqueue(fds[2], IFF_DETACH_QUEUE));
-	CALL(check_numqueues("ttmqr", IFF_TUN, 1, 2, 0));
+	TT_CALL(check_numqueues("ttmqr", IFF_TUN, 1, 2, 0));
 	TT_EQ(setqueue(fds[0], IFF_ATTACH_QUEUE), 0);
 	TT_EQ(getiff_flags(fds[0]), MQ_TUN);
-	CALL(check_numqueues("ttmqr", IFF_TUN, 2, 1, 0));
-	CALL(check_queue_dirs("ttmqr", 2));
+	TT_CALL(check_numqueues("ttmqr", IFF_TUN, 2, 1, 0));
+	TT_CALL(check_queue_dirs("ttmqr", 2));
 	/* Both flags: IFF_ATTACH_QUEUE is the one that counts. */
 	TT_EQ(setqueue(fds[2], IFF_ATTACH_QUEUE | IFF_DETACH_QUEUE), 0);
 	TT_EQ(getiff_flags(fds[2]), MQ_TUN);
-	CALL(check_numqueues("ttmqr", IFF_TUN, 3, 0, 0));
-	CALL(check_queue_dirs("ttmqr", 3));
+	TT_CALL(check_numqueues("ttmqr", IFF_TUN, 3, 0, 0));
+	TT_CALL(check_queue_dirs("ttmqr", 3));
 	return TT_PASS;
 }
 
@@ -648,7 +641,7 @@ static int c_attach_attached(void)
 {
 	int fds[2];
 
-	CALL(mq_dev("ttmqe", MQ_TUN, 2, fds));
+	TT_CALL(mq_dev("ttmqe", MQ_TUN, 2, fds));
 	TT_ERRNO(setqueue(fds[0], IFF_ATTACH_QUEUE), EINVAL);
 	TT_ERRNO(setqueue(fds[0], IFF_ATTACH_QUEUE | IFF_DETACH_QUEUE),
 		 EINVAL);
@@ -656,7 +649,7 @@ static int c_attach_attached(void)
 	TT_SYS(setqueue(fds[1], IFF_DETACH_QUEUE));
 	TT_SYS(setqueue(fds[1], IFF_ATTACH_QUEUE));
 	TT_ERRNO(setqueue(fds[1], IFF_ATTACH_QUEUE), EINVAL);
-	CALL(check_numqueues("ttmqe", IFF_TUN, 2, 0, 0));
+	TT_CALL(check_numqueues("ttmqe", IFF_TUN, 2, 0, 0));
 	return TT_PASS;
 }
 
@@ -664,13 +657,13 @@ static int c_setqueue_no_flag(void)
 {
 	int fds[2];
 
-	CALL(mq_dev("ttmqz", MQ_TUN, 2, fds));
+	TT_CALL(mq_dev("ttmqz", MQ_TUN, 2, fds));
 	TT_ERRNO(setqueue(fds[0], 0), EINVAL);
 	TT_ERRNO(setqueue(fds[0], MQ_TUN), EINVAL);
 	TT_SYS(setqueue(fds[1], IFF_DETACH_QUEUE));
 	TT_ERRNO(setqueue(fds[1], 0), EINVAL);
 	TT_ERRNO(setqueue(fds[1], MQ_TUN), EINVAL);
-	CALL(check_numqueues("ttmqz", IFF_TUN, 1, 1, 0));
+	TT_CALL(check_numqueues("ttmqz", IFF_TUN, 1, 1, 0));
 	return TT_PASS;
 }
 
@@ -686,7 +679,7 @@ static int c_setqueue_unattached(void)
 	TT_ERRNO(setqueue(fd, 0), EINVAL);
 	/* The fd is still free to make a device. */
 	TT_SYS(tt_tun_setiff(fd, "ttmqu", MQ_TUN, NULL));
-	CALL(check_numqueues("ttmqu", IFF_TUN, 1, 0, 0));
+	TT_CALL(check_numqueues("ttmqu", IFF_TUN, 1, 0, 0));
 	return TT_PASS;
 }
 
@@ -695,7 +688,7 @@ static int c_setiff_detached(void)
 	struct ifreq ifr;
 	int fds[2];
 
-	CALL(mq_dev("ttmqf", MQ_TUN, 2, fds));
+	TT_CALL(mq_dev("ttmqf", MQ_TUN, 2, fds));
 	TT_SYS(setqueue(fds[1], IFF_DETACH_QUEUE));
 	/* A detached fd still belongs to its device. */
 	TT_ERRNO(setiff(fds[1], "ttmqf", MQ_TUN, &ifr), EEXIST);
@@ -703,7 +696,7 @@ static int c_setiff_detached(void)
 	TT_ERRNO(setiff(fds[1], "ttmqf3", IFF_TAP | IFF_NO_PI, &ifr), EEXIST);
 	TT_CHECK(!tt_link_exists("ttmqf2") && !tt_link_exists("ttmqf3"),
 		 "a device was created");
-	CALL(check_numqueues("ttmqf", IFF_TUN, 1, 1, 0));
+	TT_CALL(check_numqueues("ttmqf", IFF_TUN, 1, 1, 0));
 	TT_EQ(getiff_flags(fds[1]), MQ_TUN | IFF_DETACH_QUEUE);
 	return TT_PASS;
 }
@@ -722,18 +715,18 @@ static int c_detached_io(void)
 	struct tt_stats st;
 	int fds[2], s;
 
-	CALL(mq_dev("ttmqio", MQ_TUN, 2, fds));
+	TT_CALL(mq_dev("ttmqio", MQ_TUN, 2, fds));
 	s = receiver();
 	TT_SYS(s);
 	TT_SYS(setqueue(fds[1], IFF_DETACH_QUEUE));
 	/* Never readable... */
-	CALL(send_flow(FLOW_BASE, 20));
-	CALL(check_empty(fds[1]));
+	TT_CALL(send_flow(FLOW_BASE, 20));
+	TT_CALL(check_empty(fds[1]));
 	TT_EQ(poll_now(fds[1]), POLLOUT | POLLWRNORM);
 	/* ...but still writable: a write injects the packet. */
-	CALL(inject(fds[1], 40002, 'd'));
-	CALL(check_injected(s, 40002, 'd'));
-	CALL(stats_of("ttmqio", &st));
+	TT_CALL(inject(fds[1], 40002, 'd'));
+	TT_CALL(check_injected(s, 40002, 'd'));
+	TT_CALL(stats_of("ttmqio", &st));
 	TT_STATS_EQ(st, rx_packets, 1);
 	TT_STATS_EQ(st, rx_bytes, INJECT_LEN);
 	TT_STATS_EQ(st, tx_dropped, 0);
@@ -742,10 +735,10 @@ static int c_detached_io(void)
 		uint8_t buf[2048];
 		int sport;
 
-		CALL(check_flow_packet(buf, read(fds[0], buf, sizeof(buf)),
+		TT_CALL(check_flow_packet(buf, read(fds[0], buf, sizeof(buf)),
 				       &sport));
 	}
-	CALL(check_empty(fds[0]));
+	TT_CALL(check_empty(fds[0]));
 	return TT_PASS;
 }
 
@@ -754,17 +747,17 @@ static int c_detach_discards_pending(void)
 	struct tt_stats st;
 	int fds[2];
 
-	CALL(mq_dev("ttmqp", MQ_TUN, 2, fds));
+	TT_CALL(mq_dev("ttmqp", MQ_TUN, 2, fds));
 	/* Only fds[0] attached: it gets all five. */
 	TT_SYS(setqueue(fds[1], IFF_DETACH_QUEUE));
-	CALL(send_flow(FLOW_BASE, 5));
+	TT_CALL(send_flow(FLOW_BASE, 5));
 	TT_SYS(setqueue(fds[1], IFF_ATTACH_QUEUE));
 	TT_SYS(setqueue(fds[0], IFF_DETACH_QUEUE));
 	TT_SYS(setqueue(fds[0], IFF_ATTACH_QUEUE));
 	/* Detaching threw them away, counted nowhere. */
-	CALL(check_empty(fds[0]));
-	CALL(check_empty(fds[1]));
-	CALL(stats_of("ttmqp", &st));
+	TT_CALL(check_empty(fds[0]));
+	TT_CALL(check_empty(fds[1]));
+	TT_CALL(stats_of("ttmqp", &st));
 	TT_STATS_EQ(st, tx_packets, 0);
 	TT_STATS_EQ(st, tx_dropped, 0);
 	return TT_PASS;
@@ -775,26 +768,26 @@ static int c_all_detached_drops(void)
 	struct tt_stats st;
 	int fds[2];
 
-	CALL(mq_dev("ttmqx", MQ_TUN, 2, fds));
+	TT_CALL(mq_dev("ttmqx", MQ_TUN, 2, fds));
 	TT_SYS(setqueue(fds[0], IFF_DETACH_QUEUE));
 	TT_SYS(setqueue(fds[1], IFF_DETACH_QUEUE));
-	CALL(send_flow(FLOW_BASE, 7));
-	CALL(stats_of("ttmqx", &st));
+	TT_CALL(send_flow(FLOW_BASE, 7));
+	TT_CALL(stats_of("ttmqx", &st));
 	TT_STATS_EQ(st, tx_dropped, 7);
 	TT_STATS_EQ(st, tx_packets, 0);
 	/* The carrier stays on. */
 	TT_EQ(tt_sysfs_num("ttmqx", "carrier"), 1);
 	TT_SYS(setqueue(fds[0], IFF_ATTACH_QUEUE));
-	CALL(check_empty(fds[0]));
+	TT_CALL(check_empty(fds[0]));
 	/* And traffic flows again. */
-	CALL(send_flow(FLOW_BASE, 3));
-	CALL(stats_of("ttmqx", &st));
+	TT_CALL(send_flow(FLOW_BASE, 3));
+	TT_CALL(stats_of("ttmqx", &st));
 	TT_STATS_EQ(st, tx_dropped, 7);
 	for (int i = 0; i < 3; i++) {
 		uint8_t buf[2048];
 		int sport;
 
-		CALL(check_flow_packet(buf, read(fds[0], buf, sizeof(buf)),
+		TT_CALL(check_flow_packet(buf, read(fds[0], buf, sizeof(buf)),
 				       &sport));
 	}
 	return TT_PASS;
@@ -816,14 +809,14 @@ static int spread_case(const char *name, int skip)
 	int fds[NQ], got[NQ], flow_q[NFLOWS], used = 0, total = 0;
 	struct tt_stats st;
 
-	CALL(mq_dev(name, MQ_TUN, NQ, fds));
+	TT_CALL(mq_dev(name, MQ_TUN, NQ, fds));
 	if (skip >= 0)
 		TT_SYS(setqueue(fds[skip], IFF_DETACH_QUEUE));
 	for (int f = 0; f < NFLOWS; f++) {
 		flow_q[f] = -1;
-		CALL(send_flow(FLOW_BASE + f, PER_FLOW));
+		TT_CALL(send_flow(FLOW_BASE + f, PER_FLOW));
 	}
-	CALL(drain_flows(fds, NQ, got, flow_q, NFLOWS));
+	TT_CALL(drain_flows(fds, NQ, got, flow_q, NFLOWS));
 	for (int q = 0; q < NQ; q++) {
 		tt_note("queue %d: %d packets", q, got[q]);
 		total += got[q];
@@ -835,7 +828,7 @@ static int spread_case(const char *name, int skip)
 	if (skip >= 0)
 		TT_EQ(got[skip], 0);
 	TT_CHECK(used > 1, "all %d flows arrived on one queue", NFLOWS);
-	CALL(stats_of(name, &st));
+	TT_CALL(stats_of(name, &st));
 	TT_EQ(total + st.tx_dropped, NFLOWS * PER_FLOW);
 	TT_EQ(total, NFLOWS * PER_FLOW);
 	TT_STATS_EQ(st, tx_packets, NFLOWS * PER_FLOW);
@@ -843,7 +836,7 @@ static int spread_case(const char *name, int skip)
 	if (skip >= 0) {
 		/* Nothing waits on it either once it is back. */
 		TT_SYS(setqueue(fds[skip], IFF_ATTACH_QUEUE));
-		CALL(check_empty(fds[skip]));
+		TT_CALL(check_empty(fds[skip]));
 	}
 	return TT_PASS;
 }
@@ -867,7 +860,7 @@ static int c_steering_ebpf(void)
 	int fds[NQ], got[NQ], flow_q[NFLOWS], prog, none = -1, used = 0;
 	const int pick[2] = { 3, 6 };	/* 6 % NQ: queue 2 */
 
-	CALL(mq_dev("ttmqeb", MQ_TUN, NQ, fds));
+	TT_CALL(mq_dev("ttmqeb", MQ_TUN, NQ, fds));
 	for (int round = 0; round < 2; round++) {
 		prog = tt_bpf_const_prog(BPF_PROG_TYPE_SOCKET_FILTER,
 					 pick[round]);
@@ -876,9 +869,9 @@ static int c_steering_ebpf(void)
 		TT_SYS(ioctl(fds[0], TUNSETSTEERINGEBPF, &prog));
 		for (int f = 0; f < 16; f++) {
 			flow_q[f] = -1;
-			CALL(send_flow(FLOW_BASE + f, 2));
+			TT_CALL(send_flow(FLOW_BASE + f, 2));
 		}
-		CALL(drain_flows(fds, NQ, got, flow_q, 16));
+		TT_CALL(drain_flows(fds, NQ, got, flow_q, 16));
 		for (int q = 0; q < NQ; q++)
 			TT_EQ(got[q], q == pick[round] % NQ ? 32 : 0);
 	}
@@ -886,9 +879,9 @@ static int c_steering_ebpf(void)
 	TT_SYS(ioctl(fds[0], TUNSETSTEERINGEBPF, &none));
 	for (int f = 0; f < NFLOWS; f++) {
 		flow_q[f] = -1;
-		CALL(send_flow(FLOW_BASE + f, 1));
+		TT_CALL(send_flow(FLOW_BASE + f, 1));
 	}
-	CALL(drain_flows(fds, NQ, got, flow_q, NFLOWS));
+	TT_CALL(drain_flows(fds, NQ, got, flow_q, NFLOWS));
 	for (int q = 0; q < NQ; q++)
 		used += got[q] > 0;
 	TT_CHECK(used > 1, "all %d flows arrived on one queue", NFLOWS);
@@ -900,20 +893,20 @@ static int c_ring_per_queue(void)
 	int fds[NQ], got[NQ], flow_q[1] = { -1 }, hit = 0;
 	struct tt_stats st;
 
-	CALL(mq_dev("ttmqg", MQ_TUN, NQ, fds));
+	TT_CALL(mq_dev("ttmqg", MQ_TUN, NQ, fds));
 	/* Every queue's ring is tx_queue_len long (resized with it). */
 	TT_SYS(tt_link_txqlen("ttmqg", 4));
-	CALL(send_flow(FLOW_BASE, 10));
-	CALL(stats_of("ttmqg", &st));
+	TT_CALL(send_flow(FLOW_BASE, 10));
+	TT_CALL(stats_of("ttmqg", &st));
 	TT_STATS_EQ(st, tx_dropped, 6);
-	CALL(drain_flows(fds, NQ, got, flow_q, 1));
+	TT_CALL(drain_flows(fds, NQ, got, flow_q, 1));
 	for (int q = 0; q < NQ; q++) {
 		TT_CHECK(got[q] == 0 || got[q] == 4,
 			 "queue %d had %d packets", q, got[q]);
 		hit += got[q] == 4;
 	}
 	TT_EQ(hit, 1);
-	CALL(stats_of("ttmqg", &st));
+	TT_CALL(stats_of("ttmqg", &st));
 	TT_STATS_EQ(st, tx_packets, 4);
 	TT_STATS_EQ(st, tx_dropped, 6);
 	return TT_PASS;
@@ -924,7 +917,7 @@ static int c_write_every_queue(void)
 	struct tt_stats st;
 	int fds[NQ], s;
 
-	CALL(mq_dev("ttmqw", MQ_TUN, NQ, fds));
+	TT_CALL(mq_dev("ttmqw", MQ_TUN, NQ, fds));
 	s = receiver();
 	TT_SYS(s);
 	/* Each packet names its queue, and is received as it was sent. */
@@ -933,11 +926,11 @@ static int c_write_every_queue(void)
 			uint16_t sport = (uint16_t)(41000 + q);
 			uint8_t tag = (uint8_t)('0' + q);
 
-			CALL(inject(fds[q], sport, tag));
-			CALL(check_injected(s, sport, tag));
+			TT_CALL(inject(fds[q], sport, tag));
+			TT_CALL(check_injected(s, sport, tag));
 		}
 	}
-	CALL(stats_of("ttmqw", &st));
+	TT_CALL(stats_of("ttmqw", &st));
 	TT_STATS_EQ(st, rx_packets, 3 * NQ);
 	TT_STATS_EQ(st, rx_bytes, 3 * NQ * INJECT_LEN);
 	TT_STATS_EQ(st, rx_dropped, 0);
@@ -957,13 +950,13 @@ static int c_reply_follows_writer(void)
 	struct sockaddr_in from;
 	socklen_t fl;
 
-	CALL(mq_dev("ttmqh", MQ_TUN, NQ, fds));
+	TT_CALL(mq_dev("ttmqh", MQ_TUN, NQ, fds));
 	s = receiver();
 	TT_SYS(s);
 	for (int i = 0; i < 4 * NQ; i++) {
 		int q = i % NQ;
 
-		CALL(inject(fds[q], (uint16_t)(42000 + i), 'h'));
+		TT_CALL(inject(fds[q], (uint16_t)(42000 + i), 'h'));
 		fl = sizeof(from);
 		TT_EQ(recvfrom(s, tmp, sizeof(tmp), 0,
 			       (struct sockaddr *)&from, &fl), 4);
@@ -978,7 +971,7 @@ static int c_reply_follows_writer(void)
 			TT_EQ((buf[22] << 8 | buf[23]) % NQ, q);
 			TT_EQ(buf[20] << 8 | buf[21], RECV_PORT);
 		}
-		CALL(check_empty(fds[q]));
+		TT_CALL(check_empty(fds[q]));
 	}
 	return TT_PASS;
 }
@@ -989,13 +982,13 @@ static int c_close_one_by_one(void)
 {
 	int fds[3];
 
-	CALL(mq_dev("ttmqc", MQ_TUN, 3, fds));
+	TT_CALL(mq_dev("ttmqc", MQ_TUN, 3, fds));
 	tt_close(fds[1]);
-	CALL(check_numqueues("ttmqc", IFF_TUN, 2, 0, 0));
-	CALL(check_queue_dirs("ttmqc", 2));
+	TT_CALL(check_numqueues("ttmqc", IFF_TUN, 2, 0, 0));
+	TT_CALL(check_queue_dirs("ttmqc", 2));
 	tt_close(fds[0]);
-	CALL(check_numqueues("ttmqc", IFF_TUN, 1, 0, 0));
-	CALL(check_queue_dirs("ttmqc", 1));
+	TT_CALL(check_numqueues("ttmqc", IFF_TUN, 1, 0, 0));
+	TT_CALL(check_queue_dirs("ttmqc", 1));
 	TT_EQ(tt_sysfs_num("ttmqc", "carrier"), 1);
 	tt_close(fds[2]);
 	TT_CHECK(tt_link_wait("ttmqc", 0, 2000),
@@ -1007,7 +1000,7 @@ static int c_close_detached_last(void)
 {
 	int fds[3];
 
-	CALL(mq_dev("ttmqcd", MQ_TUN, 3, fds));
+	TT_CALL(mq_dev("ttmqcd", MQ_TUN, 3, fds));
 	TT_SYS(setqueue(fds[1], IFF_DETACH_QUEUE));
 	TT_SYS(setqueue(fds[2], IFF_DETACH_QUEUE));
 	tt_close(fds[0]);
@@ -1015,14 +1008,14 @@ static int c_close_detached_last(void)
 	tt_sleep_ms(100);
 	TT_CHECK(tt_link_exists("ttmqcd"), "ttmqcd went with its last "
 		 "attached queue");
-	CALL(check_numqueues("ttmqcd", IFF_TUN, 0, 2, 0));
-	CALL(check_queue_dirs("ttmqcd", 1));
+	TT_CALL(check_numqueues("ttmqcd", IFF_TUN, 0, 2, 0));
+	TT_CALL(check_queue_dirs("ttmqcd", 1));
 	TT_EQ(tt_sysfs_num("ttmqcd", "carrier"), 1);
 	tt_close(fds[2]);
 	tt_sleep_ms(100);
 	TT_CHECK(tt_link_exists("ttmqcd"), "ttmqcd went with a detached "
 		 "queue still open");
-	CALL(check_numqueues("ttmqcd", IFF_TUN, 0, 1, 0));
+	TT_CALL(check_numqueues("ttmqcd", IFF_TUN, 0, 1, 0));
 	tt_close(fds[1]);
 	TT_CHECK(tt_link_wait("ttmqcd", 0, 2000),
 		 "ttmqcd survived its last (detached) queue");
@@ -1039,8 +1032,8 @@ static int c_persistent_tun(void)
 	tt_defer_link("ttmqip");
 	TT_EQ(tt_sh("ip tuntap add dev ttmqip mode tun multi_queue"), 0);
 	TT_EQ(tt_sysfs_num("ttmqip", "tun_flags"), 0x1901);
-	CALL(check_numqueues("ttmqip", IFF_TUN, 0, 0, 1));
-	CALL(check_queue_dirs("ttmqip", 1));
+	TT_CALL(check_numqueues("ttmqip", IFF_TUN, 0, 0, 1));
+	TT_CALL(check_queue_dirs("ttmqip", 1));
 	TT_EQ(tt_sh_out(out, sizeof(out), "ip tuntap show | grep '^ttmqip:'"),
 	      0);
 	TT_STREQ(out, "ttmqip: tun multi_queue persist\n");
@@ -1049,17 +1042,17 @@ static int c_persistent_tun(void)
 	TT_SYS(a);
 	b = attach("ttmqip", MQ_TUN);
 	TT_SYS(b);
-	CALL(check_numqueues("ttmqip", IFF_TUN, 2, 0, 1));
-	CALL(check_queue_dirs("ttmqip", 2));
+	TT_CALL(check_numqueues("ttmqip", IFF_TUN, 2, 0, 1));
+	TT_CALL(check_queue_dirs("ttmqip", 2));
 	TT_EQ(tt_sysfs_num("ttmqip", "tun_flags"), 0x1901);
 	TT_SYS(setqueue(b, IFF_DETACH_QUEUE));
-	CALL(check_numqueues("ttmqip", IFF_TUN, 1, 1, 1));
+	TT_CALL(check_numqueues("ttmqip", IFF_TUN, 1, 1, 1));
 	tt_close(a);
 	tt_close(b);
 	tt_sleep_ms(100);
 	TT_CHECK(tt_link_exists("ttmqip"), "the persistent device went");
-	CALL(check_numqueues("ttmqip", IFF_TUN, 0, 0, 1));
-	CALL(check_queue_dirs("ttmqip", 1));
+	TT_CALL(check_numqueues("ttmqip", IFF_TUN, 0, 0, 1));
+	TT_CALL(check_queue_dirs("ttmqip", 1));
 	/* iproute2 must be told multi_queue to delete it too. */
 	TT_EQ(tt_sh("ip tuntap del dev ttmqip mode tun 2>/dev/null"), 1);
 	TT_CHECK(tt_link_exists("ttmqip"), "deleted without multi_queue");
@@ -1076,7 +1069,7 @@ static int c_persistent_tap_first_attach(void)
 	tt_defer_link("ttmqipt");
 	TT_EQ(tt_sh("ip tuntap add dev ttmqipt mode tap multi_queue"), 0);
 	TT_EQ(tt_sysfs_num("ttmqipt", "tun_flags"), 0x1902);
-	CALL(check_numqueues("ttmqipt", IFF_TAP, 0, 0, 1));
+	TT_CALL(check_numqueues("ttmqipt", IFF_TAP, 0, 0, 1));
 	/* The first queue of an empty device sets its flags again... */
 	a = attach("ttmqipt", IFF_TAP | IFF_MULTI_QUEUE);
 	TT_SYS(a);
@@ -1084,7 +1077,7 @@ static int c_persistent_tap_first_attach(void)
 	/* ...the next ones do not. */
 	TT_SYS(attach("ttmqipt", MQ_TAP));
 	TT_EQ(tt_sysfs_num("ttmqipt", "tun_flags"), 0x902);
-	CALL(ip_detail("ttmqipt", out, sizeof(out)));
+	TT_CALL(ip_detail("ttmqipt", out, sizeof(out)));
 	TT_STREQ(out, "tun type tap pi on vnet_hdr off multi_queue "
 		 "numqueues 2 numdisabled 0 persist on");
 	TT_EQ(tt_sh_out(out, sizeof(out), "ip tuntap show | grep '^ttmqipt:'"),

@@ -64,13 +64,6 @@ static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x0e, 0x02 };
 
 static uint8_t payload[PAYLOAD_LEN];
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 /* ---- which cases run ---- */
 
 static unsigned int features;
@@ -94,13 +87,13 @@ static int napi_gate(unsigned int need)
 
 static int run_napi_case(void)
 {
-	CALL(napi_gate(IFF_NAPI));
+	TT_CALL(napi_gate(IFF_NAPI));
 	return current();
 }
 
 static int run_frags_case(void)
 {
-	CALL(napi_gate(IFF_NAPI | IFF_NAPI_FRAGS));
+	TT_CALL(napi_gate(IFF_NAPI | IFF_NAPI_FRAGS));
 	return current();
 }
 
@@ -152,7 +145,7 @@ static int mkdev(const char *name, int flags)
 	if (fd < 0)
 		return tt_fail("TUNSETIFF %s 0x%x: %s", name, flags,
 			       tt_errname(errno));
-	CALL(prepare(name, flags));
+	TT_CALL(prepare(name, flags));
 	return fd;
 }
 
@@ -212,7 +205,7 @@ static int counters_eq(const char *dev, const struct counters *want)
 
 /* rx packets/bytes/dropped, tx packets/bytes/dropped. */
 #define STATS(dev, a, b, c, d, e, f)                                           \
-	CALL(counters_eq(dev, &(struct counters){ a, b, c, d, e, f }))
+	TT_CALL(counters_eq(dev, &(struct counters){ a, b, c, d, e, f }))
 
 /* Nothing more is queued on fd: a non-blocking read says EAGAIN. */
 static int queue_empty(int fd)
@@ -391,7 +384,7 @@ static int expect_datagrams(int s, uint16_t first, int count, size_t plen)
 			 !seen[seq - first],
 			 "unexpected or repeated datagram %d", seq);
 		seen[seq - first] = 1;
-		CALL(check_datagram(n, &from, (uint16_t)seq, plen));
+		TT_CALL(check_datagram(n, &from, (uint16_t)seq, plen));
 		got++;
 	}
 	/* And no more. */
@@ -497,8 +490,8 @@ static int echo_case(const char *name, int flags)
 	for (uint16_t seq = 1; seq <= 3; seq++) {
 		len = echo_frame(req, m, seq);
 		TT_EQ(write(fd, req, len), (ssize_t)len);
-		CALL(read_echo_reply(fd, m, seq));
-		CALL(queue_empty(fd));
+		TT_CALL(read_echo_reply(fd, m, seq));
+		TT_CALL(queue_empty(fd));
 		STATS(name, seq, seq * len, 0, seq, seq * len, 0);
 	}
 	return TT_PASS;
@@ -540,7 +533,7 @@ static int burst_case(const char *name, int flags)
 		len = udp_frame(frame_buf, m, (uint16_t)i, BURST_PLEN);
 		TT_EQ(write(fd, frame_buf, len), (ssize_t)len);
 	}
-	CALL(expect_datagrams(s, 0, BURST, BURST_PLEN));
+	TT_CALL(expect_datagrams(s, 0, BURST, BURST_PLEN));
 	STATS(name, BURST, BURST * len, 0, 0, 0, 0);
 	return TT_PASS;
 }
@@ -583,7 +576,7 @@ static int c_napi_tun_readv_writev(void)
 	TT_EQ(ntohs(rpi.proto), 0x0800);
 	memcpy(whole, hdr, sizeof(hdr));
 	memcpy(whole + sizeof(hdr), rest, ECHO_LEN - sizeof(hdr));
-	CALL(check_echo_reply(whole, ECHO_LEN, NULL, 9));
+	TT_CALL(check_echo_reply(whole, ECHO_LEN, NULL, 9));
 	STATS("ttnp6", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 	return TT_PASS;
 }
@@ -608,7 +601,7 @@ static int c_napi_tap_writev_many(void)
 	iov[19] = iov[17];
 	iov[17] = (struct iovec){ req, 0 };
 	TT_EQ(writev(fd, iov, 20), (ssize_t)len);
-	CALL(read_echo_reply(fd, mac, 4));
+	TT_CALL(read_echo_reply(fd, mac, 4));
 	STATS("ttnp7", 1, len, 0, 1, len, 0);
 	return TT_PASS;
 }
@@ -778,8 +771,8 @@ static int frags_echo(int fd, const char *name, const uint8_t *mac,
 	TT_EQ(sum, len);
 	layout(iov, req, lens, n);
 	TT_EQ(writev(fd, iov, n), (ssize_t)len);
-	CALL(read_echo_reply(fd, mac, seq));
-	CALL(queue_empty(fd));
+	TT_CALL(read_echo_reply(fd, mac, seq));
+	TT_CALL(queue_empty(fd));
 	STATS(name, done + 1, (done + 1) * len, 0, done + 1, (done + 1) * len,
 	      0);
 	return TT_PASS;
@@ -796,9 +789,9 @@ static int c_frags_echo_split(void)
 
 	fd = frags_dev("ttnf5", mac);
 	TT_SYS(fd);
-	CALL(frags_echo(fd, "ttnf5", mac, 1, two, 2, 0));
-	CALL(frags_echo(fd, "ttnf5", mac, 2, three, 3, 1));
-	CALL(frags_echo(fd, "ttnf5", mac, 3, four, 4, 2));
+	TT_CALL(frags_echo(fd, "ttnf5", mac, 1, two, 2, 0));
+	TT_CALL(frags_echo(fd, "ttnf5", mac, 2, three, 3, 1));
+	TT_CALL(frags_echo(fd, "ttnf5", mac, 3, four, 4, 2));
 	return TT_PASS;
 }
 
@@ -811,7 +804,7 @@ static int c_frags_echo_single(void)
 	/* One iovec: all of it linear, write() as usual. */
 	fd = frags_dev("ttnf6", mac);
 	TT_SYS(fd);
-	CALL(frags_echo(fd, "ttnf6", mac, 1, one, 1, 0));
+	TT_CALL(frags_echo(fd, "ttnf6", mac, 1, one, 1, 0));
 	return TT_PASS;
 }
 
@@ -826,8 +819,8 @@ static int c_frags_short_first(void)
 
 	fd = frags_dev("ttnf7", mac);
 	TT_SYS(fd);
-	CALL(frags_echo(fd, "ttnf7", mac, 1, a, 3, 0));
-	CALL(frags_echo(fd, "ttnf7", mac, 2, b, 3, 1));
+	TT_CALL(frags_echo(fd, "ttnf7", mac, 1, a, 3, 0));
+	TT_CALL(frags_echo(fd, "ttnf7", mac, 2, b, 3, 1));
 	return TT_PASS;
 }
 
@@ -844,7 +837,7 @@ static int c_frags_iovec_limit(void)
 	/* The head and MAX_SKB_FRAGS fragments: 18 iovecs go. */
 	split(iov, req, len, 34, MAX_FRAGS + 1);
 	TT_EQ(writev(fd, iov, MAX_FRAGS + 1), (ssize_t)len);
-	CALL(read_echo_reply(fd, mac, 1));
+	TT_CALL(read_echo_reply(fd, mac, 1));
 	STATS("ttnf8", 1, len, 0, 1, len, 0);
 	/* 19 do not, and the refusal counts as a drop. */
 	len = echo_frame(req, mac, 2);
@@ -877,7 +870,7 @@ static int c_frags_pi_iovec(void)
 	TT_EQ(writev(fd, iov, MAX_FRAGS + 2), (ssize_t)(4 + len));
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_EQ(n, (ssize_t)(4 + len));
-	CALL(check_echo_reply(buf + 4, n - 4, mac, 1));
+	TT_CALL(check_echo_reply(buf + 4, n - 4, mac, 1));
 	len = echo_frame(req, mac, 2);
 	split(iov + 1, req, len, 34, MAX_FRAGS + 2);
 	TT_ERRNO(writev(fd, iov, MAX_FRAGS + 3), EMSGSIZE);
@@ -921,15 +914,15 @@ static int c_frags_page_limit(void)
 	TT_SYS(fd);
 	s = receiver();
 	TT_SYS(s);
-	CALL(frags_udp(fd, s, mac, 1, plen, page, 3, 0));
+	TT_CALL(frags_udp(fd, s, mac, 1, plen, page, 3, 0));
 	STATS("ttnf10", 1, len, 0, 0, 0, 0);
-	CALL(frags_udp(fd, s, mac, 2, plen, over, 3, EINVAL));
+	TT_CALL(frags_udp(fd, s, mac, 2, plen, over, 3, EINVAL));
 	STATS("ttnf10", 1, len, 1, 0, 0, 0);
-	CALL(frags_udp(fd, s, mac, 3, plen, last_over, 3, EINVAL));
+	TT_CALL(frags_udp(fd, s, mac, 3, plen, last_over, 3, EINVAL));
 	STATS("ttnf10", 1, len, 2, 0, 0, 0);
-	CALL(frags_udp(fd, s, mac, 4, plen, empty, 4, EINVAL));
+	TT_CALL(frags_udp(fd, s, mac, 4, plen, empty, 4, EINVAL));
 	STATS("ttnf10", 1, len, 3, 0, 0, 0);
-	CALL(frags_udp(fd, s, mac, 5, plen, big_head, 2, 0));
+	TT_CALL(frags_udp(fd, s, mac, 5, plen, big_head, 2, 0));
 	STATS("ttnf10", 2, 2 * len, 3, 0, 0, 0);
 	return TT_PASS;
 }
@@ -948,16 +941,16 @@ static int c_frags_total_limit(void)
 	lens[0] = FRAGS_MAX_LEN - 15 * PAGE;
 	for (int i = 1; i < 16; i++)
 		lens[i] = PAGE;
-	CALL(frags_udp(fd, s, mac, 1, FRAGS_MAX_LEN - 42, lens, 16, 0));
+	TT_CALL(frags_udp(fd, s, mac, 1, FRAGS_MAX_LEN - 42, lens, 16, 0));
 	STATS("ttnf11", 1, FRAGS_MAX_LEN, 0, 0, 0, 0);
 	/* One byte more is refused, and counted as a drop. */
 	lens[0]++;
-	CALL(frags_udp(fd, s, mac, 2, FRAGS_MAX_LEN + 1 - 42, lens, 16,
+	TT_CALL(frags_udp(fd, s, mac, 2, FRAGS_MAX_LEN + 1 - 42, lens, 16,
 		       EMSGSIZE));
 	STATS("ttnf11", 1, FRAGS_MAX_LEN, 1, 0, 0, 0);
 	/* Even all in one iovec. */
 	lens[0] = FRAGS_MAX_LEN + 1;
-	CALL(frags_udp(fd, s, mac, 3, FRAGS_MAX_LEN + 1 - 42, lens, 1,
+	TT_CALL(frags_udp(fd, s, mac, 3, FRAGS_MAX_LEN + 1 - 42, lens, 1,
 		       EMSGSIZE));
 	STATS("ttnf11", 1, FRAGS_MAX_LEN, 2, 0, 0, 0);
 	return TT_PASS;
@@ -983,14 +976,14 @@ static int c_frags_check_order(void)
 		lens[i] = 100;
 	lens[3] = 0;
 	lens[4] = PAGE + 100;
-	CALL(frags_udp(fd, s, mac, 1, 100 * (MAX_FRAGS - 1) + PAGE + 100,
+	TT_CALL(frags_udp(fd, s, mac, 1, 100 * (MAX_FRAGS - 1) + PAGE + 100,
 		       lens, MAX_FRAGS + 2, EMSGSIZE));
 	/* Too long, with a fragment over a page. */
 	lens[0] = FRAGS_MAX_LEN + 1 - 15 * PAGE - 1;
 	for (int i = 1; i < 16; i++)
 		lens[i] = PAGE;
 	lens[2] = PAGE + 1;
-	CALL(frags_udp(fd, s, mac, 2, FRAGS_MAX_LEN + 1 - 42, lens, 16,
+	TT_CALL(frags_udp(fd, s, mac, 2, FRAGS_MAX_LEN + 1 - 42, lens, 16,
 		       EMSGSIZE));
 	STATS("ttnf13", 0, 0, 2, 0, 0, 0);
 	return TT_PASS;
@@ -1018,7 +1011,7 @@ static int c_frags_vnet_hdr_iovec(void)
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_EQ(n, (ssize_t)(10 + len));
 	TT_MEMEQ(buf, vh, 10);
-	CALL(check_echo_reply(buf + 10, n - 10, mac, 1));
+	TT_CALL(check_echo_reply(buf + 10, n - 10, mac, 1));
 	len = echo_frame(req, mac, 2);
 	split(iov + 1, req, len, 34, MAX_FRAGS + 2);
 	TT_ERRNO(writev(fd, iov, MAX_FRAGS + 3), EMSGSIZE);
@@ -1056,7 +1049,7 @@ static int c_frags_pi_length(void)
 			break;
 		}
 		TT_EQ(writev(fd, iov, 17), (ssize_t)(4 + len));
-		CALL(expect_datagram(s, (uint16_t)seq, len - 42));
+		TT_CALL(expect_datagram(s, (uint16_t)seq, len - 42));
 	}
 	STATS("ttnf15", 1, FRAGS_MAX_LEN, 1, 0, 0, 0);
 	return TT_PASS;
@@ -1080,7 +1073,7 @@ static int c_frags_burst(void)
 		layout(iov, frame_buf, lens, 3);
 		TT_EQ(writev(fd, iov, 3), (ssize_t)len);
 	}
-	CALL(expect_datagrams(s, 0, BURST, BURST_PLEN));
+	TT_CALL(expect_datagrams(s, 0, BURST, BURST_PLEN));
 	STATS("ttnf12", BURST, BURST * len, 0, 0, 0, 0);
 	return TT_PASS;
 }
@@ -1127,7 +1120,7 @@ static int mq_case(const char *name, int flags)
 	TT_SYS(q[0]);
 	q[1] = mq_attach(name, flags);
 	TT_SYS(q[1]);
-	CALL(prepare(name, flags));
+	TT_CALL(prepare(name, flags));
 	if (is_tap(flags)) {
 		TT_SYS(tt_link_hwaddr(name, mac));
 		m = mac;
@@ -1139,7 +1132,7 @@ static int mq_case(const char *name, int flags)
 	/* Both queues inject. */
 	for (int i = 0; i < 2; i++) {
 		TT_EQ(mq_write(q[i], m, frags, seq), (ssize_t)len);
-		CALL(expect_datagram(s, seq++, BURST_PLEN));
+		TT_CALL(expect_datagram(s, seq++, BURST_PLEN));
 	}
 	/*
 	 * A detached queue's NAPI is disabled: its writes are refused with
@@ -1148,12 +1141,12 @@ static int mq_case(const char *name, int flags)
 	TT_SYS(setqueue(q[1], IFF_DETACH_QUEUE));
 	TT_ERRNO(mq_write(q[1], m, frags, seq), EBUSY);
 	TT_EQ(mq_write(q[0], m, frags, seq), (ssize_t)len);
-	CALL(expect_datagram(s, seq++, BURST_PLEN));
+	TT_CALL(expect_datagram(s, seq++, BURST_PLEN));
 	STATS(name, 3, 3 * len, 0, 0, 0, 0);
 	/* Attached again, it works again. */
 	TT_SYS(setqueue(q[1], IFF_ATTACH_QUEUE));
 	TT_EQ(mq_write(q[1], m, frags, seq), (ssize_t)len);
-	CALL(expect_datagram(s, seq++, BURST_PLEN));
+	TT_CALL(expect_datagram(s, seq++, BURST_PLEN));
 	/* Both detached and back, several times. */
 	for (int round = 0; round < 3; round++) {
 		TT_SYS(setqueue(q[0], IFF_DETACH_QUEUE));
@@ -1163,7 +1156,7 @@ static int mq_case(const char *name, int flags)
 		TT_SYS(setqueue(q[0], IFF_ATTACH_QUEUE));
 		for (int i = 0; i < 2; i++) {
 			TT_EQ(mq_write(q[i], m, frags, seq), (ssize_t)len);
-			CALL(expect_datagram(s, seq++, BURST_PLEN));
+			TT_CALL(expect_datagram(s, seq++, BURST_PLEN));
 		}
 	}
 	STATS(name, seq, seq * len, 0, 0, 0, 0);
@@ -1171,7 +1164,7 @@ static int mq_case(const char *name, int flags)
 	TT_SYS(setqueue(q[1], IFF_DETACH_QUEUE));
 	tt_close(q[1]);
 	TT_EQ(mq_write(q[0], m, frags, seq), (ssize_t)len);
-	CALL(expect_datagram(s, seq++, BURST_PLEN));
+	TT_CALL(expect_datagram(s, seq++, BURST_PLEN));
 	return TT_PASS;
 }
 
@@ -1202,7 +1195,7 @@ static int c_mq_napi_delete_detached(void)
 	TT_SYS(q[0]);
 	q[1] = mq_attach("ttnq3", flags);
 	TT_SYS(q[1]);
-	CALL(prepare("ttnq3", flags));
+	TT_CALL(prepare("ttnq3", flags));
 	TT_SYS(setqueue(q[1], IFF_DETACH_QUEUE));
 	TT_EQ(tt_link_del("ttnq3"), 0);
 	TT_CHECK(tt_link_wait("ttnq3", 0, 2000), "ttnq3 is still there");
@@ -1302,7 +1295,7 @@ static int tstamp_case(const char *name, int flags, size_t loop_len)
 	      SOF_TIMESTAMPING_OPT_ID;
 	TT_SYS(setsockopt(s, SOL_SOCKET, SO_TIMESTAMPING, &val, sizeof(val)));
 	for (uint32_t id = 0; id < 3; id++)
-		CALL(one_tstamp(s, id, loop_len));
+		TT_CALL(one_tstamp(s, id, loop_len));
 	/* One timestamp a datagram, no more. */
 	TT_ERRNO(recv(s, buf, sizeof(buf), MSG_ERRQUEUE | MSG_DONTWAIT),
 		 EAGAIN);
@@ -1310,7 +1303,7 @@ static int tstamp_case(const char *name, int flags, size_t loop_len)
 	for (int i = 0; i < 3; i++)
 		TT_EQ(tt_read_timeout(fd, buf, sizeof(buf), 2000),
 		      (ssize_t)loop_len);
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS(name, 0, 0, 0, 3, 3 * loop_len, 0);
 	return TT_PASS;
 }
@@ -1429,7 +1422,7 @@ static int c_ethtool_T(void)
 		 "PTP Hardware Clock: none\n"
 		 "Hardware Transmit Timestamp Modes: none\n"
 		 "Hardware Receive Filter Modes: none\n");
-	CALL(output_is("ethtool -T", "ttne0", 0, want));
+	TT_CALL(output_is("ethtool -T", "ttne0", 0, want));
 	TT_SYS(mkdev("ttne1", IFF_TAP | IFF_NO_PI));
 	snprintf(want, sizeof(want),
 		 "Time stamping parameters for ttne1:\n"
@@ -1440,7 +1433,7 @@ static int c_ethtool_T(void)
 		 "PTP Hardware Clock: none\n"
 		 "Hardware Transmit Timestamp Modes: none\n"
 		 "Hardware Receive Filter Modes: none\n");
-	CALL(output_is("ethtool -T", "ttne1", 0, want));
+	TT_CALL(output_is("ethtool -T", "ttne1", 0, want));
 	return TT_PASS;
 }
 
@@ -1514,7 +1507,7 @@ static int c_coalesce_default(void)
 		 "\n"
 		 "CQE mode RX: n/a TX: n/a\n"
 		 "\n");
-	CALL(output_is("ethtool -c", "ttnc0", 0, want));
+	TT_CALL(output_is("ethtool -c", "ttnc0", 0, want));
 	/* A tap the same. */
 	TT_SYS(mkdev("ttnc1", IFF_TAP | IFF_NO_PI));
 	TT_EQ(rx_frames("ttnc1"), 0);
@@ -1524,12 +1517,12 @@ static int c_coalesce_default(void)
 static int c_coalesce_set(void)
 {
 	TT_SYS(mkdev("ttnc2", IFF_TUN | IFF_NO_PI));
-	CALL(set_rx_frames("ttnc2", 32, 32));
-	CALL(set_rx_frames("ttnc2", 1, 1));
-	CALL(set_rx_frames("ttnc2", 0, 0));
+	TT_CALL(set_rx_frames("ttnc2", 32, 32));
+	TT_CALL(set_rx_frames("ttnc2", 1, 1));
+	TT_CALL(set_rx_frames("ttnc2", 0, 0));
 	/* Per device. */
 	TT_SYS(mkdev("ttnc3", IFF_TAP | IFF_NO_PI));
-	CALL(set_rx_frames("ttnc3", 16, 16));
+	TT_CALL(set_rx_frames("ttnc3", 16, 16));
 	TT_EQ(rx_frames("ttnc2"), 0);
 	return TT_PASS;
 }
@@ -1537,12 +1530,12 @@ static int c_coalesce_set(void)
 static int c_coalesce_clamp(void)
 {
 	TT_SYS(mkdev("ttnc4", IFF_TUN | IFF_NO_PI));
-	CALL(set_rx_frames("ttnc4", POLL_WEIGHT, POLL_WEIGHT));
-	CALL(set_rx_frames("ttnc4", 0, 0));
+	TT_CALL(set_rx_frames("ttnc4", POLL_WEIGHT, POLL_WEIGHT));
+	TT_CALL(set_rx_frames("ttnc4", 0, 0));
 	/* Above NAPI_POLL_WEIGHT: taken, as 64. */
-	CALL(set_rx_frames("ttnc4", POLL_WEIGHT + 1, POLL_WEIGHT));
-	CALL(set_rx_frames("ttnc4", 0, 0));
-	CALL(set_rx_frames("ttnc4", 1000000, POLL_WEIGHT));
+	TT_CALL(set_rx_frames("ttnc4", POLL_WEIGHT + 1, POLL_WEIGHT));
+	TT_CALL(set_rx_frames("ttnc4", 0, 0));
+	TT_CALL(set_rx_frames("ttnc4", 1000000, POLL_WEIGHT));
 	return TT_PASS;
 }
 
@@ -1555,16 +1548,16 @@ static int c_coalesce_other_unsupported(void)
 	char want[256];
 
 	TT_SYS(mkdev("ttnc5", IFF_TUN | IFF_NO_PI));
-	CALL(set_rx_frames("ttnc5", 8, 8));
+	TT_CALL(set_rx_frames("ttnc5", 8, 8));
 	/*
 	 * Only rx-frames is supported: anything else is refused whole, with
 	 * EINVAL and the kernel's reason (the offset is that of the
 	 * attribute in ethtool's request).
 	 */
 	snprintf(want, sizeof(want), refused, 36);
-	CALL(output_is("ethtool -C ttnc5 rx-usecs 10", "", 1, want));
+	TT_CALL(output_is("ethtool -C ttnc5 rx-usecs 10", "", 1, want));
 	snprintf(want, sizeof(want), refused, 44);
-	CALL(output_is("ethtool -C ttnc5 rx-frames 12 tx-frames 3", "", 1,
+	TT_CALL(output_is("ethtool -C ttnc5 rx-frames 12 tx-frames 3", "", 1,
 		       want));
 	TT_EQ(rx_frames("ttnc5"), 8);
 	return TT_PASS;
@@ -1594,7 +1587,7 @@ static int batch_case(const char *name, int flags)
 	}
 	s = receiver();
 	TT_SYS(s);
-	CALL(set_rx_frames(name, 8, 8));
+	TT_CALL(set_rx_frames(name, 8, 8));
 	/* Fewer than a batch: each is there as soon as write() returns. */
 	for (int i = 0; i < 3; i++, seq++) {
 		len = udp_frame(frame_buf, m, seq, BURST_PLEN);
@@ -1602,14 +1595,14 @@ static int batch_case(const char *name, int flags)
 		n = recv_now(s, &from);
 		TT_CHECK(n >= 0, "datagram %u not there after write(): %s",
 			 seq, tt_errname(errno));
-		CALL(check_datagram(n, &from, seq, BURST_PLEN));
+		TT_CALL(check_datagram(n, &from, seq, BURST_PLEN));
 	}
 	/* Many batches' worth, back to back: all of them. */
 	for (int i = 0; i < BURST; i++) {
 		len = udp_frame(frame_buf, m, (uint16_t)(seq + i), BURST_PLEN);
 		TT_EQ(write(fd, frame_buf, len), (ssize_t)len);
 	}
-	CALL(expect_datagrams(s, seq, BURST, BURST_PLEN));
+	TT_CALL(expect_datagrams(s, seq, BURST, BURST_PLEN));
 	STATS(name, 3 + BURST, (3 + BURST) * len, 0, 0, 0, 0);
 	/* Non-blocking writes the same. */
 	TT_SYS(fcntl(fd, F_SETFL, O_NONBLOCK));
@@ -1619,7 +1612,7 @@ static int batch_case(const char *name, int flags)
 	n = recv_now(s, &from);
 	TT_CHECK(n >= 0, "datagram %u not there after write(): %s", seq,
 		 tt_errname(errno));
-	CALL(check_datagram(n, &from, seq, BURST_PLEN));
+	TT_CALL(check_datagram(n, &from, seq, BURST_PLEN));
 	return TT_PASS;
 }
 

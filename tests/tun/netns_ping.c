@@ -30,13 +30,6 @@
 #define B_IP "198.18.4.2"
 #define PING_LEN 84		/* 20 IP + 8 ICMP + 56 default payload */
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 struct child {
 	pid_t pid;
 	int sock;		/* parent's end of the control socket */
@@ -210,8 +203,8 @@ static int c_ping_between_netns(void)
 	TT_EQ(r.packets[1], 3);
 	TT_EQ(r.bytes[0], 3 * PING_LEN);
 	TT_EQ(r.bytes[1], 3 * PING_LEN);
-	CALL(ns_stats(a.pid, "ttnsa", 3, 3 * PING_LEN));
-	CALL(ns_stats(b.pid, "ttnsb", 3, 3 * PING_LEN));
+	TT_CALL(ns_stats(a.pid, "ttnsa", 3, 3 * PING_LEN));
+	TT_CALL(ns_stats(b.pid, "ttnsb", 3, 3 * PING_LEN));
 	return TT_PASS;
 }
 

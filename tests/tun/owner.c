@@ -20,13 +20,6 @@
 #define GID_A 4321
 #define GID_B 4322
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 /* In the dropped child: attach to (or create) the named device. */
 static int try_attach(void *arg)
 {
@@ -155,16 +148,16 @@ static int c_ip_tuntap_user_group(void)
 
 static int c_unpriv_create_eperm(void)
 {
-	CALL(attach_as("ttow4", UID_A, GID_A, EPERM));
+	TT_CALL(attach_as("ttow4", UID_A, GID_A, EPERM));
 	TT_CHECK(!tt_link_exists("ttow4"), "ttow4 created");
 	return TT_PASS;
 }
 
 static int c_owner_may_attach(void)
 {
-	CALL(mk_owned("ttow5", UID_A, -1));
-	CALL(attach_as("ttow5", UID_A, GID_B, 0));
-	CALL(attach_as("ttow5", UID_B, GID_B, EPERM));
+	TT_CALL(mk_owned("ttow5", UID_A, -1));
+	TT_CALL(attach_as("ttow5", UID_A, GID_B, 0));
+	TT_CALL(attach_as("ttow5", UID_B, GID_B, EPERM));
 	/* Still there after the owner's fd closed: it persists. */
 	TT_CHECK(tt_link_exists("ttow5"), "ttow5 gone");
 	return TT_PASS;
@@ -172,36 +165,36 @@ static int c_owner_may_attach(void)
 
 static int c_group_may_attach(void)
 {
-	CALL(mk_owned("ttow6", -1, GID_A));
-	CALL(attach_as("ttow6", UID_B, GID_A, 0));
-	CALL(attach_as("ttow6", UID_B, GID_B, EPERM));
+	TT_CALL(mk_owned("ttow6", -1, GID_A));
+	TT_CALL(attach_as("ttow6", UID_B, GID_A, 0));
+	TT_CALL(attach_as("ttow6", UID_B, GID_B, EPERM));
 	return TT_PASS;
 }
 
 static int c_owner_and_group_both_needed(void)
 {
-	CALL(mk_owned("ttow7", UID_A, GID_A));
-	CALL(attach_as("ttow7", UID_A, GID_A, 0));
-	CALL(attach_as("ttow7", UID_A, GID_B, EPERM));
-	CALL(attach_as("ttow7", UID_B, GID_A, EPERM));
-	CALL(attach_as("ttow7", UID_B, GID_B, EPERM));
+	TT_CALL(mk_owned("ttow7", UID_A, GID_A));
+	TT_CALL(attach_as("ttow7", UID_A, GID_A, 0));
+	TT_CALL(attach_as("ttow7", UID_A, GID_B, EPERM));
+	TT_CALL(attach_as("ttow7", UID_B, GID_A, EPERM));
+	TT_CALL(attach_as("ttow7", UID_B, GID_B, EPERM));
 	return TT_PASS;
 }
 
 static int c_unowned_unpriv_attach(void)
 {
-	CALL(mk_owned("ttow8", -1, -1));
+	TT_CALL(mk_owned("ttow8", -1, -1));
 	/*
 	 * A device with neither owner nor group: 6.1 lets anyone attach,
 	 * 6.12 wants CAP_NET_ADMIN (the "tun_permitted" rewrite of 6.5).
 	 */
-	CALL(attach_as("ttow8", UID_B, GID_B, tt_series_ge(6, 5) ? EPERM : 0));
+	TT_CALL(attach_as("ttow8", UID_B, GID_B, tt_series_ge(6, 5) ? EPERM : 0));
 	return TT_PASS;
 }
 
 static int c_root_ignores_owner(void)
 {
-	CALL(mk_owned("ttow9", UID_A, GID_A));
+	TT_CALL(mk_owned("ttow9", UID_A, GID_A));
 	/* CAP_NET_ADMIN attaches whatever the owner. */
 	TT_SYS(tt_tun_alloc("ttow9", IFF_TUN | IFF_NO_PI, NULL));
 	return TT_PASS;

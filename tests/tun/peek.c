@@ -38,13 +38,6 @@
 #define ETH_P_TEST 0x88b5
 #define VLAN_ID 5
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x30, 0x02 };
 
 static int probe = -1;
@@ -120,7 +113,7 @@ static int head_is(int fd, int want, size_t hdr, const uint8_t *frame)
 	uint8_t buf[2048];
 	ssize_t n;
 
-	CALL(wait_frame(fd));
+	TT_CALL(wait_frame(fd));
 	TT_EQ(peek(fd), want);
 	TT_EQ(peek(fd), want);
 	n = read(fd, buf, sizeof(buf));
@@ -164,7 +157,7 @@ static int c_tap(void)
 	for (int i = 0; i < 3; i++)
 		TT_SYS(send_frame(TAP_DEV, frames[i], lens[i], i));
 	for (int i = 0; i < 3; i++)
-		CALL(head_is(fd, (int)lens[i], 0, frames[i]));
+		TT_CALL(head_is(fd, (int)lens[i], 0, frames[i]));
 	TT_EQ(peek(fd), 0);
 	return TT_PASS;
 }
@@ -178,7 +171,7 @@ static int c_tap_vnet_hdr(void)
 	fd = tap_up(TAP_DEV, IFF_NO_PI | IFF_VNET_HDR);
 	TT_SYS(fd);
 	TT_SYS(send_frame(TAP_DEV, frame, sizeof(frame), 7));
-	CALL(head_is(fd, sizeof(frame), sizeof(struct virtio_net_hdr), frame));
+	TT_CALL(head_is(fd, sizeof(frame), sizeof(struct virtio_net_hdr), frame));
 	TT_EQ(peek(fd), 0);
 	return TT_PASS;
 }
@@ -195,7 +188,7 @@ static int c_tun(void)
 	for (int i = 0; i < 3; i++)
 		TT_SYS(tt_udp_send(PEER_IP, PEER_PORT, plens[i], 1));
 	for (int i = 0; i < 3; i++)
-		CALL(head_is(fd, 28 + (int)plens[i], 4, NULL));
+		TT_CALL(head_is(fd, 28 + (int)plens[i], 4, NULL));
 	TT_EQ(peek(fd), 0);
 	return TT_PASS;
 }
@@ -221,7 +214,7 @@ static int c_vlan(void)
 	TT_SYS(tt_link_up(VLAN_DEV, 1));
 	TT_SYS(send_frame(VLAN_DEV, frame, sizeof(frame), 3));
 
-	CALL(wait_frame(fd));
+	TT_CALL(wait_frame(fd));
 	TT_EQ(peek(fd), sizeof(want));
 	/* What read() returns: the tag after the addresses. */
 	memcpy(want, frame, 12);
@@ -245,7 +238,7 @@ static int c_deleted(void)
 	fd = tap_up(TAP_DEV, IFF_NO_PI);
 	TT_SYS(fd);
 	TT_SYS(send_frame(TAP_DEV, frame, sizeof(frame), 1));
-	CALL(wait_frame(fd));
+	TT_CALL(wait_frame(fd));
 	TT_EQ(peek(fd), sizeof(frame));
 	TT_SYS(tt_link_del(TAP_DEV));
 	TT_EQ(peek(fd), 0);

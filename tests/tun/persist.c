@@ -16,13 +16,6 @@
 #define DEV_IP "198.18.3.1"
 #define PEER_IP "198.18.3.2"
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 static int c_nonpersistent_close_removes(void)
 {
 	int fd;

@@ -29,13 +29,6 @@
 #define UDP_PLEN 100
 #define UDP_LEN (28 + UDP_PLEN)
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 static int mkdev(const char *name, int flags, int extra_oflags)
 {
 	int fd, err;
@@ -92,7 +85,7 @@ static int c_nonblock_eagain(void)
 	TT_ERRNO(read(fd2, buf, sizeof(buf)), EAGAIN);
 	/* And a packet then reads at once. */
 	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
-	CALL(check_udp(buf, read(fd, buf, sizeof(buf))));
+	TT_CALL(check_udp(buf, read(fd, buf, sizeof(buf))));
 	TT_ERRNO(read(fd, buf, sizeof(buf)), EAGAIN);
 	return TT_PASS;
 }
@@ -192,7 +185,7 @@ static int c_epoll(void)
 	TT_EQ(epoll_wait(ep, &ev, 1, 5000), 1);
 	pthread_join(th, NULL);
 	TT_EQ(ev.events, EPOLLIN);
-	CALL(check_udp(buf, read(fd, buf, sizeof(buf))));
+	TT_CALL(check_udp(buf, read(fd, buf, sizeof(buf))));
 	return TT_PASS;
 }
 
@@ -252,9 +245,9 @@ static int c_blocking_read_wakes(void)
 	tt_sleep_ms(200);
 	sent = tt_now_ms();
 	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
-	CALL(join_within(th, 5000));
+	TT_CALL(join_within(th, 5000));
 	TT_CHECK(r.done_at >= sent, "read returned before the packet was sent");
-	CALL(check_udp(r.buf, r.n));
+	TT_CALL(check_udp(r.buf, r.n));
 	return TT_PASS;
 }
 
@@ -304,7 +297,7 @@ static int c_deleted_device_wakes_reader(void)
 	TT_EQ(pthread_create(&th, NULL, read_blocking, &r), 0);
 	tt_sleep_ms(200);
 	TT_EQ(tt_link_del("ttpo7"), 0);
-	CALL(join_within(th, 5000));
+	TT_CALL(join_within(th, 5000));
 	TT_CHECK(!tt_link_exists("ttpo7"), "ttpo7 still exists");
 	/* The blocked reader learns of it as EFAULT... */
 	TT_EQ(r.n, -1);
@@ -331,7 +324,7 @@ static int drain(int fd, int *count)
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0)
 			break;
-		CALL(check_udp(buf, n));
+		TT_CALL(check_udp(buf, n));
 		++*count;
 	}
 	TT_CHECK(errno == EAGAIN, "read: %s", tt_errname(errno));
@@ -354,7 +347,7 @@ static int queue_case(const char *name, int qlen, int sent)
 	/* Counted as transmitted only when read. */
 	TT_STATS_EQ(st, tx_packets, 0);
 	TT_STATS_EQ(st, tx_dropped, sent - qlen);
-	CALL(drain(fd, &got));
+	TT_CALL(drain(fd, &got));
 	TT_EQ(got, qlen);
 	TT_SYS(tt_stats(name, &st));
 	TT_STATS_EQ(st, tx_packets, qlen);
@@ -363,7 +356,7 @@ static int queue_case(const char *name, int qlen, int sent)
 	TT_STATS_EQ(st, rx_packets, 0);
 	/* Room again once read. */
 	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 3));
-	CALL(drain(fd, &got));
+	TT_CALL(drain(fd, &got));
 	TT_EQ(got, 3);
 	return TT_PASS;
 }
@@ -394,7 +387,7 @@ static int c_queue_bound_set_before_attach(void)
 	TT_SYS(tt_tun_setiff(fd, "ttpo10", IFF_TUN | IFF_NO_PI, NULL));
 	TT_SYS(tt_link_prepare("ttpo10", DEV_IP, 24, NULL));
 	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 9));
-	CALL(drain(fd, &got));
+	TT_CALL(drain(fd, &got));
 	TT_EQ(got, 4);
 	TT_SYS(tt_stats("ttpo10", &st));
 	TT_STATS_EQ(st, tx_dropped, 5);

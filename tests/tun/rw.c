@@ -94,13 +94,6 @@ static int stats_eq(const char *dev, unsigned long long rxp,
 		if (r_)                                                        \
 			return r_;                                             \
 	} while (0)
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 /* Nothing more is queued on fd: a non-blocking read says EAGAIN. */
 static int queue_empty(int fd)
 {
@@ -125,14 +118,14 @@ static int c_tun_nopi_echo(void)
 	TT_EQ(write(fd, req, echo_request(req, 1)), ECHO_LEN);
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_SYS(n);
-	CALL(check_echo_reply(buf, (size_t)n, 1));
-	CALL(queue_empty(fd));
+	TT_CALL(check_echo_reply(buf, (size_t)n, 1));
+	TT_CALL(queue_empty(fd));
 	STATS("ttrw0", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 	/* And again: the counters add up. */
 	TT_EQ(write(fd, req, echo_request(req, 2)), ECHO_LEN);
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_SYS(n);
-	CALL(check_echo_reply(buf, (size_t)n, 2));
+	TT_CALL(check_echo_reply(buf, (size_t)n, 2));
 	STATS("ttrw0", 2, 2 * ECHO_LEN, 0, 2, 2 * ECHO_LEN, 0);
 	return TT_PASS;
 }
@@ -156,7 +149,7 @@ static int c_tun_pi_echo(void)
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
 	TT_EQ(ntohs(pi.proto), 0x0800);
-	CALL(check_echo_reply(buf + 4, (size_t)n - 4, 1));
+	TT_CALL(check_echo_reply(buf + 4, (size_t)n - 4, 1));
 	/* The counters do not include the 4 bytes of tun_pi. */
 	STATS("ttrw1", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 	return TT_PASS;
@@ -183,7 +176,7 @@ static int c_tun_pi_short_read(void)
 	TT_EQ(buf[4], 0x45);
 	TT_EQ(buf[4 + 2] << 8 | buf[4 + 3], ECHO_LEN);
 	/* The rest of the packet is gone, and it counted in full. */
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS("ttrw2", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 	return TT_PASS;
 }
@@ -205,7 +198,7 @@ static int c_tun_pi_read_too_small(void)
 	TT_EQ(poll(&p, 1, 2000), 1);
 	/* Not even room for tun_pi: EINVAL, and the packet is dropped. */
 	TT_ERRNO(read(fd, buf, 3), EINVAL);
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS("ttrw3", 1, ECHO_LEN, 0, 0, 0, 0);
 	return TT_PASS;
 }
@@ -223,7 +216,7 @@ static int c_tun_nopi_short_read(void)
 	TT_EQ(n, 20);
 	TT_EQ(buf[0], 0x45);
 	TT_EQ(buf[2] << 8 | buf[3], ECHO_LEN);
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS("ttrw4", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 	return TT_PASS;
 }
@@ -245,7 +238,7 @@ static int c_read_zero_len(void)
 	TT_EQ(read(fd, buf, 0), 0);
 	n = tt_read_timeout(fd, buf, sizeof(buf), 100);
 	TT_SYS(n);
-	CALL(check_echo_reply(buf, (size_t)n, 7));
+	TT_CALL(check_echo_reply(buf, (size_t)n, 7));
 	return TT_PASS;
 }
 
@@ -277,7 +270,7 @@ static int c_readv_writev(void)
 	TT_EQ(ntohs(rpi.proto), 0x0800);
 	memcpy(whole, hdr, sizeof(hdr));
 	memcpy(whole + sizeof(hdr), rest, ECHO_LEN - sizeof(hdr));
-	CALL(check_echo_reply(whole, ECHO_LEN, 3));
+	TT_CALL(check_echo_reply(whole, ECHO_LEN, 3));
 	return TT_PASS;
 }
 
@@ -515,7 +508,7 @@ static int c_tap_arp(void)
 	/* Not padded to the Ethernet minimum: 42 bytes exactly. */
 	TT_EQ(n, 42);
 	TT_MEMEQ(buf, want, 42);
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS("ttrw20", 1, 42, 0, 1, 42, 0);
 	return TT_PASS;
 }
@@ -538,8 +531,8 @@ static int c_tap_icmp_echo(void)
 	TT_MEMEQ(buf, peer_mac, 6);
 	TT_MEMEQ(buf + 6, mac, 6);
 	TT_EQ(buf[12] << 8 | buf[13], 0x0800);
-	CALL(check_echo_reply(buf + 14, (size_t)n - 14, 5));
-	CALL(queue_empty(fd));
+	TT_CALL(check_echo_reply(buf + 14, (size_t)n - 14, 5));
+	TT_CALL(queue_empty(fd));
 	/* Tap counts the Ethernet header. */
 	STATS("ttrw21", 1, 14 + ECHO_LEN, 0, 1, 14 + ECHO_LEN, 0);
 	return TT_PASS;

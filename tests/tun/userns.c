@@ -49,13 +49,6 @@
 #define TUN_IP "198.18.9.1"
 #define PEER_IP "198.18.9.2"
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 /* ---- children report through a shared page ---- */
 
 static char *child_msg;		/* MAP_SHARED, set up in main() */
@@ -392,9 +385,9 @@ static int c_create_in_own_netns(void)
 {
 	struct nschild c;
 
-	CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET, MAP_SELF, ch_create,
+	TT_CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET, MAP_SELF, ch_create,
 		   NULL));
-	CALL(finish(&c));
+	TT_CALL(finish(&c));
 	/* Made in the child's netns, gone with it. */
 	TT_CHECK(!tt_link_exists("ttun0") && !tt_link_exists("ttun1"),
 		 "a device of the child's netns shows here");
@@ -415,8 +408,8 @@ static int c_create_in_initial_netns_eperm(void)
 {
 	struct nschild c;
 
-	CALL(start(&c, CLONE_NEWUSER, MAP_SELF, ch_create_initial, NULL));
-	CALL(finish(&c));
+	TT_CALL(start(&c, CLONE_NEWUSER, MAP_SELF, ch_create_initial, NULL));
+	TT_CALL(finish(&c));
 	TT_CHECK(!tt_link_exists("ttun2"), "ttun2 created");
 	return TT_PASS;
 }
@@ -450,9 +443,9 @@ static int c_fd_from_initial_netns_eperm(void)
 
 	fd_before = tt_tun_open(0);
 	TT_SYS(fd_before);
-	CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET, MAP_SELF, ch_fd_before,
+	TT_CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET, MAP_SELF, ch_fd_before,
 		   NULL));
-	CALL(finish(&c));
+	TT_CALL(finish(&c));
 	TT_CHECK(!tt_link_exists("ttun3"), "ttun3 created here");
 	return TT_PASS;
 }
@@ -497,13 +490,13 @@ static int c_owner_group_mapped(void)
 	char out[256], cmd[160];
 	struct nschild c;
 
-	CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS, MAP_SELF,
+	TT_CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS, MAP_SELF,
 		   ch_owner_self, NULL));
-	CALL(await(&c, 'A'));
+	TT_CALL(await(&c, 'A'));
 	/* The same files read from the initial user namespace. */
-	CALL(outside_sysfs_is(c.pid, "ttun4", "owner", "1234"));
-	CALL(outside_sysfs_is(c.pid, "ttun4", "group", "4321"));
-	CALL(outside_sysfs_is(c.pid, "ttun4", "tun_flags", "0x1802"));
+	TT_CALL(outside_sysfs_is(c.pid, "ttun4", "owner", "1234"));
+	TT_CALL(outside_sysfs_is(c.pid, "ttun4", "group", "4321"));
+	TT_CALL(outside_sysfs_is(c.pid, "ttun4", "tun_flags", "0x1802"));
 	/* (busybox's nsenter would run its own ip for "ip".) */
 	snprintf(cmd, sizeof(cmd),
 		 "nsenter --net=/proc/%d/ns/net /sbin/ip -d link show dev ttun4 | grep -o 'persist on user [^ ]* group [^ ]*'",
@@ -539,13 +532,13 @@ static int c_owner_range_mapped(void)
 	struct nschild c;
 	char want[32];
 
-	CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS, MAP_RANGE,
+	TT_CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS, MAP_RANGE,
 		   ch_owner_range, NULL));
-	CALL(await(&c, 'A'));
+	TT_CALL(await(&c, 'A'));
 	snprintf(want, sizeof(want), "%d", UID_BASE + 5);
-	CALL(outside_sysfs_is(c.pid, "ttun5", "owner", want));
+	TT_CALL(outside_sysfs_is(c.pid, "ttun5", "owner", want));
 	snprintf(want, sizeof(want), "%d", GID_BASE + 1000);
-	CALL(outside_sysfs_is(c.pid, "ttun5", "group", want));
+	TT_CALL(outside_sysfs_is(c.pid, "ttun5", "group", want));
 	TT_SYS(put(c.sock, 'B'));
 	return finish(&c);
 }
@@ -580,7 +573,7 @@ static int c_owner_seen_from_userns(void)
 	TT_SYS(ioctl(fd, TUNSETOWNER, UID_U + 1));
 	TT_SYS(ioctl(fd, TUNSETGROUP, 42));
 	TT_SYS(tt_tun_alloc("ttun19", IFF_TUN | IFF_NO_PI, NULL));
-	CALL(start(&c, CLONE_NEWUSER, MAP_SELF, ch_unmapped_reader, NULL));
+	TT_CALL(start(&c, CLONE_NEWUSER, MAP_SELF, ch_unmapped_reader, NULL));
 	return finish(&c);
 }
 
@@ -639,7 +632,7 @@ static int c_attach_owned_inside(void)
 {
 	struct nschild c;
 
-	CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET, MAP_RANGE,
+	TT_CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET, MAP_RANGE,
 		   ch_attach_inside, NULL));
 	return finish(&c);
 }
@@ -677,8 +670,8 @@ static int c_attach_initial_device_from_userns(void)
 	TT_SYS(ioctl(fd, TUNSETOWNER, UID_U + 1));
 	TT_SYS(ioctl(fd, TUNSETPERSIST, 1));
 	tt_close(fd);
-	CALL(start(&c, CLONE_NEWUSER, MAP_SELF, ch_attach_initial, NULL));
-	CALL(finish(&c));
+	TT_CALL(start(&c, CLONE_NEWUSER, MAP_SELF, ch_attach_initial, NULL));
+	TT_CALL(finish(&c));
 	TT_SYS(tt_sysfs_read("ttun12", "owner", buf, sizeof(buf)));
 	TT_STREQ(buf, "1234");
 	return TT_PASS;
@@ -723,7 +716,7 @@ static int c_skns_devnetns_inside(void)
 
 	fd_before = tt_tun_open(0);
 	TT_SYS(fd_before);
-	CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET, MAP_SELF, ch_skns, NULL));
+	TT_CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET, MAP_SELF, ch_skns, NULL));
 	return finish(&c);
 }
 
@@ -793,21 +786,21 @@ static int c_netns_gone_with_attached_fd(void)
 	TT_SYS(ioctl(fd, TUNSETOWNER, UID_U));
 	TT_SYS(ioctl(fd, TUNSETPERSIST, 1));
 	TT_SYS(tt_tun_alloc("ttun17", IFF_TUN | IFF_NO_PI, NULL));
-	CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET, MAP_SELF,
+	TT_CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET, MAP_SELF,
 		   ch_wait_and_make, NULL));
-	CALL(await(&c, 'A'));
+	TT_CALL(await(&c, 'A'));
 	TT_EQ(tt_sh("ip link set dev ttun16 netns %d", (int)c.pid), 0);
 	TT_EQ(tt_sh("ip link set dev ttun17 netns %d", (int)c.pid), 0);
 	TT_CHECK(!tt_link_exists("ttun16") && !tt_link_exists("ttun17"),
 		 "still here after the move");
 	TT_SYS(put(c.sock, 'B'));
-	CALL(finish(&c));
+	TT_CALL(finish(&c));
 	/*
 	 * The netns went with the child: every device in it is unregistered,
 	 * and none comes back here.
 	 */
-	CALL(wait_pollerr(fd));
-	CALL(wait_ebadfd(fd));
+	TT_CALL(wait_pollerr(fd));
+	TT_CALL(wait_ebadfd(fd));
 	for (int i = 0; i < 50; i++) {
 		if (tt_link_exists("ttun15") || tt_link_exists("ttun16") ||
 		    tt_link_exists("ttun17"))
@@ -873,15 +866,15 @@ static int c_moved_keeps_queue_and_owner(void)
 	/* (tx_packets counts it when it is read.) */
 	TT_EQ(tt_sysfs_num("ttun18", "statistics/tx_packets"), 0);
 
-	CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS, MAP_SELF,
+	TT_CALL(start(&c, CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS, MAP_SELF,
 		   ch_moved, NULL));
-	CALL(await(&c, 'A'));
+	TT_CALL(await(&c, 'A'));
 	TT_EQ(tt_sh("ip link set dev ttun18 netns %d", (int)c.pid), 0);
 	TT_CHECK(!tt_link_exists("ttun18"), "ttun18 still here");
-	CALL(outside_sysfs_is(c.pid, "ttun18", "owner", "1234"));
-	CALL(outside_sysfs_is(c.pid, "ttun18", "group", "4321"));
+	TT_CALL(outside_sysfs_is(c.pid, "ttun18", "owner", "1234"));
+	TT_CALL(outside_sysfs_is(c.pid, "ttun18", "group", "4321"));
 	TT_SYS(put(c.sock, 'B'));
-	CALL(await(&c, 'C'));
+	TT_CALL(await(&c, 'C'));
 
 	/* The queued datagram is still there, whole. */
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
@@ -904,10 +897,10 @@ static int c_moved_keeps_queue_and_owner(void)
 	TT_STATS_EQ(st, tx_packets, 2);
 	TT_STATS_EQ(st, tx_bytes, 48 + len);
 	TT_SYS(put(c.sock, 'D'));
-	CALL(finish(&c));
+	TT_CALL(finish(&c));
 	/* The netns is gone, and the device with it. */
-	CALL(wait_pollerr(fd));
-	CALL(wait_ebadfd(fd));
+	TT_CALL(wait_pollerr(fd));
+	TT_CALL(wait_ebadfd(fd));
 	return TT_PASS;
 }
 

@@ -117,13 +117,6 @@ struct vnet {
 	unsigned int tx_slot, rx_slot;
 };
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 /* ---- guest memory and rings ---- */
 
 static uint64_t gpa(const void *p)
@@ -285,7 +278,7 @@ static int tx_run(struct vnet *v, const uint16_t *heads, int n)
 
 	vq_publish(q);
 	TT_SYS(vq_kick(q));
-	CALL(wait_used(q, "TX", want));
+	TT_CALL(wait_used(q, "TX", want));
 	TT_EQ(used_idx(q), want);
 	for (int i = 0; i < n; i++) {
 		struct vring_used_elem e = vq_take(q);
@@ -605,9 +598,9 @@ static int vhost_up(struct vnet *v, int backend)
 		addr.desc_user_addr = (uintptr_t)q->desc;
 		addr.used_user_addr = (uintptr_t)q->used;
 		addr.avail_user_addr = (uintptr_t)q->avail;
-		CALL(new_eventfd(&q->kick));
-		CALL(new_eventfd(&q->call));
-		CALL(new_eventfd(&q->err));
+		TT_CALL(new_eventfd(&q->kick));
+		TT_CALL(new_eventfd(&q->call));
+		TT_CALL(new_eventfd(&q->err));
 		TT_SYS(ioctl(v->vfd, VHOST_SET_VRING_NUM, &num));
 		TT_SYS(ioctl(v->vfd, VHOST_SET_VRING_BASE, &base));
 		TT_SYS(ioctl(v->vfd, VHOST_SET_VRING_ADDR, &addr));
@@ -630,9 +623,9 @@ static int vnet_up(struct vnet *v, const char *name, int mtu)
 {
 	memset(v, 0, sizeof(*v));
 	v->tapfd = v->vfd = -1;
-	CALL(load_vhost_net());
+	TT_CALL(load_vhost_net());
 	/* The tap fd first: tt closes the vhost fd, which holds the tap, first. */
-	CALL(make_tap(v, name, mtu));
+	TT_CALL(make_tap(v, name, mtu));
 	return vhost_up(v, 1);
 }
 
@@ -643,7 +636,7 @@ static int c_setup(void)
 	uint64_t features = 0, bad = FEATURES | (1ULL << 63);
 	struct vnet v;
 
-	CALL(vnet_up(&v, "ttvh0", 0));
+	TT_CALL(vnet_up(&v, "ttvh0", 0));
 	TT_SYS(ioctl(v.vfd, VHOST_GET_FEATURES, &features));
 	tt_note("VHOST_GET_FEATURES = 0x%llx", (unsigned long long)features);
 	/*
@@ -664,7 +657,7 @@ static int c_setup(void)
 	tt_sleep_ms(200);
 	TT_EQ(used_idx(&v.q[RXQ]), 0);
 	TT_EQ(used_idx(&v.q[TXQ]), 0);
-	CALL(stats_eq(v.name, 0, 0, 0, 0));
+	TT_CALL(stats_eq(v.name, 0, 0, 0, 0));
 	return TT_PASS;
 }
 
@@ -674,11 +667,11 @@ static int c_backend_refused(void)
 	int efd, fd;
 
 	memset(&v, 0, sizeof(v));
-	CALL(load_vhost_net());
-	CALL(make_tap(&v, "ttvh1", 0));
-	CALL(vhost_up(&v, 0));
+	TT_CALL(load_vhost_net());
+	TT_CALL(make_tap(&v, "ttvh1", 0));
+	TT_CALL(vhost_up(&v, 0));
 	/* Not a socket, nor a tun or tap file. */
-	CALL(new_eventfd(&efd));
+	TT_CALL(new_eventfd(&efd));
 	TT_ERRNO(set_backend(&v, RXQ, efd), ENOTSOCK);
 	/* vhost-net has two queues. */
 	TT_ERRNO(set_backend(&v, 2, v.tapfd), ENOBUFS);
@@ -706,24 +699,24 @@ static int c_tx_arp(void)
 	size_t n;
 	struct vnet v;
 
-	CALL(vnet_up(&v, "ttvh2", 0));
-	CALL(rx_post(&v, 4, RX_SLOT));
+	TT_CALL(vnet_up(&v, "ttvh2", 0));
+	TT_CALL(rx_post(&v, 4, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	tt_arp(req, 1, bcast, guest_mac, tt_ip4(PEER_IP),
 	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
 	head = tx_put(&v, req, sizeof(req), 0);
-	CALL(tx_run(&v, &head, 1));
-	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
 	TT_EQ(used_idx(&v.q[RXQ]), 1);
 	/* One buffer: the header and the 42 bytes, not padded. */
 	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + 42);
-	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
 	tt_arp(want, 2, guest_mac, v.mac, tt_ip4(DEV_IP), guest_mac,
 	       tt_ip4(PEER_IP));
 	TT_EQ(n, 42);
 	TT_MEMEQ(got, want, 42);
 	/* The tap counts frames without their vnet header. */
-	CALL(stats_eq(v.name, 1, 42, 1, 42));
+	TT_CALL(stats_eq(v.name, 1, 42, 1, 42));
 	return TT_PASS;
 }
 
@@ -738,19 +731,19 @@ static int c_tx_icmp_chain(void)
 	size_t n;
 	struct vnet v;
 
-	CALL(vnet_up(&v, "ttvh3", 0));
+	TT_CALL(vnet_up(&v, "ttvh3", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	CALL(rx_post(&v, 2, RX_SLOT));
+	TT_CALL(rx_post(&v, 2, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	echo_request(req, v.mac, 1, PAYLOAD_LEN);
 	head = tx_put(&v, req, sizeof(req), 1);
 	TT_EQ(head, 0);
-	CALL(tx_run(&v, &head, 1));
-	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
 	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + 14 + ECHO_LEN);
-	CALL(rx_take(&v, 1, got, sizeof(got), &n));
-	CALL(check_echo_reply(&v, got, n, 1, PAYLOAD_LEN));
-	CALL(stats_eq(v.name, 1, 14 + ECHO_LEN, 1, 14 + ECHO_LEN));
+	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	TT_CALL(check_echo_reply(&v, got, n, 1, PAYLOAD_LEN));
+	TT_CALL(stats_eq(v.name, 1, 14 + ECHO_LEN, 1, 14 + ECHO_LEN));
 	return TT_PASS;
 }
 
@@ -766,23 +759,23 @@ static int c_tx_batch(void)
 	size_t n;
 	struct vnet v;
 
-	CALL(vnet_up(&v, "ttvh4", 0));
+	TT_CALL(vnet_up(&v, "ttvh4", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	CALL(rx_post(&v, N, RX_SLOT));
+	TT_CALL(rx_post(&v, N, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	for (int i = 0; i < N; i++) {
 		echo_request(req, v.mac, (uint16_t)(10 + i), PAYLOAD_LEN);
 		heads[i] = tx_put(&v, req, sizeof(req), 0);
 	}
-	CALL(tx_run(&v, heads, N));
-	CALL(wait_used(&v.q[RXQ], "RX", N));
+	TT_CALL(tx_run(&v, heads, N));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", N));
 	TT_EQ(used_idx(&v.q[RXQ]), N);
 	for (int i = 0; i < N; i++) {
-		CALL(rx_take(&v, 1, got, sizeof(got), &n));
-		CALL(check_echo_reply(&v, got, n, (uint16_t)(10 + i),
+		TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
+		TT_CALL(check_echo_reply(&v, got, n, (uint16_t)(10 + i),
 				      PAYLOAD_LEN));
 	}
-	CALL(stats_eq(v.name, N, N * (14 + ECHO_LEN), N, N * (14 + ECHO_LEN)));
+	TT_CALL(stats_eq(v.name, N, N * (14 + ECHO_LEN), N, N * (14 + ECHO_LEN)));
 	return TT_PASS;
 }
 
@@ -799,23 +792,23 @@ static int c_tx_sndbuf_no_batch(void)
 	size_t n;
 	struct vnet v;
 
-	CALL(vnet_up(&v, "ttvh10", 0));
+	TT_CALL(vnet_up(&v, "ttvh10", 0));
 	TT_SYS(ioctl(v.tapfd, TUNSETSNDBUF, &sndbuf));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	CALL(rx_post(&v, N, RX_SLOT));
+	TT_CALL(rx_post(&v, N, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	for (int i = 0; i < N; i++) {
 		echo_request(req, v.mac, (uint16_t)(20 + i), PAYLOAD_LEN);
 		heads[i] = tx_put(&v, req, sizeof(req), i & 1);
 	}
-	CALL(tx_run(&v, heads, N));
-	CALL(wait_used(&v.q[RXQ], "RX", N));
+	TT_CALL(tx_run(&v, heads, N));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", N));
 	for (int i = 0; i < N; i++) {
-		CALL(rx_take(&v, 1, got, sizeof(got), &n));
-		CALL(check_echo_reply(&v, got, n, (uint16_t)(20 + i),
+		TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
+		TT_CALL(check_echo_reply(&v, got, n, (uint16_t)(20 + i),
 				      PAYLOAD_LEN));
 	}
-	CALL(stats_eq(v.name, N, N * (14 + ECHO_LEN), N, N * (14 + ECHO_LEN)));
+	TT_CALL(stats_eq(v.name, N, N * (14 + ECHO_LEN), N, N * (14 + ECHO_LEN)));
 	return TT_PASS;
 }
 
@@ -833,20 +826,20 @@ static int c_tx_large_rx_merge(void)
 	size_t n;
 	struct vnet v;
 
-	CALL(vnet_up(&v, "ttvh5", FRAME));
+	TT_CALL(vnet_up(&v, "ttvh5", FRAME));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	CALL(rx_post(&v, 4, RX_SLOT));
+	TT_CALL(rx_post(&v, 4, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	TT_EQ(echo_request(req, v.mac, 3, PLEN), FRAME);
 	head = tx_put(&v, req, FRAME, 0);
-	CALL(tx_run(&v, &head, 1));
-	CALL(wait_used(&v.q[RXQ], "RX", 2));
+	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", 2));
 	TT_EQ(used_idx(&v.q[RXQ]), 2);
 	TT_EQ(v.q[RXQ].used->ring[0].len, RX_SLOT);
 	TT_EQ(v.q[RXQ].used->ring[1].len, VNET_HDR_LEN + FRAME - RX_SLOT);
-	CALL(rx_take(&v, 2, got, sizeof(got), &n));
-	CALL(check_echo_reply(&v, got, n, 3, PLEN));
-	CALL(stats_eq(v.name, 1, FRAME, 1, FRAME));
+	TT_CALL(rx_take(&v, 2, got, sizeof(got), &n));
+	TT_CALL(check_echo_reply(&v, got, n, 3, PLEN));
+	TT_CALL(stats_eq(v.name, 1, FRAME, 1, FRAME));
 	return TT_PASS;
 }
 
@@ -859,25 +852,25 @@ static int c_rx_udp(void)
 	struct vnet v;
 	int s;
 
-	CALL(vnet_up(&v, "ttvh6", 0));
+	TT_CALL(vnet_up(&v, "ttvh6", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	CALL(rx_post(&v, 8, RX_SLOT));
+	TT_CALL(rx_post(&v, 8, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	s = udp_socket();
 	TT_SYS(s);
 	for (int i = 0; i < N; i++)
-		CALL(udp_send(s, (uint8_t)(0x40 * i), PLEN));
-	CALL(wait_used(&v.q[RXQ], "RX", N));
+		TT_CALL(udp_send(s, (uint8_t)(0x40 * i), PLEN));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", N));
 	/* Nothing more than the three. */
 	tt_sleep_ms(100);
 	TT_EQ(used_idx(&v.q[RXQ]), N);
 	for (int i = 0; i < N; i++) {
 		TT_EQ(v.q[RXQ].used->ring[i].len, VNET_HDR_LEN + 42 + PLEN);
-		CALL(rx_take(&v, 1, got, sizeof(got), &n));
-		CALL(check_udp(&v, got, n, (uint8_t)(0x40 * i), PLEN));
+		TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
+		TT_CALL(check_udp(&v, got, n, (uint8_t)(0x40 * i), PLEN));
 	}
 	TT_EQ(used_idx(&v.q[TXQ]), 0);
-	CALL(stats_eq(v.name, 0, 0, N, N * (42 + PLEN)));
+	TT_CALL(stats_eq(v.name, 0, 0, N, N * (42 + PLEN)));
 	return TT_PASS;
 }
 
@@ -893,20 +886,20 @@ static int c_rx_waits_for_buffers(void)
 	struct vnet v;
 	int s;
 
-	CALL(vnet_up(&v, "ttvh7", 0));
+	TT_CALL(vnet_up(&v, "ttvh7", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
 	s = udp_socket();
 	TT_SYS(s);
-	CALL(udp_send(s, 0x11, PLEN));
+	TT_CALL(udp_send(s, 0x11, PLEN));
 	TT_EQ(vq_wait(&v.q[RXQ], 1, 300), -ETIMEDOUT);
 	TT_EQ(used_idx(&v.q[RXQ]), 0);
-	CALL(stats_eq(v.name, 0, 0, 0, 0));
-	CALL(rx_post(&v, 1, RX_SLOT));
+	TT_CALL(stats_eq(v.name, 0, 0, 0, 0));
+	TT_CALL(rx_post(&v, 1, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
-	CALL(wait_used(&v.q[RXQ], "RX", 1));
-	CALL(rx_take(&v, 1, got, sizeof(got), &n));
-	CALL(check_udp(&v, got, n, 0x11, PLEN));
-	CALL(stats_eq(v.name, 0, 0, 1, 42 + PLEN));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	TT_CALL(check_udp(&v, got, n, 0x11, PLEN));
+	TT_CALL(stats_eq(v.name, 0, 0, 1, 42 + PLEN));
 	return TT_PASS;
 }
 
@@ -923,11 +916,11 @@ static int c_rx_pending_back_to_tap(void)
 	struct vnet v;
 	int s;
 
-	CALL(vnet_up(&v, "ttvh8", 0));
+	TT_CALL(vnet_up(&v, "ttvh8", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
 	s = udp_socket();
 	TT_SYS(s);
-	CALL(udp_send(s, 0x22, PLEN));
+	TT_CALL(udp_send(s, 0x22, PLEN));
 	TT_EQ(vq_wait(&v.q[RXQ], 1, 300), -ETIMEDOUT);
 	TT_SYS(set_backend(&v, RXQ, -1));
 	memset(got, POISON, sizeof(got));
@@ -941,10 +934,10 @@ static int c_rx_pending_back_to_tap(void)
 	TT_MEMEQ(got, zero, sizeof(struct virtio_net_hdr));
 	TT_EQ(got[10], POISON);
 	TT_EQ(got[11], POISON);
-	CALL(check_udp(&v, got + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, 0x22,
+	TT_CALL(check_udp(&v, got + VNET_HDR_LEN, (size_t)n - VNET_HDR_LEN, 0x22,
 		       PLEN));
 	TT_ERRNO(read(v.tapfd, got, sizeof(got)), EAGAIN);
-	CALL(stats_eq(v.name, 0, 0, 1, 42 + PLEN));
+	TT_CALL(stats_eq(v.name, 0, 0, 1, 42 + PLEN));
 	TT_EQ(used_idx(&v.q[RXQ]), 0);
 	return TT_PASS;
 }
@@ -964,15 +957,15 @@ static int c_teardown(void)
 	size_t n;
 	struct vnet v;
 
-	CALL(vnet_up(&v, "ttvh9", 0));
-	CALL(rx_post(&v, 2, RX_SLOT));
+	TT_CALL(vnet_up(&v, "ttvh9", 0));
+	TT_CALL(rx_post(&v, 2, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	tt_arp(req, 1, bcast, guest_mac, tt_ip4(PEER_IP),
 	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
 	head = tx_put(&v, req, sizeof(req), 0);
-	CALL(tx_run(&v, &head, 1));
-	CALL(wait_used(&v.q[RXQ], "RX", 1));
-	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
 	TT_EQ(n, 42);
 
 	/* Our fd closed: vhost's references keep the tap. */
@@ -1167,7 +1160,7 @@ static int c_tx_csum_partial(void)
 	struct vnet v;
 	int s;
 
-	CALL(vnet_up(&v, "ttvh11", 0));
+	TT_CALL(vnet_up(&v, "ttvh11", 0));
 	s = udp_socket();
 	TT_SYS(s);
 	memset(&h, 0, sizeof(h));
@@ -1185,13 +1178,13 @@ static int c_tx_csum_partial(void)
 	heads[2] = tx_put_hdr(&v, &zero, f, FLEN);
 	csum_err = udp_mib("InCsumErrors");
 	TT_CHECK(csum_err >= 0, "no Udp InCsumErrors in /proc/net/snmp");
-	CALL(tx_run(&v, heads, 3));
-	CALL(sock_expect(s, 0x50, PLEN));
-	CALL(sock_expect(s, 0x60, PLEN));
-	CALL(sock_nothing(s));
+	TT_CALL(tx_run(&v, heads, 3));
+	TT_CALL(sock_expect(s, 0x50, PLEN));
+	TT_CALL(sock_expect(s, 0x60, PLEN));
+	TT_CALL(sock_nothing(s));
 	TT_EQ(udp_mib("InCsumErrors"), csum_err + 1);
 	/* All three crossed the tap; the third died in UDP. */
-	CALL(stats_eq(v.name, 3, 3 * FLEN, 0, 0));
+	TT_CALL(stats_eq(v.name, 3, 3 * FLEN, 0, 0));
 	return TT_PASS;
 }
 
@@ -1215,7 +1208,7 @@ static int tx_gso_udp_l4(const char *name, int sndbuf)
 	int s, uso;
 
 	uso = tt_series_ge(6, 12) || !strcmp(tt_impl(), "ours");
-	CALL(vnet_up(&v, name, 0));
+	TT_CALL(vnet_up(&v, name, 0));
 	if (sndbuf)
 		TT_SYS(ioctl(v.tapfd, TUNSETSNDBUF, &sndbuf));
 	s = udp_socket();
@@ -1231,7 +1224,7 @@ static int tx_gso_udp_l4(const char *name, int sndbuf)
 			udp_pseudo(tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8 + PLEN)),
 	      FLEN);
 	head = tx_put_hdr(&v, &h, f, FLEN);
-	CALL(tx_run(&v, &head, 1));
+	TT_CALL(tx_run(&v, &head, 1));
 	if (!uso) {
 		/*
 		 * 6.1 stock: virtio_net_hdr_to_skb() refuses UDP_L4 (a write()
@@ -1240,16 +1233,16 @@ static int tx_gso_udp_l4(const char *name, int sndbuf)
 		 * a tap does not export (its ndo_get_stats64 is
 		 * dev_get_tstats64): no trace in the tap's statistics.
 		 */
-		CALL(sock_nothing(s));
+		TT_CALL(sock_nothing(s));
 		TT_EQ(tt_sysfs_num(v.name, "statistics/rx_frame_errors"), 0);
-		CALL(stats_eq(v.name, 0, 0, 0, 0));
+		TT_CALL(stats_eq(v.name, 0, 0, 0, 0));
 	} else {
 		for (int i = 0; i < NSEG; i++)
-			CALL(sock_expect(s, (uint8_t)(0x10 + i * MSS), MSS));
-		CALL(sock_nothing(s));
+			TT_CALL(sock_expect(s, (uint8_t)(0x10 + i * MSS), MSS));
+		TT_CALL(sock_nothing(s));
 		TT_EQ(tt_sysfs_num(v.name, "statistics/rx_frame_errors"), 0);
 		/* The tap counts the one frame it was given. */
-		CALL(stats_eq(v.name, 1, FLEN, 0, 0));
+		TT_CALL(stats_eq(v.name, 1, FLEN, 0, 0));
 	}
 	/* A plain datagram behind it: the queue goes on either way. */
 	memset(&h, 0, sizeof(h));
@@ -1257,9 +1250,9 @@ static int tx_gso_udp_l4(const char *name, int sndbuf)
 	c = udp_full(tt_ip4(PEER_IP), tt_ip4(DEV_IP), f + CSUM_START, 8 + 20);
 	memcpy(f + CSUM_START + UDP_CSUM_OFF, &c, 2);
 	head = tx_put_hdr(&v, &h, f, n);
-	CALL(tx_run(&v, &head, 1));
-	CALL(sock_expect(s, 0xa0, 20));
-	CALL(stats_eq(v.name, uso ? 2 : 1, (uso ? FLEN : 0) + n, 0, 0));
+	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(sock_expect(s, 0xa0, 20));
+	TT_CALL(stats_eq(v.name, uso ? 2 : 1, (uso ? FLEN : 0) + n, 0, 0));
 	return TT_PASS;
 }
 
@@ -1279,21 +1272,21 @@ static int c_rx_csum_offload(void)
 	struct vnet v;
 	int s;
 
-	CALL(vnet_up(&v, "ttvh13", 0));
+	TT_CALL(vnet_up(&v, "ttvh13", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	CALL(rx_post(&v, 4, RX_SLOT));
+	TT_CALL(rx_post(&v, 4, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, TUN_F_CSUM));
 	s = udp_socket();
 	TT_SYS(s);
-	CALL(udp_send(s, 0x31, PLEN));
-	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_CALL(udp_send(s, 0x31, PLEN));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
 	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + FLEN);
 	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	want[6] = CSUM_START;
 	want[8] = UDP_CSUM_OFF;
 	want[10] = 1;
-	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	TT_CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
 	TT_EQ(n, FLEN);
 	memcpy(&c, got + CSUM_START + UDP_CSUM_OFF, 2);
 	TT_EQ(ntohs(c),
@@ -1302,16 +1295,16 @@ static int c_rx_csum_offload(void)
 	c = udp_full(tt_ip4(DEV_IP), tt_ip4(PEER_IP), got + CSUM_START,
 		     8 + PLEN);
 	memcpy(got + CSUM_START + UDP_CSUM_OFF, &c, 2);
-	CALL(check_udp(&v, got, n, 0x31, PLEN));
+	TT_CALL(check_udp(&v, got, n, 0x31, PLEN));
 
 	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, 0));
-	CALL(udp_send(s, 0x32, PLEN));
-	CALL(wait_used(&v.q[RXQ], "RX", 2));
-	CALL(rx_take(&v, 1, got, sizeof(got), &n));
-	CALL(check_udp(&v, got, n, 0x32, PLEN));
+	TT_CALL(udp_send(s, 0x32, PLEN));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", 2));
+	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	TT_CALL(check_udp(&v, got, n, 0x32, PLEN));
 	tt_sleep_ms(100);
 	TT_EQ(used_idx(&v.q[RXQ]), 2);
-	CALL(stats_eq(v.name, 0, 0, 2, 2 * FLEN));
+	TT_CALL(stats_eq(v.name, 0, 0, 2, 2 * FLEN));
 	return TT_PASS;
 }
 
@@ -1343,7 +1336,7 @@ static int c_tx_gso_unknown(void)
 	size_t n;
 	int s;
 
-	CALL(vnet_up(&v, "ttvh15", 0));
+	TT_CALL(vnet_up(&v, "ttvh15", 0));
 	s = udp_socket();
 	TT_SYS(s);
 	memset(&h, 0, sizeof(h));
@@ -1356,18 +1349,18 @@ static int c_tx_gso_unknown(void)
 	guest_udp(&v, f, 0x10, PLEN,
 		  udp_pseudo(tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8 + PLEN));
 	head = tx_put_hdr(&v, &h, f, FLEN);
-	CALL(tx_run(&v, &head, 1));
-	CALL(sock_nothing(s));
+	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(sock_nothing(s));
 	TT_EQ(tt_sysfs_num(v.name, "statistics/rx_frame_errors"), 0);
-	CALL(stats_eq(v.name, 0, 0, 0, 0));
+	TT_CALL(stats_eq(v.name, 0, 0, 0, 0));
 	memset(&h, 0, sizeof(h));
 	n = guest_udp(&v, f, 0xb0, 20, 0);
 	c = udp_full(tt_ip4(PEER_IP), tt_ip4(DEV_IP), f + CSUM_START, 8 + 20);
 	memcpy(f + CSUM_START + UDP_CSUM_OFF, &c, 2);
 	head = tx_put_hdr(&v, &h, f, n);
-	CALL(tx_run(&v, &head, 1));
-	CALL(sock_expect(s, 0xb0, 20));
-	CALL(stats_eq(v.name, 1, n, 0, 0));
+	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(sock_expect(s, 0xb0, 20));
+	TT_CALL(stats_eq(v.name, 1, n, 0, 0));
 	return TT_PASS;
 }
 
@@ -1396,9 +1389,9 @@ static int c_rx_uso(void)
 	size_t n;
 	struct vnet v;
 
-	CALL(vnet_up(&v, "ttvh16", 0));
+	TT_CALL(vnet_up(&v, "ttvh16", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	CALL(rx_post(&v, 4, RX_SLOT));
+	TT_CALL(rx_post(&v, 4, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	if (!tt_series_ge(6, 12) && !strcmp(tt_impl(), "stock")) {
 		TT_ERRNO(ioctl(v.tapfd, TUNSETOFFLOAD,
@@ -1417,7 +1410,7 @@ static int c_rx_uso(void)
 	sin.sin_addr.s_addr = tt_ip4(PEER_IP);
 	TT_EQ(sendto(s, buf, PLEN, 0, (struct sockaddr *)&sin, sizeof(sin)),
 	      PLEN);
-	CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
 	tt_sleep_ms(100);
 	TT_EQ(used_idx(&v.q[RXQ]), 1);
 	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + FLEN);
@@ -1428,7 +1421,7 @@ static int c_rx_uso(void)
 	want[6] = CSUM_START;
 	want[8] = UDP_CSUM_OFF;
 	want[10] = 1;
-	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	TT_CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
 	TT_EQ(n, FLEN);
 	TT_EQ(ip[2] << 8 | ip[3], 28 + PLEN);
 	TT_EQ(udp[4] << 8 | udp[5], 8 + PLEN);
@@ -1436,7 +1429,7 @@ static int c_rx_uso(void)
 	TT_EQ(ntohs(c),
 	      ntohs(udp_pseudo(tt_ip4(DEV_IP), tt_ip4(PEER_IP), 8 + PLEN)));
 	TT_MEMEQ(udp + 8, buf, PLEN);
-	CALL(stats_eq(v.name, 0, 0, 1, FLEN));
+	TT_CALL(stats_eq(v.name, 0, 0, 1, FLEN));
 	return TT_PASS;
 }
 
@@ -1524,9 +1517,9 @@ static int c_tx_tso4(void)
 	struct vnet v;
 	int l, a, one = 1;
 
-	CALL(vnet_up(&v, "ttvh17", 0));
+	TT_CALL(vnet_up(&v, "ttvh17", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	CALL(rx_post(&v, 8, RX_SLOT));
+	TT_CALL(rx_post(&v, 8, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	TT_SYS(l);
@@ -1541,9 +1534,9 @@ static int c_tx_tso4(void)
 	fl = guest_tcp(&v, f, gseq, 0, 0x02, NULL, 0, 0);
 	rxb += fl;
 	head = tx_put_hdr(&v, &h, f, fl);
-	CALL(tx_run(&v, &head, 1));
-	CALL(wait_used(&v.q[RXQ], "RX SYN-ACK", 1));
-	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(wait_used(&v.q[RXQ], "RX SYN-ACK", 1));
+	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
 	txb += n;
 	/* SYN-ACK with the MSS option only (the SYN had no options). */
 	TT_EQ(n, 14 + 20 + 24);
@@ -1555,7 +1548,7 @@ static int c_tx_tso4(void)
 	fl = guest_tcp(&v, f, gseq, hseq, 0x10, NULL, 0, 0);
 	rxb += fl;
 	head = tx_put_hdr(&v, &h, f, fl);
-	CALL(tx_run(&v, &head, 1));
+	TT_CALL(tx_run(&v, &head, 1));
 	{
 		struct pollfd pl = { .fd = l, .events = POLLIN };
 
@@ -1577,7 +1570,7 @@ static int c_tx_tso4(void)
 	TT_EQ(fl, 14 + 40 + DLEN);
 	rxb += fl;
 	head = tx_put_hdr(&v, &h, f, fl);
-	CALL(tx_run(&v, &head, 1));
+	TT_CALL(tx_run(&v, &head, 1));
 	while (have < DLEN) {
 		ssize_t r = tt_read_timeout(a, rd + have, DLEN - have, WAIT_MS);
 
@@ -1587,16 +1580,16 @@ static int c_tx_tso4(void)
 	}
 	TT_MEMEQ(rd, data, DLEN);
 	TT_ERRNO(read(a, rd, 1), EAGAIN);
-	CALL(wait_used(&v.q[RXQ], "RX ACK", 2));
+	TT_CALL(wait_used(&v.q[RXQ], "RX ACK", 2));
 	tt_sleep_ms(300);
 	TT_EQ(used_idx(&v.q[RXQ]), 2);
-	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
 	txb += n;
 	TT_EQ(n, 14 + 40);
 	TT_EQ(th[13], 0x10);
 	TT_EQ(get32(th + 4), hseq);
 	TT_EQ(get32(th + 8), gseq + DLEN);
-	CALL(stats_eq(v.name, 3, rxb, 2, txb));
+	TT_CALL(stats_eq(v.name, 3, rxb, 2, txb));
 	/*
 	 * Abort, so that no FIN is retransmitted through the taps of later
 	 * cases (same addresses): the RST goes out through this one.
@@ -1607,8 +1600,8 @@ static int c_tx_tso4(void)
 		TT_SYS(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	}
 	tt_close(a);
-	CALL(wait_used(&v.q[RXQ], "RX RST", 3));
-	CALL(rx_take(&v, 1, got, sizeof(got), &n));
+	TT_CALL(wait_used(&v.q[RXQ], "RX RST", 3));
+	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
 	TT_EQ(th[13] & 0x04, 0x04);
 	return TT_PASS;
 }
@@ -1635,9 +1628,9 @@ static int c_rx_tso4(void)
 	struct vnet v;
 	int l, a, one = 1;
 
-	CALL(vnet_up(&v, "ttvh18", 0));
+	TT_CALL(vnet_up(&v, "ttvh18", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	CALL(rx_post(&v, 8, RX_SLOT));
+	TT_CALL(rx_post(&v, 8, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4));
 	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -1653,14 +1646,14 @@ static int c_rx_tso4(void)
 	fl = guest_tcp(&v, f, gseq, 0, 0x02, NULL, 0, 0);
 	rxb += fl;
 	head = tx_put_hdr(&v, &h, f, fl);
-	CALL(tx_run(&v, &head, 1));
-	CALL(wait_used(&v.q[RXQ], "RX SYN-ACK", 1));
+	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(wait_used(&v.q[RXQ], "RX SYN-ACK", 1));
 	/* Checksum offloaded: the SYN-ACK too comes with NEEDS_CSUM. */
 	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	want[6] = CSUM_START;
 	want[8] = 16;
 	want[10] = 1;
-	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	TT_CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
 	txb += n;
 	TT_EQ(n, 14 + 20 + 24);
 	TT_EQ(th[13], 0x12);
@@ -1670,7 +1663,7 @@ static int c_rx_tso4(void)
 	fl = guest_tcp(&v, f, gseq, hseq, 0x10, NULL, 0, 0);
 	rxb += fl;
 	head = tx_put_hdr(&v, &h, f, fl);
-	CALL(tx_run(&v, &head, 1));
+	TT_CALL(tx_run(&v, &head, 1));
 	{
 		struct pollfd pl = { .fd = l, .events = POLLIN };
 
@@ -1683,7 +1676,7 @@ static int c_rx_tso4(void)
 	for (size_t i = 0; i < DLEN; i++)
 		data[i] = (uint8_t)(0x13 + i * 5);
 	TT_EQ(send(a, data, DLEN, 0), DLEN);
-	CALL(wait_used(&v.q[RXQ], "RX TSO", 2));
+	TT_CALL(wait_used(&v.q[RXQ], "RX TSO", 2));
 	tt_sleep_ms(200);
 	TT_EQ(used_idx(&v.q[RXQ]), 2);
 	TT_EQ(v.q[RXQ].used->ring[1].len, VNET_HDR_LEN + 14 + 40 + DLEN);
@@ -1691,7 +1684,7 @@ static int c_rx_tso4(void)
 	want[2] = 54;
 	want[4] = MSS & 0xff;
 	want[5] = MSS >> 8;
-	CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
+	TT_CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
 	txb += n;
 	TT_EQ(n, 14 + 40 + DLEN);
 	TT_EQ(got[16] << 8 | got[17], 40 + DLEN);
@@ -1713,14 +1706,14 @@ static int c_rx_tso4(void)
 		TT_EQ(ntohs(c), ntohs((uint16_t)~tt_csum(ph, 12)));
 	}
 	TT_MEMEQ(th + 20, data, DLEN);
-	CALL(stats_eq(v.name, 2, rxb, 2, txb));
+	TT_CALL(stats_eq(v.name, 2, rxb, 2, txb));
 	{
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
 		TT_SYS(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	}
 	tt_close(a);
-	CALL(wait_used(&v.q[RXQ], "RX RST", 3));
+	TT_CALL(wait_used(&v.q[RXQ], "RX RST", 3));
 	return TT_PASS;
 }
 

@@ -81,13 +81,6 @@ static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x07, 0x02 };
 static uint8_t payload[PAYLOAD_LEN];
 static uint8_t bulk[8192];
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 /* ---- devices ---- */
 
 static int is_tap(int flags)
@@ -143,7 +136,7 @@ static int counters_eq(const char *dev, const struct counters *want)
 
 /* rx packets/bytes/dropped/frame_errors, tx packets/bytes/dropped. */
 #define STATS(dev, a, b, c, d, e, f, g)                                        \
-	CALL(counters_eq(dev, &(struct counters){ a, b, c, d, e, f, g }))
+	TT_CALL(counters_eq(dev, &(struct counters){ a, b, c, d, e, f, g }))
 
 /* Nothing more is queued on fd: a non-blocking read says EAGAIN. */
 static int queue_empty(int fd)
@@ -544,8 +537,8 @@ static int flags_case(const char *name, int flags, long long want_sysfs)
 
 static int c_flags(void)
 {
-	CALL(flags_case("ttvn0", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, 0x5001));
-	CALL(flags_case("ttvn1", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, 0x5002));
+	TT_CALL(flags_case("ttvn0", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, 0x5001));
+	TT_CALL(flags_case("ttvn1", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, 0x5002));
 	return TT_PASS;
 }
 
@@ -587,13 +580,13 @@ static int c_offload_default(void)
 
 	fd = mkdev("ttvn3", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
 	TT_SYS(fd);
-	CALL(features_of("ttvn3", 0, 1));
+	TT_CALL(features_of("ttvn3", 0, 1));
 	fd = mkdev("ttvn4", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
 	TT_SYS(fd);
-	CALL(features_of("ttvn4", 0, 1));
+	TT_CALL(features_of("ttvn4", 0, 1));
 	/* TUNSETOFFLOAD(0) turns the wish off too. */
 	TT_SYS(set_offload(fd, 0));
-	CALL(features_of("ttvn4", 0, 0));
+	TT_CALL(features_of("ttvn4", 0, 0));
 	return TT_PASS;
 }
 
@@ -626,7 +619,7 @@ static int offload_accepted(const char *dev, int flags)
 		if (set_offload(fd, both[i]))
 			return tt_fail("TUNSETOFFLOAD 0x%x: %s", both[i],
 				       tt_errname(errno));
-		CALL(offload_features_are(dev, both[i]));
+		TT_CALL(offload_features_are(dev, both[i]));
 	}
 	/* USO exists from 6.2 on, and only as the pair USO4|USO6. */
 	if (!uso_supported())
@@ -635,7 +628,7 @@ static int offload_accepted(const char *dev, int flags)
 		if (set_offload(fd, uso[i]))
 			return tt_fail("TUNSETOFFLOAD 0x%x: %s", uso[i],
 				       tt_errname(errno));
-		CALL(offload_features_are(dev, uso[i]));
+		TT_CALL(offload_features_are(dev, uso[i]));
 	}
 	return TT_PASS;
 }
@@ -680,13 +673,13 @@ static int c_offload_refused(void)
 			return tt_fail("TUNSETOFFLOAD 0x%x: want EINVAL, "
 				       "got %s", bad[i], tt_errname(errno));
 		/* A refusal changes nothing. */
-		CALL(offload_features_are("ttvn7", before));
+		TT_CALL(offload_features_are("ttvn7", before));
 	}
 	/* Without USO (stock 6.1) even the full pair is refused. */
 	if (!uso_supported()) {
 		TT_ERRNO(set_offload(fd, TUN_F_CSUM | TUN_F_USO4 |
 					     TUN_F_USO6), EINVAL);
-		CALL(offload_features_are("ttvn7", before));
+		TT_CALL(offload_features_are("ttvn7", before));
 	}
 	return TT_PASS;
 }
@@ -699,7 +692,7 @@ static int c_offload_without_vnet_hdr(void)
 	fd = mkdev("ttvn8", IFF_TUN | IFF_NO_PI);
 	TT_SYS(fd);
 	TT_SYS(set_offload(fd, TUN_F_CSUM | TUN_F_TSO4));
-	CALL(offload_features_are("ttvn8", TUN_F_CSUM | TUN_F_TSO4));
+	TT_CALL(offload_features_are("ttvn8", TUN_F_CSUM | TUN_F_TSO4));
 	TT_ERRNO(set_offload(fd, TUN_F_TSO4), EINVAL);
 	return TT_PASS;
 }
@@ -730,14 +723,14 @@ static int zero_hdr_echo(const char *dev, int flags)
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_EQ(r, (ssize_t)n);
-	CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 	if (l2) {
 		TT_MEMEQ(buf + VH_LEN, peer_mac, 6);
 		TT_MEMEQ(buf + VH_LEN + 6, mac, 6);
 		TT_EQ(get16(buf + VH_LEN + 12), 0x0800);
 	}
-	CALL(check_echo_reply(buf + VH_LEN + l2, (size_t)r - VH_LEN - l2, 1));
-	CALL(queue_empty(fd));
+	TT_CALL(check_echo_reply(buf + VH_LEN + l2, (size_t)r - VH_LEN - l2, 1));
+	TT_CALL(queue_empty(fd));
 	STATS(dev, 1, l2 + ECHO_LEN, 0, 0, 1, l2 + ECHO_LEN, 0);
 	return TT_PASS;
 }
@@ -781,17 +774,17 @@ static int udp_read(const char *dev, int flags, unsigned int offload)
 	TT_EQ(get16(ip + 24), 8 + dl);
 	TT_MEMEQ(ip + 28, bulk, dl);
 	if (offload & TUN_F_CSUM) {
-		CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, l2 + 20,
+		TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, l2 + 20,
 			    6));
 		TT_EQ(get16(ip + 26), ntohs(pseudo_partial(ip, 8 + dl)));
 		TT_CHECK(l4_csum(ip, ip + 20, 8 + dl) != 0,
 			 "the checksum is already complete");
 		complete_csum(buf + VH_LEN, l2 + 28 + dl, l2 + 20, 6);
 	} else {
-		CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+		TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 	}
 	TT_EQ(l4_csum(ip, ip + 20, 8 + dl), 0);
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS(dev, 0, 0, 0, 0, 1, l2 + 28 + dl, 0);
 	return TT_PASS;
 }
@@ -856,14 +849,14 @@ static int tcp_connect(struct conn *c, unsigned int offload)
 	sin.sin_addr.s_addr = tt_ip4(PEER_IP);
 	TT_ERRNO(connect(c->sock, (struct sockaddr *)&sin, sizeof(sin)),
 		 EINPROGRESS);
-	CALL(read_tcp(c->fd, buf, sizeof(buf), &n, 2000));
+	TT_CALL(read_tcp(c->fd, buf, sizeof(buf), &n, 2000));
 	t = buf + VH_LEN + 20;
 	TT_EQ(t[13], TH_SYN);
 	/* The SYN's checksum is left to the reader as well with CSUM. */
 	if (offload & TUN_F_CSUM)
-		CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 16));
+		TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 16));
 	else
-		CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+		TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 	c->txb = (size_t)n - VH_LEN;
 	c->cport = get16(t);
 	c->cseq = get32(t + 4) + 1;
@@ -873,7 +866,7 @@ static int tcp_connect(struct conn *c, unsigned int offload)
 		   c->cport, PEER_ISS, c->cseq, TH_SYN | TH_ACK, MSS, NULL, 0,
 		   0);
 	TT_EQ(write(c->fd, buf, VH_LEN + len), (ssize_t)(VH_LEN + len));
-	CALL(read_tcp(c->fd, buf, sizeof(buf), &n, 2000));
+	TT_CALL(read_tcp(c->fd, buf, sizeof(buf), &n, 2000));
 	t = buf + VH_LEN + 20;
 	TT_EQ(t[13], TH_ACK);
 	TT_EQ(get32(t + 8), c->pseq);
@@ -903,12 +896,12 @@ static int c_tcp_syn_csum(void)
 	sin.sin_addr.s_addr = tt_ip4(PEER_IP);
 	TT_ERRNO(connect(s, (struct sockaddr *)&sin, sizeof(sin)),
 		 EINPROGRESS);
-	CALL(read_tcp(fd, buf, sizeof(buf), &n, 2000));
+	TT_CALL(read_tcp(fd, buf, sizeof(buf), &n, 2000));
 	ip = buf + VH_LEN;
 	thl = (size_t)(ip[32] >> 4) * 4;
 	TT_EQ(ip[33], TH_SYN);
 	TT_EQ((size_t)n, VH_LEN + 20 + thl);
-	CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 16));
+	TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 16));
 	TT_EQ(get16(ip + 36), ntohs(pseudo_partial(ip, thl)));
 	complete_csum(ip, 20 + thl, 20, 16);
 	TT_EQ(l4_csum(ip, ip + 20, thl), 0);
@@ -932,10 +925,10 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 	c.fd = mkdev(dev, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
 	TT_SYS(c.fd);
 	TT_SYS(set_offload(c.fd, offload));
-	CALL(tcp_connect(&c, offload));
+	TT_CALL(tcp_connect(&c, offload));
 	TT_EQ(send(c.sock, bulk, total, 0), (ssize_t)total);
 	while (got < total) {
-		CALL(read_tcp(c.fd, buf, sizeof(buf), &n, 2000));
+		TT_CALL(read_tcp(c.fd, buf, sizeof(buf), &n, 2000));
 		ip = buf + VH_LEN;
 		t = ip + 20;
 		thl = (size_t)(t[12] >> 4) * 4;
@@ -953,12 +946,12 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 		if (!frames && (offload & TUN_F_TSO4))
 			TT_CHECK(dl > MSS, "first frame: %zu bytes of data", dl);
 		if (dl > MSS) {
-			CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_TCPV4, 40,
+			TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_TCPV4, 40,
 				    MSS, 20, 16));
 			TT_EQ(dl % MSS, 0);
 			gso_frames++;
 		} else {
-			CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
+			TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
 				    20, 16));
 		}
 		got += dl;
@@ -971,7 +964,7 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 			 frames);
 	else
 		TT_EQ(frames, total / MSS);
-	CALL(queue_empty(c.fd));
+	TT_CALL(queue_empty(c.fd));
 	/* One SYN-ACK in; SYN, ACK and the data frames out. */
 	STATS(dev, 1, 44, 0, 0, 2 + frames, c.txb + bytes, 0);
 	return TT_PASS;
@@ -1001,7 +994,7 @@ static int c_tso4_write(void)
 
 	c.fd = mkdev("ttvn18", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
 	TT_SYS(c.fd);
-	CALL(tcp_connect(&c, 0));
+	TT_CALL(tcp_connect(&c, 0));
 	mkhdr(buf, VH_F_NEEDS_CSUM, VH_GSO_TCPV4, 40, MSS, 20, 16);
 	len = tcp4(buf + VH_LEN, tt_ip4(PEER_IP), tt_ip4(DEV_IP), PEER_PORT,
 		   c.cport, c.pseq, c.cseq, TH_ACK | TH_PSH, 0, bulk, 3000, 1);
@@ -1016,10 +1009,10 @@ static int c_tso4_write(void)
 	TT_EQ(total, 3000);
 	TT_MEMEQ(got, bulk, 3000);
 	/* One frame in each way besides the handshake: the data, its ACK. */
-	CALL(read_tcp(c.fd, buf, sizeof(buf), &n, 2000));
+	TT_CALL(read_tcp(c.fd, buf, sizeof(buf), &n, 2000));
 	TT_EQ(buf[VH_LEN + 33], TH_ACK);
 	TT_EQ(get32(buf + VH_LEN + 28), c.pseq + 3000);
-	CALL(queue_empty(c.fd));
+	TT_CALL(queue_empty(c.fd));
 	STATS("ttvn18", 2, 44 + len, 0, 0, 3, c.txb + (size_t)n - VH_LEN, 0);
 	return TT_PASS;
 }
@@ -1050,7 +1043,7 @@ static int c_udp_segment_no_uso(void)
 		for (int i = 0; i < 3; i++) {
 			r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 			TT_EQ(r, VH_LEN + 28 + MSS);
-			CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+			TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 			ip = buf + VH_LEN;
 			TT_EQ(get16(ip + 24), 8 + MSS);
 			TT_MEMEQ(ip + 28, bulk + i * MSS, MSS);
@@ -1063,7 +1056,7 @@ static int c_udp_segment_no_uso(void)
 	for (int i = 0; i < 3; i++) {
 		r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 		TT_EQ(r, VH_LEN + 28 + MSS);
-		CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
+		TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
 		ip = buf + VH_LEN;
 		TT_EQ(get16(ip + 2), 28 + MSS);
 		TT_EQ(get16(ip + 24), 8 + MSS);
@@ -1072,7 +1065,7 @@ static int c_udp_segment_no_uso(void)
 		complete_csum(ip, 28 + MSS, 20, 6);
 		TT_EQ(l4_csum(ip, ip + 20, 8 + MSS), 0);
 	}
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS("ttvn19", 0, 0, 0, 0, 3 + sw, (3 + sw) * (28 + MSS), 0);
 	return TT_PASS;
 }
@@ -1101,17 +1094,17 @@ static int c_uso_read(void)
 		for (int i = 0; i < 3; i++) {
 			r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 			TT_EQ(r, VH_LEN + 28 + MSS);
-			CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
+			TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
 				    20, 6));
 		}
-		CALL(queue_empty(fd));
+		TT_CALL(queue_empty(fd));
 		return TT_PASS;
 	}
 	TT_SYS(set_offload(fd, uso));
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
 	r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_EQ(r, VH_LEN + 28 + 3000);
-	CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_UDP_L4, 28, MSS, 20, 6));
+	TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_UDP_L4, 28, MSS, 20, 6));
 	ip = buf + VH_LEN;
 	TT_EQ(get16(ip + 2), 28 + 3000);
 	TT_EQ(get16(ip + 20), SRC_PORT);
@@ -1119,7 +1112,7 @@ static int c_uso_read(void)
 	TT_EQ(get16(ip + 24), 8 + 3000);
 	TT_EQ(get16(ip + 26), ntohs(pseudo_partial(ip, 8 + 3000)));
 	TT_MEMEQ(ip + 28, bulk, 3000);
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS("ttvn20", 0, 0, 0, 0, 1, 28 + 3000, 0);
 	return TT_PASS;
 }
@@ -1192,10 +1185,10 @@ static int c_hdrsz_12(void)
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_EQ(r, 12 + ECHO_LEN);
-	CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 	TT_EQ(buf[10], 0xee);
 	TT_EQ(buf[11], 0xee);
-	CALL(check_echo_reply(buf + 12, ECHO_LEN, 1));
+	TT_CALL(check_echo_reply(buf + 12, ECHO_LEN, 1));
 	/* Shorter than the 12-byte header: refused. */
 	TT_ERRNO(write(fd, req, 11), EINVAL);
 	/* A read with room for the header only: the frame is cut. */
@@ -1203,8 +1196,8 @@ static int c_hdrsz_12(void)
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, 12, 2000);
 	TT_EQ(r, 12);
-	CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
-	CALL(queue_empty(fd));
+	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(queue_empty(fd));
 	STATS("ttvn22", 2, 2 * ECHO_LEN, 0, 0, 2, 2 * ECHO_LEN, 0);
 	return TT_PASS;
 }
@@ -1226,16 +1219,16 @@ static int c_read_short(void)
 	TT_EQ(poll(&p, 1, 2000), 1);
 	/* No room for the header: EINVAL, and the frame is gone. */
 	TT_ERRNO(read(fd, buf, VH_LEN - 1), EINVAL);
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS("ttvn23", 1, ECHO_LEN, 0, 0, 0, 0, 0);
 	/* Room for the header and 20 bytes: cut there, counted whole. */
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	r = tt_read_timeout(fd, buf, VH_LEN + 20, 2000);
 	TT_EQ(r, VH_LEN + 20);
-	CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 	TT_EQ(buf[VH_LEN], 0x45);
 	TT_EQ(get16(buf + VH_LEN + 2), ECHO_LEN);
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS("ttvn23", 2, 2 * ECHO_LEN, 0, 0, 1, ECHO_LEN, 0);
 	return TT_PASS;
 }
@@ -1260,8 +1253,8 @@ static int c_pi_then_hdr(void)
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
 	TT_EQ(ntohs(pi.proto), 0x0800);
-	CALL(hdr_is(buf + 4, 0, VH_GSO_NONE, 0, 0, 0, 0));
-	CALL(check_echo_reply(buf + 4 + VH_LEN, ECHO_LEN, 1));
+	TT_CALL(hdr_is(buf + 4, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(check_echo_reply(buf + 4 + VH_LEN, ECHO_LEN, 1));
 	/* csum_start counts from the packet, not from tun_pi. */
 	TT_SYS(set_offload(fd, TUN_F_CSUM));
 	s = udp_sock(DEV_IP, SRC_PORT);
@@ -1272,7 +1265,7 @@ static int c_pi_then_hdr(void)
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
 	TT_EQ(ntohs(pi.proto), 0x0800);
-	CALL(hdr_is(buf + 4, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
+	TT_CALL(hdr_is(buf + 4, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
 	ip = buf + 4 + VH_LEN;
 	complete_csum(ip, 128, 20, 6);
 	TT_EQ(l4_csum(ip, ip + 20, 108), 0);
@@ -1282,11 +1275,11 @@ static int c_pi_then_hdr(void)
 	TT_EQ(r, 4 + VH_LEN + 20);
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, TUN_PKT_STRIP);
-	CALL(hdr_is(buf + 4, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
+	TT_CALL(hdr_is(buf + 4, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
 	/* tun_pi and a short header: refused. */
 	TT_ERRNO(write(fd, req, 4 + VH_LEN - 1), EINVAL);
 	TT_ERRNO(write(fd, req, 3), EINVAL);
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS("ttvn24", 1, ECHO_LEN, 0, 0, 3, ECHO_LEN + 2 * 128, 0);
 	return TT_PASS;
 }
@@ -1370,7 +1363,7 @@ static int needs_csum_write(const char *dev, int flags)
 	TT_ERRNO(recv_timeout(s, got, sizeof(got), 300), ETIMEDOUT);
 	TT_ERRNO(recvfrom(s, got, sizeof(got), 0, (struct sockaddr *)&from,
 			  &fl), EAGAIN);
-	CALL(queue_empty(fd));
+	TT_CALL(queue_empty(fd));
 	STATS(dev, 2, 2 * (n - VH_LEN), 0, 0, 0, 0, 0);
 	return TT_PASS;
 }

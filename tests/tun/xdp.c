@@ -79,13 +79,6 @@ static uint8_t payload[PAYLOAD_LEN];
 /* Set by the first case: can a native program be attached to a tap? */
 static int native_ok = -1;
 
-#define CALL(x)                                                                \
-	do {                                                                   \
-		int r_ = (x);                                                  \
-		if (r_)                                                        \
-			return r_;                                             \
-	} while (0)
-
 /* ---- bpf(2) ---- */
 
 static long sys_bpf(int cmd, union bpf_attr *attr)
@@ -496,7 +489,7 @@ static int attached_is(const char *dev, int mode, uint32_t id)
 	return TT_PASS;
 }
 
-#define ATTACHED(dev, mode, id) CALL(attached_is(dev, mode, id))
+#define ATTACHED(dev, mode, id) TT_CALL(attached_is(dev, mode, id))
 
 /* Attach fd in a mode that must work. */
 static int attach(const char *dev, int fd, uint32_t flags)
@@ -509,7 +502,7 @@ static int attach(const char *dev, int fd, uint32_t flags)
 	return TT_PASS;
 }
 
-#define ATTACH(dev, fd, flags) CALL(attach(dev, fd, flags))
+#define ATTACH(dev, fd, flags) TT_CALL(attach(dev, fd, flags))
 
 /* Cases that need a native program on a tap go through here. */
 static int need_native(void)
@@ -522,7 +515,7 @@ static int need_native(void)
 	return tt_skip("driver has no native XDP");
 }
 
-#define NEED_NATIVE() CALL(need_native())
+#define NEED_NATIVE() TT_CALL(need_native())
 
 /* ---- devices and frames ---- */
 
@@ -606,7 +599,7 @@ static int silent(int fd, int ms)
 	return TT_PASS;
 }
 
-#define SILENT(fd, ms) CALL(silent(fd, ms))
+#define SILENT(fd, ms) TT_CALL(silent(fd, ms))
 
 struct st {
 	unsigned long long rxp, rxb, rxd, txp, txb, txd;
@@ -629,7 +622,7 @@ static int stats_are(const char *dev, struct st w)
 	return TT_PASS;
 }
 
-#define STATS(dev, ...) CALL(stats_are(dev, (struct st){ __VA_ARGS__ }))
+#define STATS(dev, ...) TT_CALL(stats_are(dev, (struct st){ __VA_ARGS__ }))
 
 /* ---- cases: attaching ---- */
 
@@ -641,7 +634,7 @@ static int c_tap_native_attach(void)
 
 	native_ok = 0;
 	TT_SYS(mkdev("ttxdp0", IFF_TAP | IFF_NO_PI, 1));
-	CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACHED("ttxdp0", XDP_ATTACHED_NONE, 0);
 	err = xdp_set("ttxdp0", p.fd, XDP_FLAGS_DRV_MODE, msg, sizeof(msg));
 	if (err) {
@@ -676,7 +669,7 @@ static int c_tap_attach_default_mode(void)
 
 	NEED_NATIVE();
 	TT_SYS(mkdev("ttxdp1", IFF_TAP | IFF_NO_PI, 1));
-	CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	/* No mode asked: a tap gets the native mode. */
 	ATTACH("ttxdp1", p.fd, 0);
 	ATTACHED("ttxdp1", XDP_ATTACHED_DRV, p.id);
@@ -690,7 +683,7 @@ static int c_tun_native_attach_refused(void)
 	int err;
 
 	TT_SYS(mkdev("ttxdp2", IFF_TUN | IFF_NO_PI, 1));
-	CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	/* A tun has no ndo_bpf: no native mode, and the core says so. */
 	err = xdp_set("ttxdp2", p.fd, XDP_FLAGS_DRV_MODE, msg, sizeof(msg));
 	tt_note("native attach on tun: %s: %s", tt_errname(-err), msg);
@@ -726,7 +719,7 @@ static int c_tun_generic_drop(void)
 
 	fd = mkdev("ttxdp3", IFF_TUN | IFF_NO_PI, 1);
 	TT_SYS(fd);
-	CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH("ttxdp3", p.fd, XDP_FLAGS_SKB_MODE);
 	tt_icmp4_echo(req, tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8, 0x4d4d, 1,
 		      payload, PAYLOAD_LEN);
@@ -751,17 +744,17 @@ static int pass_case(const char *dev, int nonblock)
 	NEED_NATIVE();
 	fd = mkdev(dev, IFF_TAP | IFF_NO_PI, 1);
 	TT_SYS(fd);
-	CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(wr(fd, req, echo_frame(req, dev, 1), nonblock), FRAME_LEN);
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_SYS(n);
-	CALL(check_reply(buf, (size_t)n, dev, 1));
+	TT_CALL(check_reply(buf, (size_t)n, dev, 1));
 	SEEN(p.stats, 1, FRAME_LEN);
 	TT_EQ(wr(fd, req, echo_frame(req, dev, 2), nonblock), FRAME_LEN);
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_SYS(n);
-	CALL(check_reply(buf, (size_t)n, dev, 2));
+	TT_CALL(check_reply(buf, (size_t)n, dev, 2));
 	SILENT(fd, 100);
 	SEEN(p.stats, 2, 2 * FRAME_LEN);
 	STATS(dev, 2, 2 * FRAME_LEN, 0, 2, 2 * FRAME_LEN, 0);
@@ -787,7 +780,7 @@ static int drop_case(const char *dev, int nonblock)
 	NEED_NATIVE();
 	fd = mkdev(dev, IFF_TAP | IFF_NO_PI, 1);
 	TT_SYS(fd);
-	CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
 	/* The write is taken whole... */
 	TT_EQ(wr(fd, req, echo_frame(req, dev, 1), nonblock), FRAME_LEN);
@@ -838,7 +831,7 @@ static int tx_case(const char *dev, int nonblock, int flags)
 	NEED_NATIVE();
 	fd = mkdev(dev, flags, 1);
 	TT_SYS(fd);
-	CALL(mkprog(&p, PROG_SWAP_TX, 0, -1));
+	TT_CALL(mkprog(&p, PROG_SWAP_TX, 0, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
 	memset(req, 0, sizeof(req));
 	memset(want, 0, sizeof(want));
@@ -925,7 +918,7 @@ static int c_aborted(void)
 	NEED_NATIVE();
 	fd = mkdev("ttxdp29", IFF_TAP | IFF_NO_PI, 1);
 	TT_SYS(fd);
-	CALL(mkprog(&p, PROG_VERDICT, XDP_ABORTED, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_ABORTED, -1));
 	ATTACH("ttxdp29", p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp29", 1), 1), FRAME_LEN);
 	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp29", 2), 0), FRAME_LEN);
@@ -959,7 +952,7 @@ static int redirect_case(const char *a, const char *b, int nonblock)
 	TT_CHECK(dm >= 0, "BPF_MAP_CREATE devmap: %s", tt_errname(errno));
 	ifindex = if_nametoindex(b);
 	TT_SYS(map_update(dm, 0, &ifindex));
-	CALL(mkprog(&p, PROG_REDIRECT, 0, dm));
+	TT_CALL(mkprog(&p, PROG_REDIRECT, 0, dm));
 	ATTACH(a, p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(wr(fa, req, echo_frame(req, a, 1), nonblock), FRAME_LEN);
 	n = tt_read_timeout(fb, buf, sizeof(buf), 2000);
@@ -1023,7 +1016,7 @@ static int c_veth_redirect(void)
 	TT_CHECK(dm >= 0, "BPF_MAP_CREATE devmap: %s", tt_errname(errno));
 	ifindex = if_nametoindex("ttxdp16");
 	TT_SYS(map_update(dm, 0, &ifindex));
-	CALL(mkprog(&p, PROG_REDIRECT, 0, dm));
+	TT_CALL(mkprog(&p, PROG_REDIRECT, 0, dm));
 	ATTACH("ttxve1", p.fd, XDP_FLAGS_DRV_MODE);
 	ATTACHED("ttxve1", XDP_ATTACHED_DRV, p.id);
 
@@ -1071,7 +1064,7 @@ static int vnet_pass_case(const char *dev, int nonblock)
 	NEED_NATIVE();
 	fd = mkdev(dev, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, 1);
 	TT_SYS(fd);
-	CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
 	memset(req, 0, VH_LEN);
 	memset(zero, 0, VH_LEN);
@@ -1081,7 +1074,7 @@ static int vnet_pass_case(const char *dev, int nonblock)
 	TT_SYS(n);
 	TT_EQ(n, VH_LEN + FRAME_LEN);
 	TT_MEMEQ(buf, zero, VH_LEN);
-	CALL(check_reply(buf + VH_LEN, (size_t)n - VH_LEN, dev, 1));
+	TT_CALL(check_reply(buf + VH_LEN, (size_t)n - VH_LEN, dev, 1));
 	SEEN(p.stats, 1, FRAME_LEN);
 	STATS(dev, 1, FRAME_LEN, 0, 1, FRAME_LEN, 0);
 	return TT_PASS;
@@ -1116,7 +1109,7 @@ static int vnet_gso_drop_case(const char *dev, int nonblock)
 	fd = mkdev(dev, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, 1);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr(dev, mac));
-	CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
 	memset(f, 0, sizeof(f));
 	f[0] = 1;	/* VIRTIO_NET_HDR_F_NEEDS_CSUM */
@@ -1183,7 +1176,7 @@ static int c_drop_nonblock_large(void)
 	fd = mkdev("ttxdp21", IFF_TAP | IFF_NO_PI, 1);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttxdp21", mac));
-	CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH("ttxdp21", p.fd, XDP_FLAGS_DRV_MODE);
 	memset(f, 0x5a, sizeof(f));
 	tt_eth(f, mac, peer_mac, 0x88b5);	/* local experimental */
@@ -1206,7 +1199,7 @@ static int c_drop_nonblock_sndbuf(void)
 	fd = mkdev("ttxdp22", IFF_TAP | IFF_NO_PI, 1);
 	TT_SYS(fd);
 	TT_SYS(ioctl(fd, TUNSETSNDBUF, &sndbuf));
-	CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH("ttxdp22", p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp22", 1), 1), FRAME_LEN);
 	SILENT(fd, 300);
@@ -1228,7 +1221,7 @@ static int c_detach_restores(void)
 	NEED_NATIVE();
 	fd = mkdev("ttxdp23", IFF_TAP | IFF_NO_PI, 1);
 	TT_SYS(fd);
-	CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH("ttxdp23", p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp23", 1), 1), FRAME_LEN);
 	SILENT(fd, 300);
@@ -1239,11 +1232,11 @@ static int c_detach_restores(void)
 	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp23", 2), 1), FRAME_LEN);
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_SYS(n);
-	CALL(check_reply(buf, (size_t)n, "ttxdp23", 2));
+	TT_CALL(check_reply(buf, (size_t)n, "ttxdp23", 2));
 	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp23", 3), 0), FRAME_LEN);
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_SYS(n);
-	CALL(check_reply(buf, (size_t)n, "ttxdp23", 3));
+	TT_CALL(check_reply(buf, (size_t)n, "ttxdp23", 3));
 	SEEN(p.stats, 1, FRAME_LEN);
 	/* The one native drop before the detach, and two echoes. */
 	STATS("ttxdp23", 2, 2 * FRAME_LEN, 1, 2, 2 * FRAME_LEN, 0);
@@ -1260,7 +1253,7 @@ static int c_persist_keeps_prog(void)
 	fd = mkdev("ttxdp24", IFF_TAP | IFF_NO_PI, 1);
 	TT_SYS(fd);
 	TT_SYS(ioctl(fd, TUNSETPERSIST, 1));
-	CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH("ttxdp24", p.fd, XDP_FLAGS_DRV_MODE);
 	tt_close(fd);
 	/* No queue: still attached. */
@@ -1298,7 +1291,7 @@ static int c_delete_releases_prog(void)
 	NEED_NATIVE();
 	fd = mkdev("ttxdp25", IFF_TAP | IFF_NO_PI, 1);
 	TT_SYS(fd);
-	CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACH("ttxdp25", p.fd, XDP_FLAGS_DRV_MODE);
 	tt_close(p.fd);
 	TT_EQ(prog_alive(p.id), 1);
@@ -1317,7 +1310,7 @@ static int c_delete_then_close_prog(void)
 
 	NEED_NATIVE();
 	TT_SYS(mkdev("ttxdp26", IFF_TAP | IFF_NO_PI, 1));
-	CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
+	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACH("ttxdp26", p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(tt_link_del("ttxdp26"), 0);
 	TT_CHECK(tt_link_wait("ttxdp26", 0, 2000), "ttxdp26 still exists");
