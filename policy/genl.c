@@ -39,6 +39,14 @@ static u8 tpol_route_type(u8 kind)
 	       kind == TPOL_ROUTE_THROW ? TPOL_RT_THROW : TPOL_RT_UNICAST;
 }
 
+/* A route was added (+1) or removed (-1). tn->lock held. */
+static void tpol_routes_changed(struct tpol_net *tn, int delta)
+{
+	lockdep_assert_held(&tn->lock);
+	WRITE_ONCE(tn->gen, tn->gen + 1);
+	WRITE_ONCE(tn->routes, tn->routes + delta);
+}
+
 /*
  * Reads a route from a request. @match gets the fields a delete must
  * compare (those the request names). Checks what needs no lock.
@@ -79,8 +87,7 @@ static int tpol_genl_route(struct genl_info *info, u8 *class,
 	}
 	if (a[TPOL_A_GATEWAY]) {
 		rt->gw = nla_get_in_addr(a[TPOL_A_GATEWAY]);
-		if (ipv4_is_zeronet(rt->gw) || ipv4_is_multicast(rt->gw) ||
-		    ipv4_is_lbcast(rt->gw) || ipv4_is_loopback(rt->gw)) {
+		if (!tpol_addr_usable(rt->gw)) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a[TPOL_A_GATEWAY],
 					    "Invalid gateway");
 			return -EINVAL;
@@ -138,10 +145,8 @@ static int tpol_genl_newroute(struct sk_buff *skb, struct genl_info *info)
 	rcu_read_unlock();
 	if (!err) {
 		err = tpol_class_add(&tn->classes[class], &rt);
-		if (!err) {
-			tn->gen++;
-			WRITE_ONCE(tn->routes, tn->routes + 1);
-		}
+		if (!err)
+			tpol_routes_changed(tn, 1);
 	}
 	mutex_unlock(&tn->lock);
 	if (err == -ENODEV)
@@ -164,10 +169,8 @@ static int tpol_genl_delroute(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&tn->lock);
 	err = tpol_class_del(&tn->classes[class], &rt, match, NULL);
-	if (!err) {
-		tn->gen++;
-		WRITE_ONCE(tn->routes, tn->routes - 1);
-	}
+	if (!err)
+		tpol_routes_changed(tn, -1);
 	mutex_unlock(&tn->lock);
 	return err;
 }
@@ -258,12 +261,12 @@ static int tpol_genl_dumproute(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	rcu_read_unlock();
 
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	if (err && err != -EMSGSIZE)
+	/*
+	 * tpol_dump_route() stops the walk only with -EMSGSIZE: the next
+	 * message goes on from there, unless not even one route fit.
+	 */
+	if (err && !skb->len)
 		return err;
-	if (err)	/* not even one route fits an empty message */
-		return -EMSGSIZE;
 	return skb->len;
 }
 
@@ -301,8 +304,7 @@ static void tpol_classes_dev_gone(struct tpol_net *tn, int ifindex)
 					   TPOL_MATCH_METRIC | TPOL_MATCH_OIF,
 					   NULL))
 				break;
-			tn->gen++;
-			WRITE_ONCE(tn->routes, tn->routes - 1);
+			tpol_routes_changed(tn, -1);
 			from = &last;
 		}
 	}

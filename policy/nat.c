@@ -173,11 +173,6 @@ static unsigned int tpol_nat_fn(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-static bool tpol_in_prefix(__be32 addr, __be32 prefix, __be32 mask)
-{
-	return !((addr ^ prefix) & mask);
-}
-
 /*
  * Is @skb (entering on @iif) coming back the wrong way through a VALVE
  * rule, outside any connection that went out? rcu_read_lock() held.
@@ -197,17 +192,13 @@ static bool tpol_valve_blocks(struct tpol_net *tn, struct sk_buff *skb,
 
 	list_for_each_entry_rcu(rule, &tn->rules->rules_list, list) {
 		const struct tpol_rule *r = to_tpol_rule(rule);
-		bool forward;
 
-		if (!(r->flags & TPOL_RULE_F_VALVE))
+		if (!(r->flags & TPOL_RULE_F_VALVE) ||
+		    !tpol_rule_covers(r, iph->daddr, iph->saddr))
 			continue;
-		if (!tpol_in_prefix(iph->saddr, r->dst, r->dstmask) ||
-		    !tpol_in_prefix(iph->daddr, r->src, r->srcmask))
-			continue;
-		forward = (!rule->iifindex || rule->iifindex == iif) &&
-			  tpol_in_prefix(iph->saddr, r->src, r->srcmask) &&
-			  tpol_in_prefix(iph->daddr, r->dst, r->dstmask);
-		if (!forward)
+		/* the other way: unless it also matches the rule itself */
+		if ((rule->iifindex && rule->iifindex != iif) ||
+		    !tpol_rule_covers(r, iph->saddr, iph->daddr))
 			return true;
 	}
 	return false;

@@ -112,21 +112,13 @@ static int tpol_rule_action(struct fib_rule *rule, struct flowi *fl,
 	return tpol_resolve(net, rt->gw, rt->oif, res);
 }
 
-/* No result is ever suppressed; fib_rules may call this unconditionally. */
-static bool tpol_rule_suppress(struct fib_rule *rule, int flags,
-			       struct fib_lookup_arg *arg)
-{
-	return false;
-}
-
 static int tpol_rule_match(struct fib_rule *rule, struct flowi *fl,
 			   int flags)
 {
 	const struct tpol_rule *r = to_tpol_rule(rule);
 	const struct flowi4 *fl4 = &fl->u.ip4;
 
-	if (((fl4->saddr ^ r->src) & r->srcmask) ||
-	    ((fl4->daddr ^ r->dst) & r->dstmask))
+	if (!tpol_rule_covers(r, fl4->saddr, fl4->daddr))
 		return 0;
 	if (r->tos && r->tos != fl4->flowi4_tos)
 		return 0;
@@ -203,8 +195,7 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 			return -EINVAL;
 		}
 		r->nat = nla_get_in_addr(a[TPOL_RA_NAT]);
-		if (ipv4_is_zeronet(r->nat) || ipv4_is_multicast(r->nat) ||
-		    ipv4_is_lbcast(r->nat) || ipv4_is_loopback(r->nat)) {
+		if (!tpol_addr_usable(r->nat)) {
 			NL_SET_ERR_MSG_ATTR(extack, a[TPOL_RA_NAT],
 					    "Invalid NAT address");
 			return -EINVAL;
@@ -217,8 +208,7 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 
 	if (a[TPOL_RA_GATEWAY]) {
 		r->gw = nla_get_in_addr(a[TPOL_RA_GATEWAY]);
-		if (ipv4_is_zeronet(r->gw) || ipv4_is_multicast(r->gw) ||
-		    ipv4_is_lbcast(r->gw) || ipv4_is_loopback(r->gw)) {
+		if (!tpol_addr_usable(r->gw)) {
 			NL_SET_ERR_MSG_ATTR(extack, a[TPOL_RA_GATEWAY],
 					    "Invalid gateway");
 			return -EINVAL;
@@ -328,7 +318,6 @@ static const struct fib_rules_ops tpol_rules_template = {
 	.rule_size	= sizeof(struct tpol_rule),
 	.addr_size	= sizeof(__be32),
 	.action		= tpol_rule_action,
-	.suppress	= tpol_rule_suppress,
 	.match		= tpol_rule_match,
 	.configure	= tpol_rule_configure,
 	.delete		= tpol_rule_delete,

@@ -67,6 +67,24 @@ static inline struct tpol_rule *to_tpol_rule(struct fib_rule *r)
 	return container_of(r, struct tpol_rule, common);
 }
 
+/* Are @saddr and @daddr in the rule's source and destination prefixes? */
+static inline bool tpol_rule_covers(const struct tpol_rule *r, __be32 saddr,
+				    __be32 daddr)
+{
+	return !((saddr ^ r->src) & r->srcmask) &&
+	       !((daddr ^ r->dst) & r->dstmask);
+}
+
+/*
+ * Can @addr be a next hop or a NAT source? Not "this network", multicast,
+ * limited broadcast or loopback.
+ */
+static inline bool tpol_addr_usable(__be32 addr)
+{
+	return !ipv4_is_zeronet(addr) && !ipv4_is_multicast(addr) &&
+	       !ipv4_is_lbcast(addr) && !ipv4_is_loopback(addr);
+}
+
 /* What a lookup gave: where to send the packet, and by which rule. */
 struct tpol_result {
 	const struct tpol_rule *rule;
