@@ -1498,6 +1498,67 @@ static uint32_t get32(const uint8_t *p)
 }
 
 /*
+ * The host's side of the TCP cases: a listener on DEV_IP:TCP_PORT, closed
+ * after the case.
+ */
+static int tcp_listener(int *l)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(TCP_PORT),
+		.sin_addr.s_addr = tt_ip4(DEV_IP),
+	};
+	int one = 1;
+
+	*l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	TT_SYS(*l);
+	tt_defer_fd(*l);
+	TT_SYS(setsockopt(*l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	TT_SYS(bind(*l, (struct sockaddr *)&sin, sizeof(sin)));
+	TT_SYS(listen(*l, 1));
+	return TT_PASS;
+}
+
+/*
+ * The guest's side of the handshake, in two halves around the SYN-ACK,
+ * which the caller takes and checks (its vnet header depends on the
+ * offloads): the SYN (with @h cleared), until the SYN-ACK is in the RX
+ * ring; then the ACK, until the listener @l accepts, in *@a (closed after
+ * the case). @rxb counts the bytes the guest sent.
+ */
+static int guest_syn(struct vnet *v, struct virtio_net_hdr_mrg_rxbuf *h,
+		     uint8_t *f, uint32_t gseq, size_t *rxb)
+{
+	size_t fl = guest_tcp(v, f, gseq, 0, 0x02, NULL, 0, 0);
+	uint16_t head;
+
+	memset(h, 0, sizeof(*h));
+	*rxb += fl;
+	head = tx_put_hdr(v, h, f, fl);
+	TT_CALL(tx_run(v, &head, 1));
+	return wait_used(&v->q[RXQ], "RX SYN-ACK", 1);
+}
+
+static int guest_ack_accept(struct vnet *v,
+			    const struct virtio_net_hdr_mrg_rxbuf *h,
+			    uint8_t *f, uint32_t gseq, uint32_t hseq,
+			    size_t *rxb, int l, int *a)
+{
+	size_t fl = guest_tcp(v, f, gseq, hseq, 0x10, NULL, 0, 0);
+	struct pollfd pl = { .fd = l, .events = POLLIN };
+	uint16_t head;
+
+	*rxb += fl;
+	head = tx_put_hdr(v, h, f, fl);
+	TT_CALL(tx_run(v, &head, 1));
+	TT_EQ(poll(&pl, 1, WAIT_MS), 1);
+	*a = accept4(l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	TT_CHECK(*a >= 0, "accept: %s", tt_errname(errno));
+	tt_defer_fd(*a);
+	return TT_PASS;
+}
+
+/*
  * TSO from the guest: a TCP handshake with a listening socket, driven
  * through the rings, then one 354-byte frame with VIRTIO_NET_HDR_GSO_TCPV4,
  * gso_size 100, hdr_len 54, NEEDS_CSUM at 34/16: the accepted socket reads
@@ -1508,34 +1569,21 @@ static int c_tx_tso4(void)
 {
 	enum { MSS = 100, DLEN = 3 * MSS };
 	struct virtio_net_hdr_mrg_rxbuf h;
-	struct sockaddr_in sin = { .sin_family = AF_INET };
 	static uint8_t f[2048], got[2048], data[DLEN], rd[DLEN];
 	const uint8_t *th = got + 34;
 	uint32_t gseq = 1000, hseq;
 	size_t n, fl, rxb = 0, txb = 0, have = 0;
 	uint16_t head;
 	struct vnet v;
-	int l, a, one = 1;
+	int l, a;
 
 	TT_CALL(vnet_up(&v, "ttvh17", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
 	TT_CALL(rx_post(&v, 8, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
-	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	TT_SYS(l);
-	tt_defer_fd(l);
-	TT_SYS(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
-	sin.sin_port = htons(TCP_PORT);
-	sin.sin_addr.s_addr = tt_ip4(DEV_IP);
-	TT_SYS(bind(l, (struct sockaddr *)&sin, sizeof(sin)));
-	TT_SYS(listen(l, 1));
+	TT_CALL(tcp_listener(&l));
 
-	memset(&h, 0, sizeof(h));
-	fl = guest_tcp(&v, f, gseq, 0, 0x02, NULL, 0, 0);
-	rxb += fl;
-	head = tx_put_hdr(&v, &h, f, fl);
-	TT_CALL(tx_run(&v, &head, 1));
-	TT_CALL(wait_used(&v.q[RXQ], "RX SYN-ACK", 1));
+	TT_CALL(guest_syn(&v, &h, f, gseq, &rxb));
 	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
 	txb += n;
 	/* SYN-ACK with the MSS option only (the SYN had no options). */
@@ -1544,19 +1592,7 @@ static int c_tx_tso4(void)
 	TT_EQ(get32(th + 8), gseq + 1);
 	hseq = get32(th + 4) + 1;
 	gseq++;
-
-	fl = guest_tcp(&v, f, gseq, hseq, 0x10, NULL, 0, 0);
-	rxb += fl;
-	head = tx_put_hdr(&v, &h, f, fl);
-	TT_CALL(tx_run(&v, &head, 1));
-	{
-		struct pollfd pl = { .fd = l, .events = POLLIN };
-
-		TT_EQ(poll(&pl, 1, WAIT_MS), 1);
-	}
-	a = accept4(l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	TT_CHECK(a >= 0, "accept: %s", tt_errname(errno));
-	tt_defer_fd(a);
+	TT_CALL(guest_ack_accept(&v, &h, f, gseq, hseq, &rxb, l, &a));
 
 	for (size_t i = 0; i < DLEN; i++)
 		data[i] = (uint8_t)(0x21 + i * 7);
@@ -1618,36 +1654,23 @@ static int c_rx_tso4(void)
 {
 	enum { DLEN = 1500, MSS = 536 };
 	struct virtio_net_hdr_mrg_rxbuf h;
-	struct sockaddr_in sin = { .sin_family = AF_INET };
 	static uint8_t f[2048], got[2048], data[DLEN];
 	uint8_t want[VNET_HDR_LEN] = { 0 };
 	const uint8_t *th = got + 34;
 	uint32_t gseq = 5000, hseq;
-	size_t n, fl, rxb = 0, txb = 0;
-	uint16_t head, c;
+	size_t n, rxb = 0, txb = 0;
+	uint16_t c;
 	struct vnet v;
-	int l, a, one = 1;
+	int l, a;
 
 	TT_CALL(vnet_up(&v, "ttvh18", 0));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
 	TT_CALL(rx_post(&v, 8, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4));
-	l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	TT_SYS(l);
-	tt_defer_fd(l);
-	TT_SYS(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
-	sin.sin_port = htons(TCP_PORT);
-	sin.sin_addr.s_addr = tt_ip4(DEV_IP);
-	TT_SYS(bind(l, (struct sockaddr *)&sin, sizeof(sin)));
-	TT_SYS(listen(l, 1));
+	TT_CALL(tcp_listener(&l));
 
-	memset(&h, 0, sizeof(h));
-	fl = guest_tcp(&v, f, gseq, 0, 0x02, NULL, 0, 0);
-	rxb += fl;
-	head = tx_put_hdr(&v, &h, f, fl);
-	TT_CALL(tx_run(&v, &head, 1));
-	TT_CALL(wait_used(&v.q[RXQ], "RX SYN-ACK", 1));
+	TT_CALL(guest_syn(&v, &h, f, gseq, &rxb));
 	/* Checksum offloaded: the SYN-ACK too comes with NEEDS_CSUM. */
 	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	want[6] = CSUM_START;
@@ -1660,18 +1683,7 @@ static int c_rx_tso4(void)
 	TT_EQ(get32(th + 8), gseq + 1);
 	hseq = get32(th + 4) + 1;
 	gseq++;
-	fl = guest_tcp(&v, f, gseq, hseq, 0x10, NULL, 0, 0);
-	rxb += fl;
-	head = tx_put_hdr(&v, &h, f, fl);
-	TT_CALL(tx_run(&v, &head, 1));
-	{
-		struct pollfd pl = { .fd = l, .events = POLLIN };
-
-		TT_EQ(poll(&pl, 1, WAIT_MS), 1);
-	}
-	a = accept4(l, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	TT_CHECK(a >= 0, "accept: %s", tt_errname(errno));
-	tt_defer_fd(a);
+	TT_CALL(guest_ack_accept(&v, &h, f, gseq, hseq, &rxb, l, &a));
 
 	for (size_t i = 0; i < DLEN; i++)
 		data[i] = (uint8_t)(0x13 + i * 5);
