@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if_arp.h>
@@ -550,6 +551,24 @@ int tt_link_addr4(const char *name, const char *addr, int prefix,
 	memset(&ifr, 0, sizeof(ifr));
 	set_sin(&ifr.ifr_dstaddr, tt_ip4(peer));
 	return ifreq_ioctl(name, SIOCSIFDSTADDR, &ifr);
+}
+
+int tt_send_frame(const char *dev, const void *frame, size_t len)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_halen = 6 };
+	ssize_t n;
+	int s, err;
+
+	sll.sll_ifindex = (int)if_nametoindex(dev);
+	memcpy(&sll.sll_protocol, (const uint8_t *)frame + 12, 2);
+	memcpy(sll.sll_addr, frame, 6);
+	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	n = sendto(s, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll));
+	err = n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
+	close(s);
+	return err;
 }
 
 int tt_link_hwaddr(const char *name, uint8_t mac[6])

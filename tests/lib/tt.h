@@ -185,6 +185,12 @@ int tt_link_txqlen(const char *name, int qlen);
 int tt_link_addr4(const char *name, const char *addr, int prefix,
 		  const char *peer);
 int tt_link_hwaddr(const char *name, uint8_t mac[6]);
+/*
+ * Transmits a whole Ethernet frame on @dev from an AF_PACKET socket, as a
+ * packet of its ethertype to its destination; 0 or -errno (-EIO when the
+ * socket took only part of it).
+ */
+int tt_send_frame(const char *dev, const void *frame, size_t len);
 /* Permanent ARP entry ip -> mac on dev. */
 int tt_neigh_add(const char *dev, const char *ip, const uint8_t mac[6]);
 /* Keep IPv6 (DAD, MLD, RS) off a device so its counters stay exact. */

@@ -118,25 +118,6 @@ static size_t mkframe(uint8_t *buf, const uint8_t dst[6], uint8_t tag)
 	return FRAME_LEN;
 }
 
-static int send_raw(const char *dev, const uint8_t *frame, size_t len)
-{
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	int s, err = 0;
-
-	sll.sll_ifindex = (int)if_nametoindex(dev);
-	sll.sll_protocol = htons(ETH_TEST);
-	sll.sll_halen = 6;
-	memcpy(sll.sll_addr, frame, 6);
-	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return -errno;
-	if (sendto(s, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) !=
-	    (ssize_t)len)
-		err = -errno;
-	close(s);
-	return err;
-}
-
 static int expect_frame(int fd, const uint8_t *want, size_t len)
 {
 	uint8_t buf[2048];
@@ -356,9 +337,9 @@ static int c_txfilter(void)
 	TT_EQ(ioctl(fd, TUNSETTXFILTER, &t), 1);
 	mkframe(fb, mac_b, 1);
 	mkframe(fa, mac_a, 2);
-	err = send_raw("tttc7", fb, FRAME_LEN);
+	err = tt_send_frame("tttc7", fb, FRAME_LEN);
 	TT_CHECK(!err, "send: %s", tt_errname(-err));
-	err = send_raw("tttc7", fa, FRAME_LEN);
+	err = tt_send_frame("tttc7", fa, FRAME_LEN);
 	TT_CHECK(!err, "send: %s", tt_errname(-err));
 	/* Only the frame to the address in the filter comes through. */
 	TT_CALL(expect_frame(fd, fa, FRAME_LEN));
@@ -368,7 +349,7 @@ static int c_txfilter(void)
 	t.f.count = 2;
 	memcpy(t.addr[1], mac_b, 6);
 	TT_EQ(ioctl(fd, TUNSETTXFILTER, &t), 2);
-	err = send_raw("tttc7", fb, FRAME_LEN);
+	err = tt_send_frame("tttc7", fb, FRAME_LEN);
 	TT_CHECK(!err, "send: %s", tt_errname(-err));
 	TT_CALL(expect_frame(fd, fb, FRAME_LEN));
 	return TT_PASS;
@@ -547,7 +528,7 @@ static int c_rw_tap_vnet_hdr(void)
 		return TT_FAIL;
 	/* Out: the frame behind a 10-byte header with nothing in it. */
 	mkframe(frame, mac_a, 7);
-	err = send_raw("tttc14", frame, FRAME_LEN);
+	err = tt_send_frame("tttc14", frame, FRAME_LEN);
 	TT_CHECK(!err, "send: %s", tt_errname(-err));
 	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
 	TT_EQ(n, sizeof(zero) + FRAME_LEN);

@@ -149,32 +149,12 @@ static size_t mkframe(uint8_t *buf, const uint8_t dst[6], uint16_t type,
 	return FRAME_LEN;
 }
 
-/* Transmit a ready-made frame on dev from an AF_PACKET socket. */
-static int send_raw(const char *dev, const uint8_t *frame, size_t len)
-{
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	int s, err = 0;
-
-	sll.sll_ifindex = (int)if_nametoindex(dev);
-	memcpy(&sll.sll_protocol, frame + 12, 2);
-	sll.sll_halen = 6;
-	memcpy(sll.sll_addr, frame, 6);
-	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return -errno;
-	if (sendto(s, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) !=
-	    (ssize_t)len)
-		err = -errno;
-	close(s);
-	return err;
-}
-
 /* Send a test frame to dst; the frame is left in out. */
 static int send_to(const char *dev, const uint8_t dst[6], uint8_t tag,
 		   uint8_t *out)
 {
 	size_t len = mkframe(out, dst, ETH_TEST, tag);
-	int err = send_raw(dev, out, len);
+	int err = tt_send_frame(dev, out, len);
 
 	TT_CHECK(!err, "sending on %s: %s", dev, tt_errname(-err));
 	return TT_PASS;
@@ -774,7 +754,7 @@ static int c_sockfilter_by_ethertype(void)
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
 	/* The program sees the frame from its Ethernet header on. */
 	mkframe(f, mac_a, ETH_TEST2, 1);
-	TT_EQ(send_raw("ttiosf5", f, FRAME_LEN), 0);
+	TT_EQ(tt_send_frame("ttiosf5", f, FRAME_LEN), 0);
 	TT_CALL(expect_nothing(fd));
 	STAT("ttiosf5", "tx_dropped", 1);
 	TT_CALL(send_to("ttiosf5", mac_a, 2, f));

@@ -67,10 +67,8 @@ static int tap_up(const char *name, int flags)
  */
 static int send_frame(const char *dev, uint8_t *frame, size_t len, int seed)
 {
-	struct sockaddr_ll sll;
 	uint8_t mac[6];
-	ssize_t n;
-	int s, err;
+	int err;
 
 	err = tt_link_hwaddr(dev, mac);
 	if (err)
@@ -78,20 +76,7 @@ static int send_frame(const char *dev, uint8_t *frame, size_t len, int seed)
 	tt_eth(frame, peer_mac, mac, ETH_P_TEST);
 	for (size_t i = ETH_HLEN; i < len; i++)
 		frame[i] = (uint8_t)(seed + i);
-
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_TEST);
-	sll.sll_ifindex = (int)if_nametoindex(dev);
-	sll.sll_halen = 6;
-	memcpy(sll.sll_addr, peer_mac, 6);
-	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return -errno;
-	n = sendto(s, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll));
-	err = n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
-	close(s);
-	return err;
+	return tt_send_frame(dev, frame, len);
 }
 
 /* Wait up to a second for @fd to have a frame to read. */
