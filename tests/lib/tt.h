@@ -259,5 +259,14 @@ void tt_sleep_ms(int ms);
 
 /* Load "r0 = @ret; exit" as a BPF program of @type: an fd, or -1 (errno). */
 int tt_bpf_const_prog(int type, int ret);
+/* A BPF_MAP_TYPE_ARRAY of @entries u64 values: an fd, or -1 (errno). */
+int tt_bpf_array_map(unsigned int entries);
+/*
+ * Load "count the run in u64 slot 0 of @map; r0 = @ret; exit" as a BPF
+ * program of @type, to see that a program ran: an fd, or -1 (errno).
+ */
+int tt_bpf_counting_prog(int type, int map, int ret);
+/* Slot @key of an array map made by tt_bpf_array_map(); 0 or -errno. */
+int tt_bpf_map_read(int map, uint32_t key, uint64_t *val);
 
 #endif /* TT_H */
