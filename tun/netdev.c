@@ -121,6 +121,10 @@ drop:
  * Multiqueue steering: the TUNSETSTEERINGEBPF program if there is one,
  * else the queue that last wrote the flow, else a symmetric flow hash
  * spread over the queues.
+ *
+ * The stack asks only when there is more than one queue, but a packet
+ * socket with PACKET_QDISC_BYPASS asks always: the program then runs on
+ * one queue too, as in Linux, for the side effects it may have (maps).
  */
 static u16 tun_net_select_queue(struct net_device *dev, struct sk_buff *skb,
 				struct net_device *sb_dev)
@@ -131,13 +135,14 @@ static u16 tun_net_select_queue(struct net_device *dev, struct sk_buff *skb,
 	struct tun_flow *f;
 	u32 pick, hash;
 
-	if (n <= 1)
+	if (!n)
 		return 0;
 
 	rcu_read_lock();
 	p = rcu_dereference(tun->steering_prog);
 	if (p) {
-		pick = bpf_prog_run_clear_cb(p->prog, skb) % n;
+		/* Linux's ABI: the program's answer is cut to 16 bits */
+		pick = (u16)bpf_prog_run_clear_cb(p->prog, skb) % n;
 	} else {
 		hash = __skb_get_hash_symmetric(skb);
 		f = tun_flow_find(tun, hash);

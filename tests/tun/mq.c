@@ -22,6 +22,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -888,6 +890,94 @@ static int c_steering_ebpf(void)
 	return TT_PASS;
 }
 
+/*
+ * The program's return value is cut to 16 bits before the modulo: 0x10001
+ * on three queues is queue 1 (0x0001 % 3), not queue 2 (65537 % 3).
+ */
+static int c_steering_ebpf_u16(void)
+{
+	int fds[3], got[3], flow_q[8], prog;
+
+	TT_CALL(mq_dev("ttmqeu", MQ_TUN, 3, fds));
+	prog = tt_bpf_const_prog(BPF_PROG_TYPE_SOCKET_FILTER, 0x10001);
+	TT_CHECK(prog >= 0, "BPF_PROG_LOAD: %s", tt_errname(errno));
+	tt_defer_fd(prog);
+	TT_SYS(ioctl(fds[0], TUNSETSTEERINGEBPF, &prog));
+	for (int f = 0; f < 8; f++) {
+		flow_q[f] = -1;
+		TT_CALL(send_flow(FLOW_BASE + f, 2));
+	}
+	TT_CALL(drain_flows(fds, 3, got, flow_q, 8));
+	TT_EQ(got[0], 0);
+	TT_EQ(got[1], 16);
+	TT_EQ(got[2], 0);
+	return TT_PASS;
+}
+
+/*
+ * Send the UDP datagram PEER_IP:sport -> DEV_IP:RECV_PORT out of @dev (a
+ * tun) from a packet socket with PACKET_QDISC_BYPASS: that path asks the
+ * driver's ndo_select_queue whatever the number of queues, where the
+ * stack's own skips it on a device with one.  The packet is left in @pkt.
+ */
+static int send_bypass(const char *dev, uint16_t sport, uint8_t *pkt,
+		       size_t *len)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_IP),
+	};
+	static const char payload[4] = "byp";
+	int s, one = 1;
+
+	*len = tt_udp4(pkt, tt_ip4(PEER_IP), tt_ip4(DEV_IP), sport, RECV_PORT,
+		       payload, sizeof(payload));
+	sll.sll_ifindex = (int)if_nametoindex(dev);
+	TT_CHECK(sll.sll_ifindex > 0, "no %s", dev);
+	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	TT_SYS(s);
+	tt_defer_fd(s);
+	TT_SYS(setsockopt(s, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
+			  sizeof(one)));
+	TT_EQ(sendto(s, pkt, *len, 0, (struct sockaddr *)&sll, sizeof(sll)),
+	      (ssize_t)*len);
+	tt_close(s);
+	return TT_PASS;
+}
+
+/*
+ * With one queue the steering program still runs on every packet the
+ * driver is asked to place (its side effects happen: here, the count it
+ * keeps in an array map), though the answer can only be queue 0.
+ */
+static int c_steering_ebpf_one_queue(void)
+{
+	uint8_t pkt[64], buf[2048];
+	int fd, map, prog;
+	uint64_t runs;
+	size_t len;
+
+	TT_CALL(mq_dev("ttmqe1", MQ_TUN, 1, &fd));
+	map = tt_bpf_array_map(1);
+	TT_CHECK(map >= 0, "BPF_MAP_CREATE: %s", tt_errname(errno));
+	tt_defer_fd(map);
+	prog = tt_bpf_counting_prog(BPF_PROG_TYPE_SOCKET_FILTER, map, 5);
+	TT_CHECK(prog >= 0, "BPF_PROG_LOAD: %s", tt_errname(errno));
+	tt_defer_fd(prog);
+	TT_SYS(ioctl(fd, TUNSETSTEERINGEBPF, &prog));
+	for (int i = 0; i < 3; i++) {
+		TT_CALL(send_bypass("ttmqe1", (uint16_t)(FLOW_BASE + i), pkt,
+				    &len));
+		TT_EQ(tt_read_timeout(fd, buf, sizeof(buf), 2000),
+		      (ssize_t)len);
+		TT_MEMEQ(buf, pkt, len);
+		TT_SYS(tt_bpf_map_read(map, 0, &runs));
+		TT_EQ(runs, (uint64_t)i + 1);
+	}
+	TT_CALL(check_empty(fd));
+	return TT_PASS;
+}
+
 static int c_ring_per_queue(void)
 {
 	int fds[NQ], got[NQ], flow_q[1] = { -1 }, hit = 0;
@@ -1125,6 +1215,8 @@ int main(void)
 	run("all_queues_detached_drop", c_all_detached_drops);
 	run("traffic_spreads_by_flow", c_spread);
 	run("steering_ebpf_picks_queue", c_steering_ebpf);
+	run("steering_ebpf_return_cut_to_u16", c_steering_ebpf_u16);
+	run("steering_ebpf_runs_on_one_queue", c_steering_ebpf_one_queue);
 	run("detached_queue_gets_no_traffic", c_spread_detached);
 	run("ring_per_queue_txqueuelen", c_ring_per_queue);
 	run("write_from_every_queue", c_write_every_queue);
