@@ -188,6 +188,25 @@ static netdev_features_t tun_net_fix_features(struct net_device *dev,
 	       (features & tun->set_features);
 }
 
+/*
+ * An upper device (openvswitch, a bridge) asks for @new_hr bytes in front
+ * of the frames we receive, negative for the default. As in Linux it is
+ * kept between NET_SKB_PAD and what leaves room in a page-sized head for
+ * the link header, and applies to the skbs a write copies into; frames
+ * built in a page fragment keep their fixed headroom (TUN_RX_PAD).
+ */
+static void tun_net_set_rx_headroom(struct net_device *dev, int new_hr)
+{
+	struct tun_dev *tun = netdev_priv(dev);
+	int max_hr = min_t(int, SKB_MAX_HEAD(0), U16_MAX - 1);
+
+	if (tun_is_tap(tun))
+		max_hr -= ETH_HLEN + NET_IP_ALIGN;
+	else
+		max_hr -= 1;
+	WRITE_ONCE(tun->rx_headroom, clamp_t(int, new_hr, NET_SKB_PAD, max_hr));
+}
+
 /* Accepting all multicast is the only sensible rx filter for a tap. */
 static void tap_net_set_rx_mode(struct net_device *dev)
 {
@@ -203,6 +222,7 @@ static const struct net_device_ops tun_netdev_ops = {
 	.ndo_get_stats64	= tun_net_get_stats64,
 	.ndo_change_carrier	= tun_net_change_carrier,
 	.ndo_fix_features	= tun_net_fix_features,
+	.ndo_set_rx_headroom	= tun_net_set_rx_headroom,
 };
 
 /* A tap's statistics, as Linux's: without the vnet framing errors. */
@@ -222,6 +242,7 @@ static const struct net_device_ops tap_netdev_ops = {
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= passthru_features_check,
+	.ndo_set_rx_headroom	= tun_net_set_rx_headroom,
 };
 
 static void tun_default_link(struct ethtool_link_ksettings *link)
@@ -242,6 +263,7 @@ static void tun_setup(struct net_device *dev)
 	tun->owner = INVALID_UID;
 	tun->group = INVALID_GID;
 	tun->vnet_hdr_sz = sizeof(struct virtio_net_hdr);
+	tun->rx_headroom = NET_SKB_PAD;
 	INIT_LIST_HEAD(&tun->disabled);
 	spin_lock_init(&tun->lock);
 	spin_lock_init(&tun->flow_lock);

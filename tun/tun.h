@@ -144,6 +144,11 @@ struct tun_dev {
 	kuid_t owner;
 	kgid_t group;
 	int vnet_hdr_sz;		/* READ_ONCE: read by the data paths */
+	/*
+	 * Headroom of the skbs a write copies into (NET_SKB_PAD unless an
+	 * upper device asks more through ndo_set_rx_headroom); READ_ONCE.
+	 */
+	int rx_headroom;
 	netdev_features_t set_features;	/* TUNSETOFFLOAD's, RTNL */
 	u32 msg_enable;
 	void *security;

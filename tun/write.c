@@ -322,7 +322,7 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 	struct virtio_net_hdr hdr = { 0 };
 	struct net_device *dev = tun->dev;
 	size_t total = iov_iter_count(from);
-	size_t len = total, headroom = NET_SKB_PAD;
+	size_t len = total, headroom = READ_ONCE(tun->rx_headroom);
 	size_t hdr_len = 0, linear;
 	bool frags = q->napi_frags;
 	bool run_xdp = true;
