@@ -12,6 +12,14 @@
 #include <linux/skbuff.h>
 #include <linux/uio.h>
 #include <linux/filter.h>
+#include <net/sock.h>
+/*
+ * RFS (rps_needed, sock_rps_record_flow_hash()): in <linux/netdevice.h>
+ * and <net/sock.h> until 6.10 gave it a header of its own.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#include <net/rps.h>
+#endif
 
 /* 6.11 turned NETIF_F_LLTX into the private flag dev->lltx. */
 static inline void tun_compat_set_lltx(struct net_device *dev)

@@ -46,7 +46,11 @@ static u32 tun_flow_hash_written(struct tun_dev *tun, struct tun_queue *q,
 	return __skb_get_hash_symmetric(skb);
 }
 
-/* The write path saw @hash written from queue @queue. */
+/*
+ * The write path saw @hash written from queue @queue. A flow the stack
+ * has answered is recorded for RFS too, as a socket's recvmsg() records
+ * its flow: the writer, reading the answers, runs on this CPU.
+ */
 static void tun_flow_learn(struct tun_dev *tun, u32 hash, u16 queue)
 {
 	struct tun_flow *f;
@@ -58,6 +62,7 @@ static void tun_flow_learn(struct tun_dev *tun, u32 hash, u16 queue)
 			WRITE_ONCE(f->queue, queue);
 		if (READ_ONCE(f->updated) != jiffies)
 			WRITE_ONCE(f->updated, jiffies);
+		sock_rps_record_flow_hash(READ_ONCE(f->rps_hash));
 		rcu_read_unlock();
 		return;
 	}
@@ -70,6 +75,7 @@ static void tun_flow_learn(struct tun_dev *tun, u32 hash, u16 queue)
 			f->hash = hash;
 			f->queue = queue;
 			f->updated = jiffies;
+			f->rps_hash = 0;
 			hlist_add_head_rcu(&f->node, tun_flow_bucket(tun, hash));
 			tun->flow_count++;
 		}
@@ -78,6 +84,35 @@ static void tun_flow_learn(struct tun_dev *tun, u32 hash, u16 queue)
 		mod_timer(&tun->flow_gc, round_jiffies_up(jiffies +
 							  TUN_FLOW_EXPIRE));
 	spin_unlock_bh(&tun->flow_lock);
+}
+
+/* RCU: the stack sends a packet of @f's flow, of hash @hash. */
+static void tun_flow_sent(struct tun_flow *f, u32 hash)
+{
+	if (READ_ONCE(f->rps_hash) != hash)
+		WRITE_ONCE(f->rps_hash, hash);
+}
+
+/*
+ * RCU, from xmit: with one queue the stack does not ask us to select one
+ * (tun_net_select_queue() would note the flow), so note it here, when
+ * RPS is in use at all and no steering program replaces the flows.
+ */
+static void tun_flow_sent_one_queue(struct tun_dev *tun, struct sk_buff *skb)
+{
+#ifdef CONFIG_RPS
+	struct tun_flow *f;
+	u32 hash;
+
+	if (READ_ONCE(tun->numqueues) != 1 ||
+	    !static_branch_unlikely(&rps_needed) ||
+	    rcu_access_pointer(tun->steering_prog))
+		return;
+	hash = __skb_get_hash_symmetric(skb);
+	f = tun_flow_find(tun, hash);
+	if (f)
+		tun_flow_sent(f, hash);
+#endif
 }
 
 static void tun_flow_gc(struct timer_list *t)

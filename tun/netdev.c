@@ -83,6 +83,7 @@ static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (!q)
 		goto drop;
 
+	tun_flow_sent_one_queue(tun, skb);
 	if (!tun_txfilter_pass(&tun->txflt, skb))
 		goto drop;
 	if (rcu_access_pointer(q->sk.sk_filter) && sk_filter(&q->sk, skb))
@@ -146,7 +147,11 @@ static u16 tun_net_select_queue(struct net_device *dev, struct sk_buff *skb,
 	} else {
 		hash = __skb_get_hash_symmetric(skb);
 		f = tun_flow_find(tun, hash);
-		pick = f ? READ_ONCE(f->queue) : n;
+		pick = n;
+		if (f) {
+			tun_flow_sent(f, hash);
+			pick = READ_ONCE(f->queue);
+		}
 		/* a learnt queue may have gone since */
 		if (pick >= n)
 			pick = ((u64)hash * n) >> 32;

@@ -91,6 +91,12 @@ struct tun_flow {
 	u32 hash;
 	u16 queue;			/* READ_ONCE/WRITE_ONCE */
 	unsigned long updated;		/* jiffies of the last write */
+	/*
+	 * Set to @hash once the stack has sent a packet of the flow, so
+	 * that the flow's next write tells RFS where its reader runs; 0
+	 * until then. READ_ONCE/WRITE_ONCE.
+	 */
+	u32 rps_hash;
 };
 
 /* An eBPF program of TUNSETSTEERINGEBPF or TUNSETFILTEREBPF. */
