@@ -443,10 +443,22 @@ built:
 	skb_record_rx_queue(skb, q->index);
 
 	/* the program may take the frame; the write succeeds all the same */
-	if (run_xdp && !tun_xdp_generic(tun, &skb)) {
+	if (run_xdp) {
+		bool pass = tun_xdp_generic(tun, &skb);
+
+		/*
+		 * A frags frame is the NAPI context's skb, which the program
+		 * may have consumed (sent on or freed) or, since 6.10,
+		 * replaced by a copy: napi.skb must never be left pointing
+		 * at what the next napi_get_frags() would build in.
+		 */
 		if (frags)
-			mutex_unlock(&q->napi_mutex);
-		return total;
+			q->napi.skb = pass ? skb : NULL;
+		if (!pass) {
+			if (frags)
+				mutex_unlock(&q->napi_mutex);
+			return total;
+		}
 	}
 
 	hash = tun_flow_hash_written(tun, q, skb);
