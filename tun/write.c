@@ -10,9 +10,11 @@
  * The skb is charged to the queue's socket, so TUNSETSNDBUF bounds the
  * memory a writer can pin in the stack. @linear is how much the caller
  * wants in the head (0: no preference); the rest goes into page
- * fragments of TUN_COMPAT_FRAG_ORDER. What fragments cannot hold grows
- * the head, so the largest frame is bounded by kmalloc (ENOBUFS beyond),
- * as in Linux's driver of the kernel we run on.
+ * fragments of TUN_COMPAT_FRAG_ORDER. With TUN_COMPAT_PAGED_WRITES (6.6
+ * on) what fragments cannot hold grows the head, so the largest frame is
+ * bounded by kmalloc (ENOBUFS beyond); before, a rest longer than
+ * MAX_SKB_FRAGS pages is refused by the allocator (EMSGSIZE). Either way
+ * as Linux's driver of the kernel we run on does.
  */
 static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
 				     size_t len, size_t linear, bool noblock)
@@ -24,7 +26,7 @@ static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
 
 	if (headroom + len < PAGE_SIZE || !linear)
 		linear = len;
-	else if (len - linear > frag_max)
+	else if (TUN_COMPAT_PAGED_WRITES && len - linear > frag_max)
 		linear = len - frag_max;
 
 	skb = sock_alloc_send_pskb(&q->sk, headroom + linear, len - linear,
