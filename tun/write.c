@@ -478,7 +478,10 @@ built:
 	if (err)
 		return err;
 
+	/* per-CPU counters: this CPU's until the update is done */
+	preempt_disable();
 	dev_sw_netstats_rx_add(dev, len);
+	preempt_enable();
 	if (hash)
 		tun_flow_learn(tun, hash, READ_ONCE(q->index));
 	return total;
