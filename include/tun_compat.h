@@ -34,10 +34,12 @@ static inline void tun_compat_set_lltx(struct net_device *dev)
 /*
  * Writes: until 6.6 a frame without a vnet header became one linear skb
  * (so frames up to what kmalloc gives, about 4 MB), and fragments were
- * order-0 pages. 6.6 keeps the head within a page and puts the rest into
- * fragments of up to PAGE_ALLOC_COSTLY_ORDER. We follow the kernel we run
- * on, so that the frames accepted and the errno of those refused are the
- * stock driver's.
+ * order-0 pages (a frame whose vnet header asks for a smaller head and
+ * leaves more than MAX_SKB_FRAGS pages for them is refused, EMSGSIZE).
+ * 6.6 keeps the head within a page and puts the rest into fragments of up
+ * to PAGE_ALLOC_COSTLY_ORDER, growing the head by what those cannot hold.
+ * We follow the kernel we run on, so that the frames accepted and the
+ * errno of those refused are the stock driver's.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #define TUN_COMPAT_PAGED_WRITES	1

@@ -111,7 +111,10 @@ static ssize_t tun_put_user(struct tun_dev *tun, struct sk_buff *skb,
 	left = min_t(size_t, skb->len - off, iov_iter_count(to));
 	skb_copy_datagram_iter(skb, off, to, left);
 done:
+	/* per-CPU counters: this CPU's until the update is done */
+	preempt_disable();
 	dev_sw_netstats_tx_add(tun->dev, 1, skb->len + vlan_hlen);
+	preempt_enable();
 	return total;
 }
 
@@ -133,7 +136,9 @@ static ssize_t tun_put_user_xdp(struct tun_dev *tun, struct xdp_frame *xdpf,
 		iov_iter_advance(to, vnet_hdr_sz - sizeof(hdr));
 	}
 	ret = copy_to_iter(xdpf->data, xdpf->len, to) + vnet_hdr_sz;
+	preempt_disable();
 	dev_sw_netstats_tx_add(tun->dev, 1, ret);
+	preempt_enable();
 	return ret;
 }
 

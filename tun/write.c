@@ -10,9 +10,11 @@
  * The skb is charged to the queue's socket, so TUNSETSNDBUF bounds the
  * memory a writer can pin in the stack. @linear is how much the caller
  * wants in the head (0: no preference); the rest goes into page
- * fragments of TUN_COMPAT_FRAG_ORDER. What fragments cannot hold grows
- * the head, so the largest frame is bounded by kmalloc (ENOBUFS beyond),
- * as in Linux's driver of the kernel we run on.
+ * fragments of TUN_COMPAT_FRAG_ORDER. With TUN_COMPAT_PAGED_WRITES (6.6
+ * on) what fragments cannot hold grows the head, so the largest frame is
+ * bounded by kmalloc (ENOBUFS beyond); before, a rest longer than
+ * MAX_SKB_FRAGS pages is refused by the allocator (EMSGSIZE). Either way
+ * as Linux's driver of the kernel we run on does.
  */
 static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
 				     size_t len, size_t linear, bool noblock)
@@ -24,7 +26,7 @@ static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
 
 	if (headroom + len < PAGE_SIZE || !linear)
 		linear = len;
-	else if (len - linear > frag_max)
+	else if (TUN_COMPAT_PAGED_WRITES && len - linear > frag_max)
 		linear = len - frag_max;
 
 	skb = sock_alloc_send_pskb(&q->sk, headroom + linear, len - linear,
@@ -443,10 +445,22 @@ built:
 	skb_record_rx_queue(skb, q->index);
 
 	/* the program may take the frame; the write succeeds all the same */
-	if (run_xdp && !tun_xdp_generic(tun, &skb)) {
+	if (run_xdp) {
+		bool pass = tun_xdp_generic(tun, &skb);
+
+		/*
+		 * A frags frame is the NAPI context's skb, which the program
+		 * may have consumed (sent on or freed) or, since 6.10,
+		 * replaced by a copy: napi.skb must never be left pointing
+		 * at what the next napi_get_frags() would build in.
+		 */
 		if (frags)
-			mutex_unlock(&q->napi_mutex);
-		return total;
+			q->napi.skb = pass ? skb : NULL;
+		if (!pass) {
+			if (frags)
+				mutex_unlock(&q->napi_mutex);
+			return total;
+		}
 	}
 
 	hash = tun_flow_hash_written(tun, q, skb);
@@ -464,7 +478,10 @@ built:
 	if (err)
 		return err;
 
+	/* per-CPU counters: this CPU's until the update is done */
+	preempt_disable();
 	dev_sw_netstats_rx_add(dev, len);
+	preempt_enable();
 	if (hash)
 		tun_flow_learn(tun, hash, READ_ONCE(q->index));
 	return total;

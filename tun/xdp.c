@@ -92,12 +92,16 @@ static int tun_xdp_tx(struct net_device *dev, struct xdp_buff *xdp)
  * Carry out a native XDP verdict on a written frame. Frames sent on
  * (XDP_TX, XDP_REDIRECT) count as received, dropped ones as rx_dropped.
  * Returns the verdict, or a negative errno if sending on failed.
+ * Called with bottom halves off, which XDP needs and which also keeps us
+ * on this CPU for its per-CPU counters.
  */
 static int tun_xdp_act(struct tun_dev *tun, struct bpf_prog *prog,
 		       struct xdp_buff *xdp, u32 act)
 {
 	unsigned int len = xdp->data_end - xdp->data;
 	int err;
+
+	lockdep_assert_in_softirq();
 
 	switch (act) {
 	case XDP_REDIRECT:

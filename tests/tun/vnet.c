@@ -1556,6 +1556,106 @@ static int c_tap_write_short(void)
 	return TT_PASS;
 }
 
+/*
+ * Large frames behind a header that announces a linear part (hdr_len, or
+ * NEEDS_CSUM, which raises hdr_len to cover the checksum): that part goes
+ * in the skb's head and the rest in page fragments, at most MAX_SKB_FRAGS
+ * (17) of them.  6.1 makes them single pages, so a rest of more than
+ * 17 * 4096 bytes is refused with EMSGSIZE and counted in rx_dropped;
+ * since 6.6 they are compound pages of up to 32K and all of these fit.
+ * Without hdr_len the whole frame is linear on 6.1 (a kmalloc'd head):
+ * accepted at any of these sizes.  Each accepted frame counts in rx; the
+ * stack then drops it (IPv4 header checksum left wrong) without a word.
+ */
+#define BIGW_MAX 80000
+#define BIGW_FRAGS (17 * 4096)
+
+enum bigw_kind { BIGW_PLAIN, BIGW_HDR_LEN, BIGW_NEEDS_CSUM };
+
+static int big_write_case(const char *dev, int flags)
+{
+	static uint8_t f[VH_LEN + BIGW_MAX];
+	static const char *const kname[] = { "no hdr_len", "hdr_len",
+					     "NEEDS_CSUM" };
+	size_t l2 = is_tap(flags) ? 14 : 0, hdr = l2 + 28;
+	/* Frame lengths, and whether 6.1's stock driver refuses them. */
+	const struct {
+		size_t len;
+		int refused_61;
+	} sizes[] = {
+		{ 65000, 0 },
+		{ hdr + BIGW_FRAGS, 0 },	/* a rest of exactly 17 pages */
+		{ hdr + BIGW_FRAGS + 1, 1 },
+		{ 70000, 1 },
+		{ BIGW_MAX, 1 },
+	};
+	unsigned long long rxp = 0, rxb = 0, rxd = 0;
+	uint8_t mac[6], *ip;
+	int fd;
+
+	fd = mkdev(dev, flags);
+	TT_SYS(fd);
+	ip = f + VH_LEN + l2;
+	if (l2) {
+		TT_SYS(tt_link_hwaddr(dev, mac));
+		tt_eth(f + VH_LEN, mac, peer_mac, 0x0800);
+	}
+	for (size_t i = VH_LEN + l2; i < sizeof(f); i++)
+		f[i] = (uint8_t)(i * 13 + i / 509);
+	ip4(ip, tt_ip4(PEER_IP), tt_ip4(DEV_IP), 17, 65535 - 20);
+	ip[10] ^= 0xa5;
+	TT_CHECK(tt_csum(ip, 20) != 0, "IPv4 header checksum still valid");
+	put16(ip + 20, SRC_PORT);
+	put16(ip + 22, DEV_PORT);
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t len = sizes[i].len;
+
+		for (int k = BIGW_PLAIN; k <= BIGW_NEEDS_CSUM; k++) {
+			int refused = k != BIGW_PLAIN && sizes[i].refused_61 &&
+				      !tt_series_ge(6, 6);
+			ssize_t r;
+
+			if (k == BIGW_NEEDS_CSUM)
+				mkhdr(f, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
+				      (int)l2 + 20, 6);
+			else
+				mkhdr(f, 0, VH_GSO_NONE,
+				      k == BIGW_HDR_LEN ? (int)hdr : 0, 0, 0,
+				      0);
+			errno = 0;
+			r = write(fd, f, VH_LEN + len);
+			if (refused) {
+				TT_CHECK(r == -1 && errno == EMSGSIZE,
+					 "%zu bytes, %s: want EMSGSIZE, got "
+					 "%zd %s", len, kname[k], r,
+					 r < 0 ? tt_errname(errno) : "");
+				rxd++;
+			} else {
+				TT_CHECK(r == (ssize_t)(VH_LEN + len),
+					 "%zu bytes, %s: want %zu, got %zd %s",
+					 len, kname[k], VH_LEN + len, r,
+					 r < 0 ? tt_errname(errno) : "");
+				rxp++;
+				rxb += len;
+			}
+			STATS(dev, rxp, rxb, rxd, 0, 0, 0, 0);
+		}
+	}
+	TT_CALL(queue_empty(fd));
+	return TT_PASS;
+}
+
+static int c_big_write_tun(void)
+{
+	return big_write_case("ttvn35", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+}
+
+static int c_big_write_tap(void)
+{
+	return big_write_case("ttvn36", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
+}
+
 int main(void)
 {
 	static const struct {
@@ -1594,6 +1694,8 @@ int main(void)
 		{ "write_csum_start_in_ip_header", c_csum_start_in_ip_header },
 		{ "write_shorter_than_hdr_einval", c_write_short },
 		{ "tap_write_short_einval", c_tap_write_short },
+		{ "write_large_linear_part_tun", c_big_write_tun },
+		{ "write_large_linear_part_tap", c_big_write_tap },
 	};
 	unsigned int features = 0;
 	int fd;

@@ -64,6 +64,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define DEV_IP "198.18.13.1"
@@ -120,7 +121,7 @@ enum prog_kind {
  * in its first u64 and +r8 in its second.  Then what the kind says.
  */
 static int prog_load(enum prog_kind kind, int verdict, int stats_fd,
-		     int devmap_fd)
+		     int devmap_fd, uint32_t prog_flags)
 {
 	static char log[8192];
 	struct bpf_insn p[64];
@@ -181,6 +182,7 @@ static int prog_load(enum prog_kind kind, int verdict, int stats_fd,
 	a.insns = (uint64_t)(uintptr_t)p;
 	a.insn_cnt = (uint32_t)n;
 	a.license = (uint64_t)(uintptr_t)"GPL";
+	a.prog_flags = prog_flags;
 	snprintf(a.prog_name, sizeof(a.prog_name), "tt_xdp");
 	fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
 	if (fd < 0) {
@@ -291,13 +293,14 @@ struct prog {
 	uint32_t id;
 };
 
-static int mkprog(struct prog *p, enum prog_kind kind, int verdict,
-		  int devmap_fd)
+/* @prog_flags: BPF_PROG_LOAD's (BPF_F_XDP_HAS_FRAGS), usually 0. */
+static int mkprog_flags(struct prog *p, enum prog_kind kind, int verdict,
+			int devmap_fd, uint32_t prog_flags)
 {
 	p->stats = map_create(BPF_MAP_TYPE_ARRAY, 16, 1);
 	if (p->stats < 0)
 		return tt_fail("BPF_MAP_CREATE array: %s", tt_errname(errno));
-	p->fd = prog_load(kind, verdict, p->stats, devmap_fd);
+	p->fd = prog_load(kind, verdict, p->stats, devmap_fd, prog_flags);
 	if (p->fd < 0)
 		return tt_fail("BPF_PROG_LOAD: %s", tt_errname(errno));
 	p->id = prog_id(p->fd);
@@ -305,6 +308,12 @@ static int mkprog(struct prog *p, enum prog_kind kind, int verdict,
 		return tt_fail("BPF_OBJ_GET_INFO_BY_FD: %s",
 			       tt_errname(errno));
 	return TT_PASS;
+}
+
+static int mkprog(struct prog *p, enum prog_kind kind, int verdict,
+		  int devmap_fd)
+{
+	return mkprog_flags(p, kind, verdict, devmap_fd, 0);
 }
 
 /* ---- rtnetlink: IFLA_XDP ---- */
@@ -1209,6 +1218,143 @@ static int c_drop_nonblock_sndbuf(void)
 	return TT_PASS;
 }
 
+/* ---- cases: IFF_NAPI_FRAGS ---- */
+
+#define FRAGS_TAP (IFF_TAP | IFF_NO_PI | IFF_NAPI | IFF_NAPI_FRAGS)
+
+/*
+ * A frame written in three iovecs: with IFF_NAPI_FRAGS the first is the
+ * head of the queue's NAPI skb, the others page fragments of it.
+ */
+static ssize_t wr_frags(int fd, uint8_t *f, size_t len)
+{
+	struct iovec iov[3] = {
+		{ f, 34 }, { f + 34, 20 }, { f + 54, len - 54 },
+	};
+
+	return writev(fd, iov, 3);
+}
+
+/* Echo requests first..last written in fragments, each one answered. */
+static int frags_echoes(int fd, const char *dev, uint16_t first,
+			uint16_t last)
+{
+	uint8_t req[FRAME_LEN], buf[2048];
+	ssize_t n;
+
+	for (uint16_t seq = first; seq <= last; seq++) {
+		TT_EQ(wr_frags(fd, req, echo_frame(req, dev, seq)), FRAME_LEN);
+		n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+		TT_CHECK(n >= 0, "no reply to echo %u: %s", seq,
+			 tt_errname(errno));
+		TT_CALL(check_reply(buf, (size_t)n, dev, seq));
+	}
+	return TT_PASS;
+}
+
+/*
+ * A frags tap builds each frame in its queue's NAPI skb and runs even a
+ * native program on it generically.  Every verdict that takes the skb
+ * (DROP, TX, REDIRECT) leaves nothing behind for the next frame to be
+ * built in, and one that keeps it (PASS; 6.10 on may hand back a copy,
+ * as it does for a frags-aware program, BPF_F_XDP_HAS_FRAGS) delivers the
+ * skb it got back.  So several frames per verdict, one verdict after
+ * the other, then the same without a program: a driver that builds the
+ * next frame in an skb already freed or queued shows it here (best seen
+ * with slub_debug=FZPU page_poison=1 on the kernel command line).  The
+ * counters are generic XDP's: a drop counts nowhere, XDP_TX counts tx on
+ * this tap when read, a redirect tx on the target.
+ */
+static int c_frags_verdicts(void)
+{
+	uint8_t req[FRAME_LEN], want[FRAME_LEN], buf[2048];
+	struct prog drop, tx, redir, pass, pass_frags;
+	const char *a = "ttxdp30", *b = "ttxdp31";
+	uint32_t ifindex;
+	uint16_t seq;
+	int fa, fb, dm;
+	ssize_t n;
+
+	NEED_NATIVE();
+	fa = mkdev(a, FRAGS_TAP, 1);
+	TT_SYS(fa);
+	fb = mkdev(b, IFF_TAP | IFF_NO_PI, 0);
+	TT_SYS(fb);
+	dm = map_create(BPF_MAP_TYPE_DEVMAP, 4, 1);
+	TT_CHECK(dm >= 0, "BPF_MAP_CREATE devmap: %s", tt_errname(errno));
+	ifindex = if_nametoindex(b);
+	TT_SYS(map_update(dm, 0, &ifindex));
+	TT_CALL(mkprog(&drop, PROG_VERDICT, XDP_DROP, -1));
+	TT_CALL(mkprog(&tx, PROG_SWAP_TX, 0, -1));
+	TT_CALL(mkprog(&redir, PROG_REDIRECT, 0, dm));
+	TT_CALL(mkprog(&pass, PROG_VERDICT, XDP_PASS, -1));
+	TT_CALL(mkprog_flags(&pass_frags, PROG_VERDICT, XDP_PASS, -1,
+			     BPF_F_XDP_HAS_FRAGS));
+
+	/* XDP_DROP: taken whole, nothing reaches the stack or the fd. */
+	ATTACH(a, drop.fd, XDP_FLAGS_DRV_MODE);
+	ATTACHED(a, XDP_ATTACHED_DRV, drop.id);
+	for (seq = 1; seq <= 4; seq++)
+		TT_EQ(wr_frags(fa, req, echo_frame(req, a, seq)), FRAME_LEN);
+	SILENT(fa, 200);
+	SEEN(drop.stats, 4, 4 * FRAME_LEN);
+	STATS(a, 0, 0, 0, 0, 0, 0);
+
+	/* XDP_TX: each frame back out of the fd, its addresses swapped. */
+	ATTACH(a, tx.fd, XDP_FLAGS_DRV_MODE);
+	for (seq = 5; seq <= 8; seq++) {
+		echo_frame(req, a, seq);
+		memcpy(want, req + 6, 6);
+		memcpy(want + 6, req, 6);
+		memcpy(want + 12, req + 12, FRAME_LEN - 12);
+		TT_EQ(wr_frags(fa, req, FRAME_LEN), FRAME_LEN);
+		n = tt_read_timeout(fa, buf, sizeof(buf), 2000);
+		TT_CHECK(n >= 0, "XDP_TX frame %u not read back: %s", seq,
+			 tt_errname(errno));
+		TT_EQ(n, FRAME_LEN);
+		TT_MEMEQ(buf, want, FRAME_LEN);
+	}
+	SILENT(fa, 100);
+	SEEN(tx.stats, 4, 4 * FRAME_LEN);
+	STATS(a, 0, 0, 0, 4, 4 * FRAME_LEN, 0);
+
+	/* XDP_REDIRECT into b: read from b byte for byte. */
+	ATTACH(a, redir.fd, XDP_FLAGS_DRV_MODE);
+	for (seq = 9; seq <= 12; seq++) {
+		TT_EQ(wr_frags(fa, req, echo_frame(req, a, seq)), FRAME_LEN);
+		n = tt_read_timeout(fb, buf, sizeof(buf), 2000);
+		TT_CHECK(n >= 0, "frame %u not redirected: %s", seq,
+			 tt_errname(errno));
+		TT_EQ(n, FRAME_LEN);
+		TT_MEMEQ(buf, req, FRAME_LEN);
+	}
+	SILENT(fa, 100);
+	SILENT(fb, 100);
+	SEEN(redir.stats, 4, 4 * FRAME_LEN);
+	STATS(a, 0, 0, 0, 4, 4 * FRAME_LEN, 0);
+	STATS(b, 0, 0, 0, 4, 4 * FRAME_LEN, 0);
+
+	/* XDP_PASS, by a program that takes frags and one that does not. */
+	ATTACH(a, pass.fd, XDP_FLAGS_DRV_MODE);
+	TT_CALL(frags_echoes(fa, a, 13, 16));
+	SEEN(pass.stats, 4, 4 * FRAME_LEN);
+	ATTACH(a, pass_frags.fd, XDP_FLAGS_DRV_MODE);
+	ATTACHED(a, XDP_ATTACHED_DRV, pass_frags.id);
+	TT_CALL(frags_echoes(fa, a, 17, 20));
+	SEEN(pass_frags.stats, 4, 4 * FRAME_LEN);
+	SILENT(fa, 100);
+	STATS(a, 8, 8 * FRAME_LEN, 0, 12, 12 * FRAME_LEN, 0);
+
+	/* No program: the NAPI skb is the driver's alone again. */
+	ATTACH(a, -1, XDP_FLAGS_DRV_MODE);
+	ATTACHED(a, XDP_ATTACHED_NONE, 0);
+	TT_CALL(frags_echoes(fa, a, 21, 26));
+	SILENT(fa, 100);
+	STATS(a, 14, 14 * FRAME_LEN, 0, 18, 18 * FRAME_LEN, 0);
+	STATS(b, 0, 0, 0, 4, 4 * FRAME_LEN, 0);
+	return TT_PASS;
+}
+
 /* ---- cases: the program's lifetime ---- */
 
 static int c_detach_restores(void)
@@ -1349,6 +1495,7 @@ int main(void)
 	tt_run("vnet_hdr_gso_drop_blocking", c_vnet_gso_drop_blocking);
 	tt_run("drop_nonblock_large_frame", c_drop_nonblock_large);
 	tt_run("drop_nonblock_sndbuf", c_drop_nonblock_sndbuf);
+	tt_run("napi_frags_every_verdict", c_frags_verdicts);
 	tt_run("detach_restores_delivery", c_detach_restores);
 	tt_run("persistent_tap_keeps_prog", c_persist_keeps_prog);
 	tt_run("close_deletes_device_frees_prog", c_delete_releases_prog);
