@@ -27,7 +27,10 @@
  * waiting for buffers), the backend refusals, offloads carried in the vnet
  * header both ways (checksum offload, USO and TSO from the guest; TUN_F_CSUM,
  * USO and TSO4 towards it, TCP driven through the rings), and QEMU's stop
- * sequence down to rmmod vhost_net.  At the end the program unloads what it loaded.
+ * sequence down to rmmod vhost_net.  The zero-copy pass sends the frames of
+ * 256 bytes and more again, and frames a native XDP program takes, whose
+ * zero-copy buffers must be completed all the same.  At the end the
+ * program unloads what it loaded.
  *
  * vhost_net needs tun_get_socket and tun_get_tx_ring from tun.ko: a driver
  * that does not advertise IFF_VNET_HDR in TUNGETFEATURES cannot serve it, and
@@ -48,9 +51,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
@@ -1941,6 +1949,180 @@ static int rx_tso4(void)
 	return tcp_abort(&g, a);
 }
 
+/* ---- zero-copy frames that a native XDP program takes ---- */
+
+/*
+ * Attach the program @prog natively (XDP_FLAGS_DRV_MODE) to @dev with
+ * RTM_SETLINK IFLA_XDP; 0 or -errno.
+ */
+static int xdp_attach(const char *dev, int prog)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		struct rtattr xdp;
+		struct rtattr fd_a;
+		int32_t fd;
+		struct rtattr flags_a;
+		uint32_t flags;
+	} req;
+	char buf[1024];
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	int s, err;
+	ssize_t n;
+
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req);
+	req.nh.nlmsg_type = RTM_SETLINK;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.ifi.ifi_family = AF_UNSPEC;
+	req.ifi.ifi_index = (int)if_nametoindex(dev);
+	if (!req.ifi.ifi_index)
+		return -ENODEV;
+	req.xdp.rta_type = IFLA_XDP | NLA_F_NESTED;
+	req.xdp.rta_len = sizeof(req) - offsetof(typeof(req), xdp);
+	req.fd_a.rta_type = IFLA_XDP_FD;
+	req.fd_a.rta_len = RTA_LENGTH(sizeof(req.fd));
+	req.fd = prog;
+	req.flags_a.rta_type = IFLA_XDP_FLAGS;
+	req.flags_a.rta_len = RTA_LENGTH(sizeof(req.flags));
+	req.flags = XDP_FLAGS_DRV_MODE;
+
+	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (s < 0)
+		return -errno;
+	err = -EPROTO;
+	if (sendto(s, &req, sizeof(req), 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0)
+		err = -errno;
+	else if ((n = recv(s, buf, sizeof(buf), 0)) < 0)
+		err = -errno;
+	else if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) &&
+		 nh->nlmsg_type == NLMSG_ERROR)
+		err = ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+	close(s);
+	return err;
+}
+
+/*
+ * Close /dev/vhost-net without letting a release that never ends take this
+ * program with it: vhost waits, uninterruptibly, for every zero-copy
+ * buffer it handed out to be completed, and a driver that forgot one hangs
+ * it for ever.  So the last reference goes in a child, which is given up
+ * on (and left behind, unkillable) after @ms.
+ */
+static int vhost_close_bounded(struct vnet *v, int ms)
+{
+	long long until = tt_now_ms() + ms;
+	int go[2], st;
+	pid_t pid;
+	char c = 0;
+
+	TT_SYS(pipe2(go, O_CLOEXEC));
+	fflush(stdout);
+	pid = fork();
+	TT_SYS(pid);
+	if (!pid) {
+		close(go[1]);
+		/* the parent's copy first, so that this one is the last */
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		close(v->vfd);
+		_exit(0);
+	}
+	close(go[0]);
+	tt_close(v->vfd);
+	v->vfd = -1;
+	if (write(go[1], &c, 1) != 1)
+		st = errno;
+	close(go[1]);
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		TT_SYS(r);
+		if (r == pid)
+			break;
+		TT_CHECK(tt_now_ms() < until,
+			 "closing " VHOST_NET_PATH " still hangs after %d ms: a "
+			 "zero-copy buffer was never completed", ms);
+		tt_sleep_ms(20);
+	}
+	TT_CHECK(WIFEXITED(st) && !WEXITSTATUS(st),
+		 "the closing child: status 0x%x", st);
+	return TT_PASS;
+}
+
+/*
+ * A 342-byte datagram from the guest, of vhost's zero-copy size (256 and
+ * more), to a tap whose native XDP program answers @verdict: the frame is
+ * the program's, and the zero-copy buffer must be completed all the same,
+ * the descriptor coming back in the used ring.  XDP_TX sends the frame
+ * back: the guest receives it byte for byte.  Then QEMU's stop and close
+ * must not hang, and vhost_net unloads.
+ */
+static int zcopy_xdp_run(struct vnet *v, const char *name, int verdict)
+{
+	enum { PLEN = 300, FLEN = 14 + 28 + PLEN };
+	static uint8_t f[FLEN], got[2048];
+	uint16_t head;
+	size_t n;
+	int prog, err;
+
+	TT_CALL(vnet_up(v, name, 0));
+	TT_CALL(rx_post(v, 2, RX_SLOT));
+	TT_SYS(vq_kick(&v->q[RXQ]));
+	prog = tt_bpf_const_prog(BPF_PROG_TYPE_XDP, verdict);
+	TT_CHECK(prog >= 0, "loading an XDP program: %s", tt_errname(errno));
+	tt_defer_fd(prog);
+	err = xdp_attach(v->name, prog);
+	TT_CHECK(!err, "attaching XDP natively to %s: %s", v->name,
+		 tt_errname(-err));
+	TT_EQ(guest_udp(v, f, 0x70, PLEN, 0), FLEN);
+	head = tx_put(v, f, FLEN, 0);
+	TT_CALL(tx_run(v, &head, 1));
+	if (verdict == XDP_TX) {
+		TT_CALL(wait_used(&v->q[RXQ], "RX XDP_TX", 1));
+		TT_CALL(rx_take(v, 1, got, sizeof(got), &n));
+		TT_EQ(n, FLEN);
+		TT_MEMEQ(got, f, FLEN);
+	}
+	/* and the queue goes on: a second one the same way */
+	guest_udp(v, f, 0x71, PLEN, 0);
+	head = tx_put(v, f, FLEN, 0);
+	TT_CALL(tx_run(v, &head, 1));
+	TT_SYS(set_backend(v, RXQ, -1));
+	TT_SYS(set_backend(v, TXQ, -1));
+	return TT_PASS;
+}
+
+static int zcopy_xdp(const char *name, int verdict)
+{
+	int r, c;
+	struct vnet v;
+
+	memset(&v, 0, sizeof(v));
+	v.vfd = -1;
+	r = zcopy_xdp_run(&v, name, verdict);
+	c = v.vfd >= 0 ? vhost_close_bounded(&v, WAIT_MS) : TT_PASS;
+	if (r)
+		return r;
+	if (c)
+		return c;
+	TT_EQ(tt_module_unload("vhost_net"), 0);
+	return TT_PASS;
+}
+
+static int c_zcopy_xdp_drop(void)
+{
+	return zcopy_xdp("ttvh19", XDP_DROP);
+}
+
+static int c_zcopy_xdp_tx(void)
+{
+	return zcopy_xdp("ttvh20", XDP_TX);
+}
+
 /* ---- running ---- */
 
 static int vnet_advertised;
@@ -2020,6 +2202,8 @@ int main(void)
 	run("zcopy_tx_csum_partial", c_tx_csum_partial);
 	run("zcopy_tx_gso_udp_l4", c_tx_gso_udp_l4);
 	run("zcopy_tx_tso4", c_tx_tso4);
+	run("zcopy_xdp_drop", c_zcopy_xdp_drop);
+	run("zcopy_xdp_tx", c_zcopy_xdp_tx);
 	if (tt_module_loaded("vhost_net"))
 		tt_module_unload("vhost_net");
 
