@@ -27,7 +27,9 @@
  * waiting for buffers), the backend refusals, offloads carried in the vnet
  * header both ways (checksum offload, USO and TSO from the guest; TUN_F_CSUM,
  * USO and TSO4 towards it, TCP driven through the rings), and QEMU's stop
- * sequence down to rmmod vhost_net.  The zero-copy pass sends the frames of
+ * sequence down to rmmod vhost_net.  On an IFF_NAPI tap vhost's batches go
+ * through the queue's NAPI context (GRO merges what it can), and a disabled
+ * queue refuses them.  The zero-copy pass sends the frames of
  * 256 bytes and more again, and frames a native XDP program takes, whose
  * zero-copy buffers must be completed all the same.  At the end the
  * program unloads what it loaded.
@@ -56,6 +58,8 @@
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -536,14 +540,15 @@ static int load_vhost_net(void)
  * The tap as QEMU sets it up for vhost: non-blocking, IFF_VNET_HDR, a
  * 12-byte vnet header.  Then up, IPv6 off, DEV_IP/24; @mtu if non-zero.
  */
-static int make_tap(struct vnet *v, const char *name, int mtu)
+static int make_tap(struct vnet *v, const char *name, int mtu, int extra)
 {
 	int fd, sz = VNET_HDR_LEN, err;
 
 	fd = tt_tun_open(O_NONBLOCK);
 	TT_CHECK(fd >= 0, "open " TT_TUN_PATH ": %s", tt_errname(errno));
 	v->tapfd = fd;
-	TT_CHECK(tt_tun_setiff(fd, name, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR,
+	TT_CHECK(tt_tun_setiff(fd, name,
+			       IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | extra,
 			       v->name) == 0,
 		 "TUNSETIFF %s: %s", name, tt_errname(errno));
 	TT_SYS(ioctl(fd, TUNSETVNETHDRSZ, &sz));
@@ -644,15 +649,23 @@ static int vhost_up(struct vnet *v, int backend)
 	return TT_PASS;
 }
 
-/* vhost_net loaded, the tap made (name, mtu) and the vhost device up. */
-static int vnet_up(struct vnet *v, const char *name, int mtu)
+/*
+ * vhost_net loaded, the tap made (name, mtu, TUNSETIFF flags @extra too)
+ * and the vhost device up.
+ */
+static int vnet_up_flags(struct vnet *v, const char *name, int mtu, int extra)
 {
 	memset(v, 0, sizeof(*v));
 	v->tapfd = v->vfd = -1;
 	TT_CALL(load_vhost_net());
 	/* The tap fd first: tt closes the vhost fd, which holds the tap, first. */
-	TT_CALL(make_tap(v, name, mtu));
+	TT_CALL(make_tap(v, name, mtu, extra));
 	return vhost_up(v, 1);
+}
+
+static int vnet_up(struct vnet *v, const char *name, int mtu)
+{
+	return vnet_up_flags(v, name, mtu, 0);
 }
 
 /* ---- cases ---- */
@@ -694,7 +707,7 @@ static int c_backend_refused(void)
 
 	memset(&v, 0, sizeof(v));
 	TT_CALL(load_vhost_net());
-	TT_CALL(make_tap(&v, "ttvh1", 0));
+	TT_CALL(make_tap(&v, "ttvh1", 0, 0));
 	TT_CALL(vhost_up(&v, 0));
 	/* Not a socket, nor a tun or tap file. */
 	TT_CALL(new_eventfd(&efd));
@@ -2123,6 +2136,153 @@ static int c_zcopy_xdp_tx(void)
 	return zcopy_xdp("ttvh20", XDP_TX);
 }
 
+/* ---- IFF_NAPI: vhost's batches through the queue's NAPI context ---- */
+
+/* Two consecutive TCP segments of one flow; with GRO they become one. */
+static size_t guest_tcp_id(const struct vnet *v, uint8_t *f, uint16_t id,
+			   uint32_t seq, const uint8_t *data, size_t dlen)
+{
+	size_t n = guest_tcp(v, f, TCP_GPORT + 20, seq, 1, 0x10, data, dlen, 0);
+	uint8_t *ip = f + 14;
+	uint16_t c;
+
+	ip[4] = (uint8_t)(id >> 8);
+	ip[5] = (uint8_t)id;
+	ip[10] = ip[11] = 0;
+	c = tt_csum(ip, 20);
+	memcpy(ip + 10, &c, 2);
+	return n;
+}
+
+/*
+ * A batch of vhost's (TUN_MSG_PTR: the sndbuf is unlimited) on an IFF_NAPI
+ * tap goes through the queue's NAPI context, hence GRO: two in-order TCP
+ * segments of 100 bytes, one flow, valid checksums, DF and consecutive IP
+ * ids, reach a packet socket on the tap as ONE frame of 254 bytes (the
+ * 200 bytes behind the first segment's headers).  The tap counts the two
+ * frames it was given.
+ */
+static int c_napi_gro(void)
+{
+	enum { DLEN = 100, FLEN = 14 + 40 + DLEN };
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	static uint8_t f[FLEN], data[2 * DLEN], got[4096];
+	uint32_t seq = 70000;
+	uint16_t heads[2];
+	struct tt_stats st;
+	struct vnet v;
+	int ps, frames = 0;
+	size_t got_len = 0;
+
+	TT_CALL(vnet_up_flags(&v, "ttvh21", 0, IFF_NAPI));
+	ps = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_IP));
+	TT_SYS(ps);
+	tt_defer_fd(ps);
+	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_ifindex = (int)if_nametoindex(v.name);
+	TT_SYS(bind(ps, (struct sockaddr *)&sll, sizeof(sll)));
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(0x5a + 3 * i);
+	for (int i = 0; i < 2; i++) {
+		TT_EQ(guest_tcp_id(&v, f, (uint16_t)(0x100 + i),
+				   seq + (uint32_t)i * DLEN, data + i * DLEN,
+				   DLEN), FLEN);
+		heads[i] = tx_put(&v, f, FLEN, 0);
+	}
+	TT_CALL(tx_run(&v, heads, 2));
+
+	/* what came in from the guest; the host's RST goes out, ignored */
+	for (;;) {
+		socklen_t sl = sizeof(sll);
+		struct pollfd p = { .fd = ps, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, frames ? 300 : WAIT_MS) != 1)
+			break;
+		n = recvfrom(ps, got, sizeof(got), MSG_DONTWAIT,
+			     (struct sockaddr *)&sll, &sl);
+		TT_SYS(n);
+		if (sll.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		tt_note("packet socket: %zd bytes in", n);
+		frames++;
+		got_len = (size_t)n;
+		if (frames == 1 && (size_t)n >= 34 + 20 + 2 * DLEN) {
+			TT_EQ(got[14 + 2] << 8 | got[14 + 3], 40 + 2 * DLEN);
+			TT_EQ(get32(got + 34 + 4), seq);
+			TT_MEMEQ(got + 54, data, 2 * DLEN);
+		}
+	}
+	TT_CHECK(frames == 1 && got_len == 14 + 40 + 2 * DLEN,
+		 "%d frame(s) in, the last %zu bytes: want one of %d (GRO)",
+		 frames, got_len, 14 + 40 + 2 * DLEN);
+	TT_SYS(tt_stats(v.name, &st));
+	TT_STATS_EQ(st, rx_packets, 2);
+	TT_STATS_EQ(st, rx_bytes, 2 * FLEN);
+	TT_STATS_EQ(st, rx_dropped, 0);
+	return TT_PASS;
+}
+
+static int set_queue(int fd, int flags)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = (short)flags;
+	return ioctl(fd, TUNSETQUEUE, &ifr);
+}
+
+/* Two datagrams (tags @tag, @tag + 1) from the guest in one batch. */
+static int guest_udp_pair(struct vnet *v, uint8_t tag)
+{
+	enum { PLEN = 40 };
+	uint8_t f[14 + 28 + PLEN];
+	uint16_t heads[2];
+
+	for (int i = 0; i < 2; i++) {
+		guest_udp(v, f, (uint8_t)(tag + i), PLEN, 0);
+		heads[i] = tx_put(v, f, sizeof(f), 0);
+	}
+	return tx_run(v, heads, 2);
+}
+
+/*
+ * The queue vhost drives, on a multiqueue IFF_NAPI tap, disabled
+ * (TUNSETQUEUE IFF_DETACH_QUEUE; another queue keeps the device going):
+ * vhost still hands it its batches, and the tap refuses them (EBUSY, which
+ * vhost swallows): nothing reaches the stack, nothing is counted, the
+ * descriptors are used all the same.  Enabled again, the same frames get
+ * through.
+ */
+static int c_napi_disabled_queue(void)
+{
+	enum { PLEN = 40, FLEN = 14 + 28 + PLEN };
+	struct vnet v;
+	int fd2, s;
+
+	TT_CALL(vnet_up_flags(&v, "ttvh22", 0, IFF_NAPI | IFF_MULTI_QUEUE));
+	fd2 = tt_tun_open(O_NONBLOCK);
+	TT_SYS(fd2);
+	TT_CHECK(tt_tun_setiff(fd2, v.name, IFF_TAP | IFF_NO_PI |
+			       IFF_VNET_HDR | IFF_NAPI | IFF_MULTI_QUEUE,
+			       NULL) == 0,
+		 "a second queue on %s: %s", v.name, tt_errname(errno));
+	s = udp_socket();
+	TT_SYS(s);
+	TT_SYS(set_queue(v.tapfd, IFF_DETACH_QUEUE));
+	TT_CALL(guest_udp_pair(&v, 0x20));
+	TT_CALL(sock_nothing(s));
+	TT_CALL(stats_eq(v.name, 0, 0, 0, 0));
+
+	TT_SYS(set_queue(v.tapfd, IFF_ATTACH_QUEUE));
+	TT_CALL(guest_udp_pair(&v, 0x30));
+	TT_CALL(sock_expect(s, 0x30, PLEN));
+	TT_CALL(sock_expect(s, 0x31, PLEN));
+	TT_CALL(stats_eq(v.name, 2, 2 * FLEN, 0, 0));
+	return TT_PASS;
+}
+
 /* ---- running ---- */
 
 static int vnet_advertised;
@@ -2192,6 +2352,8 @@ int main(void)
 	run("rx_csum_offload", c_rx_csum_offload);
 	run("rx_uso", c_rx_uso);
 	run("rx_tso4", c_rx_tso4);
+	run("napi_gro", c_napi_gro);
+	run("napi_disabled_queue", c_napi_disabled_queue);
 	run("teardown", c_teardown);
 
 	/* the frames of 256 bytes and more again, offered zero-copy */
