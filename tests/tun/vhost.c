@@ -1962,6 +1962,55 @@ static int rx_tso4(void)
 	return tcp_abort(&g, a);
 }
 
+/*
+ * What the TCP cases recognise, provoked: data the guest does not
+ * acknowledge is sent again (a tail loss probe or the RTO, a few hundred
+ * ms after the handshake's RTT); the guest takes the repetition as one,
+ * acknowledges, and the tap's counters are exactly the frames that
+ * crossed, the repetitions included.
+ */
+static int c_tcp_retransmitted(void)
+{
+	enum { DLEN = 300 };
+	static uint8_t got[2048], data[DLEN];
+	uint8_t hdr[VNET_HDR_LEN], want[VNET_HDR_LEN] = { 0 };
+	const uint8_t *th = got + 34;
+	struct tcp_guest g;
+	uint32_t hseq;
+	size_t n;
+	struct vnet v;
+	int a, dup, r;
+
+	TT_CALL(vnet_up(&v, "ttvh23", 0));
+	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
+	TT_CALL(rx_post(&v, 16, RX_SLOT));
+	TT_SYS(vq_kick(&v.q[RXQ]));
+	tcp_guest_init(&g, &v, TCP_GPORT + 2, 9000);
+	want[10] = 1;
+	TT_CALL(tcp_connect(&g, want, &a));
+
+	for (size_t i = 0; i < DLEN; i++)
+		data[i] = (uint8_t)(0x61 + i * 11);
+	hseq = g.rcv_nxt;
+	TT_EQ(send(a, data, DLEN, 0), DLEN);
+	TT_CALL(tcp_take(&g, "RX data", hdr, got, sizeof(got), &n));
+	TT_EQ(n, 14 + 40 + DLEN);
+	TT_EQ(get32(th + 4), hseq);
+	TT_MEMEQ(th + 20, data, DLEN);
+	/* not acknowledged: it comes again (the RTO may be seconds here) */
+	r = vq_wait(&v.q[RXQ], (uint16_t)(v.q[RXQ].used_seen + 1), 4 * WAIT_MS);
+	TT_CHECK(!r, "no retransmission after %d ms: %s", 4 * WAIT_MS,
+		 tt_errname(-r));
+	TT_CALL(tcp_take_one(&g, "RX again", hdr, got, sizeof(got), &n, &dup));
+	TT_CHECK(dup, "the frame after unacknowledged data is no repetition "
+		 "(flags 0x%02x, %zu bytes)", th[13], n);
+	TT_EQ(get32(th + 4), hseq);
+	TT_CHECK(n > 54, "the repetition carries no data");
+	TT_CALL(tcp_send(&g, NULL, 0x10, NULL, 0));
+	TT_CALL(tcp_settle(&g, a));
+	return tcp_abort(&g, a);
+}
+
 /* ---- zero-copy frames that a native XDP program takes ---- */
 
 /*
@@ -2352,6 +2401,7 @@ int main(void)
 	run("rx_csum_offload", c_rx_csum_offload);
 	run("rx_uso", c_rx_uso);
 	run("rx_tso4", c_rx_tso4);
+	run("tcp_retransmitted", c_tcp_retransmitted);
 	run("napi_gro", c_napi_gro);
 	run("napi_disabled_queue", c_napi_disabled_queue);
 	run("teardown", c_teardown);
