@@ -9,10 +9,12 @@
 /*
  * One frame vhost-net built in its own page (TUN_MSG_PTR): a struct
  * tun_xdp_hdr at data_hard_start, the frame at data. The page reference
- * is ours: it becomes the skb's, or is dropped.
+ * is ours: it becomes the skb's, or is dropped. On an IFF_NAPI queue the
+ * skb waits on the queue's NAPI list, and *@queued says so: the caller
+ * schedules NAPI once for the whole batch.
  */
 static int tun_xdp_one(struct tun_dev *tun, struct tun_queue *q,
-		       struct xdp_buff *xdp, bool *flush)
+		       struct xdp_buff *xdp, bool *flush, bool *queued)
 {
 	unsigned int datasize = xdp->data_end - xdp->data;
 	struct tun_xdp_hdr *hdr = xdp->data_hard_start;
@@ -70,7 +72,27 @@ static int tun_xdp_one(struct tun_dev *tun, struct tun_queue *q,
 
 	hash = tun_flow_hash_written(tun, q, skb);
 
-	netif_receive_skb(skb);
+	if (q->napi_on) {
+		struct sk_buff_head *wq = &q->sk.sk_write_queue;
+
+		/*
+		 * Under the list's lock, as in tun_rx_deliver(): a queue
+		 * being disabled purges the list after it sets disabled_on,
+		 * so nothing queued after the check is left behind. BHs are
+		 * off for the whole batch.
+		 */
+		spin_lock(&wq->lock);
+		if (unlikely(READ_ONCE(q->disabled_on))) {
+			spin_unlock(&wq->lock);
+			kfree_skb(skb);
+			return -EBUSY;
+		}
+		__skb_queue_tail(wq, skb);
+		spin_unlock(&wq->lock);
+		*queued = true;
+	} else {
+		netif_receive_skb(skb);
+	}
 	dev_sw_netstats_rx_add(tun->dev, datasize);
 	if (hash)
 		tun_flow_learn(tun, hash, READ_ONCE(q->index));
@@ -92,16 +114,19 @@ static int tun_sendmsg(struct socket *sock, struct msghdr *m, size_t total_len)
 	    ctl->type == TUN_MSG_PTR) {
 		struct xdp_buff *bufs = ctl->ptr;
 		struct tun_xdp_ctx xctx;
-		bool flush = false;
+		bool flush = false, queued = false;
 
 		/* a batch: failures are per frame, the batch is consumed */
 		local_bh_disable();
 		rcu_read_lock();
 		tun_xdp_ctx_enter(&xctx);
 		for (i = 0; i < ctl->num; i++)
-			tun_xdp_one(tun, q, &bufs[i], &flush);
+			tun_xdp_one(tun, q, &bufs[i], &flush, &queued);
 		if (flush)
 			xdp_do_flush();
+		/* GRO sees the batch together; it runs when BHs are back on */
+		if (queued)
+			napi_schedule(&q->napi);
 		tun_xdp_ctx_exit(&xctx);
 		rcu_read_unlock();
 		local_bh_enable();

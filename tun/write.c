@@ -381,8 +381,17 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 			skb = NULL;
 			goto drop;
 		}
-		if (!skb)
-			return total;	/* XDP took it */
+		if (!skb) {
+			/*
+			 * XDP took it, copied: vhost-net's pages are free.
+			 * A success without this would leave vhost waiting
+			 * for them for ever (on an error it drops its own
+			 * reference instead).
+			 */
+			if (ubuf)
+				tun_compat_ubuf_copied(ubuf);
+			return total;
+		}
 		goto built;
 	}
 	if (frags) {
