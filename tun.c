@@ -160,6 +160,11 @@ static int tun_chr_fasync(int fd, struct file *file, int on)
 	struct tun_queue *q = file->private_data;
 	int ret;
 
+	if (on) {
+		ret = tun_compat_f_owner_allocate(file);
+		if (ret)
+			return ret;
+	}
 	ret = fasync_helper(fd, file, on, &q->fasync);
 	if (ret < 0)
 		return ret;

@@ -12,6 +12,7 @@
 #include <linux/skbuff.h>
 #include <linux/uio.h>
 #include <linux/filter.h>
+#include <linux/fs.h>
 
 /* 6.11 turned NETIF_F_LLTX into the private flag dev->lltx. */
 static inline void tun_compat_set_lltx(struct net_device *dev)
@@ -133,5 +134,20 @@ static inline void tun_xdp_ctx_exit(struct tun_xdp_ctx *c)
  * we key the difference on 6.8, within that range.
  */
 #define TUN_COMPAT_HAS_CHANNELS	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0))
+
+/*
+ * Since 6.12 a file's owner (who gets SIGIO) is allocated on demand:
+ * fcntl(F_SETOWN) allocates it, but F_SETFL's O_ASYNC only calls
+ * ->fasync, so a driver that makes the caller the owner there must
+ * allocate it first (__f_setown() warns on a file without one).
+ */
+static inline int tun_compat_f_owner_allocate(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	return file_f_owner_allocate(file);
+#else
+	return 0;
+#endif
+}
 
 #endif /* _TUN_COMPAT_H */
