@@ -207,7 +207,7 @@ static int tun_chr_open(struct inode *inode, struct file *file)
 	sock_set_flag(&q->sk, SOCK_ZEROCOPY);
 
 	file->private_data = q;
-	file->f_mode |= FMODE_NOWAIT;
+	tun_compat_set_nowait(file);
 	return 0;
 }
 

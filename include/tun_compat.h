@@ -150,4 +150,17 @@ static inline int tun_compat_f_owner_allocate(struct file *file)
 #endif
 }
 
+/*
+ * RWF_NOWAIT (and io_uring's non-blocking first try) is EOPNOTSUPP on a
+ * file without FMODE_NOWAIT. Linux's driver sets it since 6.4, so on 6.1
+ * those calls are refused and io_uring takes the blocking path; we follow
+ * the kernel we run on.
+ */
+static inline void tun_compat_set_nowait(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	file->f_mode |= FMODE_NOWAIT;
+#endif
+}
+
 #endif /* _TUN_COMPAT_H */
