@@ -160,6 +160,11 @@ static int tun_chr_fasync(int fd, struct file *file, int on)
 	struct tun_queue *q = file->private_data;
 	int ret;
 
+	if (on) {
+		ret = tun_compat_f_owner_allocate(file);
+		if (ret)
+			return ret;
+	}
 	ret = fasync_helper(fd, file, on, &q->fasync);
 	if (ret < 0)
 		return ret;
@@ -202,7 +207,7 @@ static int tun_chr_open(struct inode *inode, struct file *file)
 	sock_set_flag(&q->sk, SOCK_ZEROCOPY);
 
 	file->private_data = q;
-	file->f_mode |= FMODE_NOWAIT;
+	tun_compat_set_nowait(file);
 	return 0;
 }
 

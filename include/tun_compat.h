@@ -12,6 +12,7 @@
 #include <linux/skbuff.h>
 #include <linux/uio.h>
 #include <linux/filter.h>
+#include <linux/fs.h>
 #include <net/sock.h>
 /*
  * RFS (rps_needed, sock_rps_record_flow_hash()): in <linux/netdevice.h>
@@ -143,5 +144,33 @@ static inline void tun_xdp_ctx_exit(struct tun_xdp_ctx *c)
  * we key the difference on 6.8, within that range.
  */
 #define TUN_COMPAT_HAS_CHANNELS	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0))
+
+/*
+ * Since 6.12 a file's owner (who gets SIGIO) is allocated on demand:
+ * fcntl(F_SETOWN) allocates it, but F_SETFL's O_ASYNC only calls
+ * ->fasync, so a driver that makes the caller the owner there must
+ * allocate it first (__f_setown() warns on a file without one).
+ */
+static inline int tun_compat_f_owner_allocate(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	return file_f_owner_allocate(file);
+#else
+	return 0;
+#endif
+}
+
+/*
+ * RWF_NOWAIT (and io_uring's non-blocking first try) is EOPNOTSUPP on a
+ * file without FMODE_NOWAIT. Linux's driver sets it since 6.4, so on 6.1
+ * those calls are refused and io_uring takes the blocking path; we follow
+ * the kernel we run on.
+ */
+static inline void tun_compat_set_nowait(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	file->f_mode |= FMODE_NOWAIT;
+#endif
+}
 
 #endif /* _TUN_COMPAT_H */

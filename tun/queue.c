@@ -11,20 +11,20 @@
  * Owner and group (TUNSETOWNER/TUNSETGROUP) let a user without
  * CAP_NET_ADMIN attach to a device: each one that is set must match.
  * Whether a device with neither set is open to everyone depends on the
- * kernel series (tun_compat.h).
+ * kernel series (tun_compat.h). The capability is checked last, only when
+ * owner and group do not let the caller in: a check is audited when an
+ * LSM refuses it, and one the attach does not need must not be made.
  */
 static bool tun_may_attach(const struct tun_dev *tun)
 {
 	const struct cred *cred = current_cred();
+	bool owned = uid_valid(tun->owner) || gid_valid(tun->group);
 
-	if (ns_capable(dev_net(tun->dev)->user_ns, CAP_NET_ADMIN))
+	if ((!uid_valid(tun->owner) || uid_eq(cred->euid, tun->owner)) &&
+	    (!gid_valid(tun->group) || in_egroup_p(tun->group)) &&
+	    (owned || TUN_COMPAT_UNOWNED_IS_OPEN))
 		return true;
-	if (uid_valid(tun->owner) && !uid_eq(cred->euid, tun->owner))
-		return false;
-	if (gid_valid(tun->group) && !in_egroup_p(tun->group))
-		return false;
-	return TUN_COMPAT_UNOWNED_IS_OPEN ||
-	       uid_valid(tun->owner) || gid_valid(tun->group);
+	return ns_capable(dev_net(tun->dev)->user_ns, CAP_NET_ADMIN);
 }
 
 /* IFF_NAPI: hand what writers queued to GRO, up to the budget. */

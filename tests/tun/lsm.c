@@ -21,19 +21,29 @@
  * to is a skip with the kernel's reason, never a pass.  The count case
  * attaches counting programs (an array map of one u64 each) to every hook
  * and checks how often each one runs for each operation.
+ *
+ * The capable hook (security_capable(), behind every capable() and
+ * ns_capable()) shows which capability checks attaching makes: a user who
+ * may attach as the device's owner or group must not be checked for
+ * CAP_NET_ADMIN at all: an LSM that refused the check would audit a
+ * denial of something the attach never needed.
  */
 #include "tt.h"
 
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/btf.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <grp.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define TAP (IFF_TAP | IFF_NO_PI)
@@ -145,6 +155,54 @@ static int btf_func_id(const char *name)
 		p += sizeof(*t) + (size_t)extra;
 		id++;
 	}
+	return -ENOENT;
+}
+
+/* The btf_type of id @want, or NULL. */
+static const struct btf_type *btf_type_of(int want)
+{
+	const struct btf_header *h = (const void *)btf;
+	const uint8_t *p = btf + h->hdr_len + h->type_off;
+	const uint8_t *end = p + h->type_len;
+
+	for (int id = 1; p + sizeof(struct btf_type) <= end; id++) {
+		const struct btf_type *t = (const void *)p;
+		long extra = btf_extra(BTF_INFO_KIND(t->info),
+				       BTF_INFO_VLEN(t->info));
+
+		if (extra < 0)
+			return NULL;
+		if (id == want)
+			return t;
+		p += sizeof(*t) + (size_t)extra;
+	}
+	return NULL;
+}
+
+/*
+ * The position of the argument called @param of the function @func: its
+ * u64 slot in the context of a program attached there.  -ENOENT when the
+ * function has no such argument.
+ */
+static int btf_param_index(const char *func, const char *param)
+{
+	const struct btf_header *h = (const void *)btf;
+	const char *strs = (const char *)btf + h->hdr_len + h->str_off;
+	const struct btf_type *fn, *proto;
+	const struct btf_param *args;
+	int id = btf_func_id(func);
+
+	if (id < 0)
+		return id;
+	fn = btf_type_of(id);
+	proto = fn ? btf_type_of((int)fn->type) : NULL;
+	if (!proto || BTF_INFO_KIND(proto->info) != BTF_KIND_FUNC_PROTO)
+		return -EPROTO;
+	args = (const void *)(proto + 1);
+	for (unsigned int i = 0; i < BTF_INFO_VLEN(proto->info); i++)
+		if (args[i].name_off < h->str_len &&
+		    !strcmp(strs + args[i].name_off, param))
+			return (int)i;
 	return -ENOENT;
 }
 
@@ -277,6 +335,53 @@ static int lsm_count(const char *hook, int *map, int *link)
 		return tt_fail("BPF_MAP_CREATE: %s", tt_errname(errno));
 	tt_defer_fd(*map);
 	return count_prog(hook, *map, link);
+}
+
+/*
+ * Count in *map the capable hook's checks of @cap for tasks of uid @uid;
+ * @cap_arg is the slot of the hook's cap argument.
+ */
+static int count_capable(int cap_arg, uid_t uid, int cap, int *map,
+			 int *link)
+{
+	struct bpf_insn insns[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0),
+		/* not uid @uid, or not @cap: goto out */
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_uid_gid),
+		INSN(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_0, 0, 11, (int)uid),
+		INSN(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, BPF_REG_6,
+		     cap_arg * 8, 0),
+		INSN(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_1, 0, 9, cap),
+		/* *map[0] += 1 */
+		INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0,
+		     0),
+		INSN(0, 0, 0, 0, 0),
+		INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		INSN(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1),
+		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, BPF_REG_0, BPF_REG_1, 0,
+		     BPF_ADD),
+		/* out: return 0, the check goes on as it would */
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 8;
+	attr.max_entries = 1;
+	*map = (int)sys_bpf(BPF_MAP_CREATE, &attr);
+	if (*map < 0)
+		return tt_fail("BPF_MAP_CREATE: %s", tt_errname(errno));
+	tt_defer_fd(*map);
+	insns[5].imm = *map;
+	return lsm_attach("capable", insns, sizeof(insns) / sizeof(insns[0]),
+			  link);
 }
 
 /* Element 0 of a counting program's map, or -1 (errno). */
@@ -625,6 +730,149 @@ static int c_counts(void)
 	return TT_PASS;
 }
 
+/* ---- the capability checks of attaching ---- */
+
+/*
+ * The capable hook sees a check only once the capability LSM, which comes
+ * first, has granted it: a denial there ends the walk.  That is how
+ * SELinux and AppArmor see checks too, and the audited denial a needless
+ * check risks is theirs, of a capability the task has.  So the attaching
+ * user is CAP_UID with CAP_NET_ADMIN kept: any check the driver makes is
+ * counted (and granted), and none is needed when the device's owner or
+ * group lets the user in.
+ */
+#define CAP_UID 4711
+#define CAP_GID 4712
+
+/*
+ * In a child: become CAP_UID/@gid with CAP_NET_ADMIN alone, attach to the
+ * tap @name; 0 or the errno of TUNSETIFF, above 199 when the child could
+ * not get that far.
+ */
+static int attach_with_cap(const char *name, gid_t gid)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = {
+		{ .effective = 1U << CAP_NET_ADMIN,
+		  .permitted = 1U << CAP_NET_ADMIN },
+	};
+	struct ifreq ifr;
+	pid_t pid;
+	int fd, st;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return 255;
+	if (pid == 0) {
+		/* keep the permitted set over setuid(), then narrow it */
+		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setgroups(0, NULL) ||
+		    setgid(gid) || setuid(CAP_UID) ||
+		    syscall(SYS_capset, &hdr, data))
+			_exit(201);
+		fd = open(TT_TUN_PATH, O_RDWR);
+		if (fd < 0)
+			_exit(200);
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+		ifr.ifr_flags = TAP;
+		_exit(ioctl(fd, TUNSETIFF, &ifr) < 0 ? errno : 0);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return 255;
+	return WEXITSTATUS(st);
+}
+
+struct cap_counter {
+	int map;
+	long long last;
+};
+
+static int cap_counter_init(struct cap_counter *c)
+{
+	int arg, link;
+
+	arg = btf_param_index("bpf_lsm_capable", "cap");
+	if (arg == -ENOENT)
+		return tt_skip("bpf_lsm_capable: no such hook or no cap "
+			       "argument in this kernel's BTF");
+	if (arg < 0)
+		return tt_fail("bpf_lsm_capable's arguments: %s",
+			       tt_errname(-arg));
+	c->last = 0;
+	return count_capable(arg, CAP_UID, CAP_NET_ADMIN, &c->map, &link);
+}
+
+/*
+ * Attach as CAP_UID/@gid to a persistent tap owned by @owner and @group
+ * (-1: none): TUNSETIFF must succeed after exactly @checks checks of
+ * CAP_NET_ADMIN.
+ */
+static int attach_checked(struct cap_counter *c, const char *name,
+			  long owner, long group, gid_t gid, int checks)
+{
+	long long v;
+	int fd, r;
+
+	fd = tt_tun_alloc(name, TAP, NULL);
+	TT_SYS(fd);
+	if (owner >= 0)
+		TT_SYS(ioctl(fd, TUNSETOWNER, owner));
+	if (group >= 0)
+		TT_SYS(ioctl(fd, TUNSETGROUP, group));
+	TT_SYS(ioctl(fd, TUNSETPERSIST, 1));
+	tt_close(fd);
+
+	/* the hook runs in the child's ioctl: counted once it has exited */
+	r = attach_with_cap(name, gid);
+	TT_CHECK(r < 200, "the child of uid %d could not attach (%d)",
+		 CAP_UID, r);
+	TT_CHECK(r == 0, "%s (owner %ld group %ld) as %d:%d: %s", name, owner,
+		 group, CAP_UID, (int)gid, tt_errname(r));
+	v = count_of(c->map);
+	TT_CHECK(v >= 0, "reading the counter: %s", tt_errname(errno));
+	TT_CHECK(v - c->last == checks,
+		 "%s (owner %ld group %ld) as %d:%d: %lld checks of "
+		 "CAP_NET_ADMIN, want %d", name, owner, group, CAP_UID,
+		 (int)gid, v - c->last, checks);
+	c->last = v;
+	TT_SYS(tt_link_del(name));
+	return TT_PASS;
+}
+
+/* Owner or group that lets one in: no capability check. */
+static int c_capable_owner_group(void)
+{
+	struct cap_counter c;
+
+	TT_CALL(cap_counter_init(&c));
+	TT_CALL(attach_checked(&c, "ttlsm12", CAP_UID, -1, CAP_GID, 0));
+	TT_CALL(attach_checked(&c, "ttlsm13", -1, CAP_GID, CAP_GID, 0));
+	TT_CALL(attach_checked(&c, "ttlsm14", CAP_UID, CAP_GID, CAP_GID, 0));
+	return TT_PASS;
+}
+
+/*
+ * Owner or group that does not: the one check that lets one in anyway.
+ * A device with neither: 6.1 lets anyone attach unchecked, 6.12 wants
+ * the capability (tun/owner).
+ */
+static int c_capable_stranger(void)
+{
+	struct cap_counter c;
+
+	TT_CALL(cap_counter_init(&c));
+	TT_CALL(attach_checked(&c, "ttlsm15", CAP_UID + 1, -1, CAP_GID, 1));
+	TT_CALL(attach_checked(&c, "ttlsm16", -1, CAP_GID + 1, CAP_GID, 1));
+	TT_CALL(attach_checked(&c, "ttlsm17", CAP_UID, CAP_GID + 1, CAP_GID,
+			       1));
+	TT_CALL(attach_checked(&c, "ttlsm18", -1, -1, CAP_GID,
+			       tt_series_ge(6, 5)));
+	return TT_PASS;
+}
+
 /*
  * /sys/kernel/security/lsm, read in a mount namespace of our own so that
  * mounting securityfs there leaves the guest as it was.
@@ -651,6 +899,10 @@ int main(void)
 	int err;
 
 	tt_init();
+	/* as Debian's udev rules have it, for the cases of another uid */
+	if (tt_tun_node() || chmod(TT_TUN_PATH, 0666))
+		tt_note("cannot make %s 0666: %s", TT_TUN_PATH,
+			tt_errname(errno));
 	read_lsm_list();
 	err = btf_load();
 	if (err) {
@@ -669,5 +921,8 @@ int main(void)
 	tt_run("attach_guards_setqueue", c_attach_setqueue);
 	tt_run("free_security_once_per_device", c_free_security);
 	tt_run("hook_call_counts", c_counts);
+	tt_run("attach_as_owner_or_group_no_capable_check",
+	       c_capable_owner_group);
+	tt_run("attach_as_stranger_one_capable_check", c_capable_stranger);
 	return tt_done();
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Waiting on the fd: O_NONBLOCK, poll() masks, blocked readers woken by a
- * packet, a signal or the device's deletion, and the bound of the queue
+ * packet, a signal or the device's deletion, the bound of the queue
  * between the device and the reader (tx_queue_len packets, the rest dropped
- * and counted).
+ * and counted), and O_ASYNC: SIGIO for a frame to read and for room to
+ * write again.
  *
  * Packets are made by sending UDP datagrams from a socket to 198.18.2.2,
  * which is routed through the device (198.18.2.1/24).
@@ -394,8 +395,199 @@ static int c_queue_bound_set_before_attach(void)
 	return TT_PASS;
 }
 
+/* ---- O_ASYNC ---- */
+
+/*
+ * The signals of O_ASYNC are blocked for the whole program (main) and
+ * taken with sigtimedwait(): one the driver sends is seen with its
+ * siginfo, one it never sends fails the case after a bound.  SIG_RT is the
+ * F_SETSIG signal: realtime, so each one queues with its own siginfo.
+ */
+#define SIG_RT (SIGRTMIN + 1)
+
+/* The signal @sig within @ms, into *si: its number, or -1 (EAGAIN). */
+static int sig_wait(int sig, siginfo_t *si, int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+	sigset_t set;
+	int r;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	memset(si, 0, sizeof(*si));
+	do
+		r = sigtimedwait(&set, si, &ts);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Forget what an earlier case left pending. */
+static void sig_drain(void)
+{
+	siginfo_t si;
+
+	while (sig_wait(SIGIO, &si, 0) > 0)
+		;
+	while (sig_wait(SIG_RT, &si, 0) > 0)
+		;
+}
+
+static int set_async(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return -1;
+	return fcntl(fd, F_SETFL, on ? fl | O_ASYNC : fl & ~O_ASYNC);
+}
+
+/* Read the @n datagrams tt_udp_send() put on the device, and no more. */
+static int read_udp_n(int fd, int n)
+{
+	uint8_t buf[2048];
+
+	while (n--)
+		TT_CALL(check_udp(buf, tt_read_timeout(fd, buf, sizeof(buf),
+							 5000)));
+	TT_ERRNO(read(fd, buf, sizeof(buf)), EAGAIN);
+	return TT_PASS;
+}
+
+static int read_udp(int fd)
+{
+	return read_udp_n(fd, 1);
+}
+
+/*
+ * O_ASYNC alone, as most programs set it: the driver makes the caller
+ * the owner (on 6.12 it must allocate the file's owner first, which
+ * fcntl(F_SETFL) does not), and each frame queued for reading raises
+ * plain SIGIO.  Off again, frames raise nothing.
+ */
+static int c_sigio_o_async(void)
+{
+	siginfo_t si;
+	int fd;
+
+	fd = mkdev("ttpo11", IFF_TUN | IFF_NO_PI, O_NONBLOCK);
+	TT_SYS(fd);
+	sig_drain();
+	TT_SYS(set_async(fd, 1));
+	TT_EQ(fcntl(fd, F_GETOWN), getpid());
+	TT_ERRNO(sig_wait(SIGIO, &si, 0), EAGAIN);
+
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
+	TT_EQ(sig_wait(SIGIO, &si, 5000), SIGIO);
+	/* no F_SETSIG: the plain signal, without the fd or the band */
+	TT_EQ(si.si_code, SI_KERNEL);
+	TT_CALL(read_udp(fd));
+
+	TT_SYS(set_async(fd, 0));
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
+	TT_CALL(read_udp(fd));
+	TT_ERRNO(sig_wait(SIGIO, &si, 200), EAGAIN);
+
+	/* and on again */
+	TT_SYS(set_async(fd, 1));
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
+	TT_EQ(sig_wait(SIGIO, &si, 5000), SIGIO);
+	TT_CALL(read_udp(fd));
+	return TT_PASS;
+}
+
+/* One F_SETSIG signal for @fd with reason @code and band @band. */
+static int sig_rt_is(int fd, int code, long band, int ms)
+{
+	siginfo_t si;
+
+	TT_EQ(sig_wait(SIG_RT, &si, ms), SIG_RT);
+	TT_EQ(si.si_code, code);
+	TT_EQ(si.si_fd, fd);
+	TT_EQ(si.si_band, band);
+	return TT_PASS;
+}
+
+/*
+ * F_SETOWN and F_SETSIG before O_ASYNC: a realtime signal per frame, each
+ * naming the fd, POLL_IN and the band poll() would report.
+ */
+static int c_sigio_setsig(void)
+{
+	siginfo_t si;
+	int fd;
+
+	fd = mkdev("ttpo12", IFF_TUN | IFF_NO_PI, O_NONBLOCK);
+	TT_SYS(fd);
+	sig_drain();
+	TT_SYS(fcntl(fd, F_SETOWN, getpid()));
+	TT_SYS(fcntl(fd, F_SETSIG, SIG_RT));
+	TT_EQ(fcntl(fd, F_GETSIG), SIG_RT);
+	TT_SYS(set_async(fd, 1));
+
+	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 2));
+	TT_CALL(sig_rt_is(fd, POLL_IN, POLLIN | POLLRDNORM, 5000));
+	TT_CALL(sig_rt_is(fd, POLL_IN, POLLIN | POLLRDNORM, 5000));
+	TT_CALL(read_udp_n(fd, 2));
+	TT_ERRNO(sig_wait(SIG_RT, &si, 200), EAGAIN);
+	TT_ERRNO(sig_wait(SIGIO, &si, 0), EAGAIN);
+	return TT_PASS;
+}
+
+/*
+ * Writable again: a poll() that found the fd unwritable (device down)
+ * asks for POLL_OUT, which comes when the device goes up, once: neither
+ * a frame written nor going down and up again raise another until a
+ * poll() asks again.  The frame is an echo reply to the device's own
+ * address, which the stack takes without answering, so that no POLL_IN
+ * comes with it.
+ */
+static int c_sigio_poll_out(void)
+{
+	const long band = POLLOUT | POLLWRNORM | POLLWRBAND;
+	uint8_t buf[128];
+	siginfo_t si;
+	size_t len;
+	int fd;
+
+	fd = tt_tun_open(O_NONBLOCK);
+	TT_SYS(fd);
+	TT_SYS(tt_tun_setiff(fd, "ttpo13", IFF_TUN | IFF_NO_PI, NULL));
+	tt_link_noipv6("ttpo13");
+	sig_drain();
+	TT_SYS(fcntl(fd, F_SETOWN, getpid()));
+	TT_SYS(fcntl(fd, F_SETSIG, SIG_RT));
+	TT_SYS(set_async(fd, 1));
+
+	TT_EQ(poll_now(fd, POLLOUT), 0);
+	TT_ERRNO(sig_wait(SIG_RT, &si, 0), EAGAIN);
+	TT_SYS(tt_link_prepare("ttpo13", DEV_IP, 24, NULL));
+	TT_CALL(sig_rt_is(fd, POLL_OUT, band, 5000));
+	TT_EQ(poll_now(fd, POLLOUT), POLLOUT);
+
+	len = tt_icmp4_echo(buf, tt_ip4(PEER_IP), tt_ip4(DEV_IP), 0, 0x4243, 1,
+			    "tt-reply", 8);
+	TT_EQ(write(fd, buf, len), len);
+	TT_SYS(tt_link_up("ttpo13", 0));
+	TT_SYS(tt_link_up("ttpo13", 1));
+	TT_ERRNO(sig_wait(SIG_RT, &si, 200), EAGAIN);
+
+	TT_SYS(tt_link_up("ttpo13", 0));
+	TT_EQ(poll_now(fd, POLLOUT), 0);
+	TT_SYS(tt_link_up("ttpo13", 1));
+	TT_CALL(sig_rt_is(fd, POLL_OUT, band, 5000));
+	TT_ERRNO(sig_wait(SIG_RT, &si, 200), EAGAIN);
+	TT_ERRNO(sig_wait(SIGIO, &si, 0), EAGAIN);
+	return TT_PASS;
+}
+
 int main(void)
 {
+	sigset_t async_sigs;
+
+	sigemptyset(&async_sigs);
+	sigaddset(&async_sigs, SIGIO);
+	sigaddset(&async_sigs, SIG_RT);
+	sigprocmask(SIG_BLOCK, &async_sigs, NULL);
 	tt_init();
 	tt_run("nonblock_read_eagain", c_nonblock_eagain);
 	tt_run("poll_unattached_pollerr", c_poll_unattached);
@@ -409,5 +601,8 @@ int main(void)
 	tt_run("queue_bound_default_500", c_queue_bound_default);
 	tt_run("queue_bound_set_before_attach",
 	       c_queue_bound_set_before_attach);
+	tt_run("sigio_o_async", c_sigio_o_async);
+	tt_run("sigio_setsig_per_frame", c_sigio_setsig);
+	tt_run("sigio_poll_out", c_sigio_poll_out);
 	return tt_done();
 }

@@ -603,6 +603,52 @@ static int c_tap_other_host(void)
 	return TT_PASS;
 }
 
+/*
+ * RWF_NOWAIT (preadv2/pwritev2, and io_uring's first, non-blocking try)
+ * is honoured only on a file opened with FMODE_NOWAIT; on any other it is
+ * EOPNOTSUPP before the driver sees the call.  Linux's driver has set it
+ * on /dev/net/tun since 6.4, so 6.1 refuses both calls and 6.12 takes
+ * them: a read of an empty queue is EAGAIN even on a blocking fd, a
+ * queued frame reads at once, and a write goes through.
+ */
+static int c_rwf_nowait(void)
+{
+	uint8_t req[ECHO_LEN], buf[2048];
+	struct iovec wv = { req, sizeof(req) };
+	struct iovec rv = { buf, sizeof(buf) };
+	struct pollfd p;
+	ssize_t n;
+	int fd;
+
+	fd = mkdev("ttrw25", IFF_TUN | IFF_NO_PI);
+	TT_SYS(fd);
+	echo_request(req, 7);
+	if (!tt_series_ge(6, 4)) {
+		TT_ERRNO(preadv2(fd, &rv, 1, -1, RWF_NOWAIT), EOPNOTSUPP);
+		TT_ERRNO(pwritev2(fd, &wv, 1, -1, RWF_NOWAIT), EOPNOTSUPP);
+		/* Refused before the driver: nothing was sent or queued. */
+		TT_EQ(pwritev2(fd, &wv, 1, -1, 0), ECHO_LEN);
+		p = (struct pollfd){ .fd = fd, .events = POLLIN };
+		TT_EQ(poll(&p, 1, 2000), 1);
+		TT_ERRNO(preadv2(fd, &rv, 1, -1, RWF_NOWAIT), EOPNOTSUPP);
+		n = preadv2(fd, &rv, 1, -1, 0);
+		TT_SYS(n);
+		TT_CALL(check_echo_reply(buf, (size_t)n, 7));
+		STATS("ttrw25", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
+		return TT_PASS;
+	}
+	TT_ERRNO(preadv2(fd, &rv, 1, -1, RWF_NOWAIT), EAGAIN);
+	TT_EQ(pwritev2(fd, &wv, 1, -1, RWF_NOWAIT), ECHO_LEN);
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	TT_EQ(poll(&p, 1, 2000), 1);
+	n = preadv2(fd, &rv, 1, -1, RWF_NOWAIT);
+	TT_SYS(n);
+	TT_CALL(check_echo_reply(buf, (size_t)n, 7));
+	TT_ERRNO(preadv2(fd, &rv, 1, -1, RWF_NOWAIT), EAGAIN);
+	STATS("ttrw25", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
+	return TT_PASS;
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(payload); i++)
@@ -629,5 +675,6 @@ int main(void)
 	tt_run("tap_pi", c_tap_pi);
 	tt_run("tap_short_frame_einval", c_tap_short_frame);
 	tt_run("tap_other_host", c_tap_other_host);
+	tt_run("rwf_nowait", c_rwf_nowait);
 	return tt_done();
 }
