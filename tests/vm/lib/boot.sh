@@ -3,18 +3,75 @@
 
 VM_TIMEOUT=${TUN_VM_TIMEOUT:-900}
 
-# Console lines that fail a run whatever the tests said.  With
-# panic_on_warn=1 and oops=panic most of these also end the VM early.
-KERNEL_TROUBLE='Oops|WARNING:|BUG:|refcount_t|unregister_netdevice: waiting|Kernel panic|general protection fault|kernel BUG|UBSAN:'
+# Slab debugging on Debian's kernels (both build SLUB_DEBUG and
+# PAGE_POISONING in, off until asked): red zones, poison, sanity checks
+# and owner tracking on every cache, freed pages poisoned, and on 6.12
+# (CONFIG_KFENCE=y, sample interval 0 there) KFENCE sampling every
+# millisecond.  A use-after-free or overflow in tun.ko then shows as a
+# report on the console instead of passing unseen.  TUN_VM_SLAB_DEBUG=0
+# turns it off.
+SLAB_DEBUG=${TUN_VM_SLAB_DEBUG:-1}
+
+# slab_debug_append SERIES: the kernel command line words for SERIES.
+slab_debug_append() {
+	[[ $SLAB_DEBUG == 1 ]] || return 0
+	case $1 in
+	6.1) echo "slub_debug=FZPU page_poison=1" ;;
+	6.12) echo "slub_debug=FZPU page_poison=1 kfence.sample_interval=1" ;;
+	esac
+}
+
+# Console lines that fail a run whatever the tests said, one extended
+# regex each.  With panic_on_warn=1 and oops=panic most of these also end
+# the VM early (KFENCE's and KASAN's reports too); slub's and lockdep's
+# reports are no WARN(): the VM goes on and the scan below catches them.
+# Where a message comes from is noted for the formats that are not obvious.
+KERNEL_TROUBLE_RES=(
+	'Oops' 'WARNING:' 'BUG:' 'kernel BUG' 'Kernel panic'
+	'general protection fault' 'refcount_t' 'UBSAN:'
+	'unregister_netdevice: waiting'
+	# mm/slub.c, slab_bug(): "BUG <cache> (Not tainted): <what>" (no
+	# colon after BUG), then e.g. "Poison overwritten", "Object already
+	# free", "Freepointer corrupt" as what.
+	'BUG [^ ]+ \((Not tainted|Tainted: [^)]*)\): '
+	'(Poison|Redzone|Padding) overwritten' 'Object already free'
+	'Free(pointer|chain) corrupt'
+	# kernel/hung_task.c ("INFO: task x:1 blocked for more than"), RCU
+	# stalls (kernel/rcu/tree_stall.h), slub before 5.14.
+	'INFO: '
+	# mm/kfence/report.c ("BUG: KFENCE: use-after-free read in f+0x1/0x2")
+	# and mm/kasan/report.c ("BUG: KASAN: slab-use-after-free in f"):
+	# BUG: covers both; named for the reader.
+	'BUG: KFENCE:' 'BUG: KASAN:'
+	# kernel/locking/lockdep.c prints these after "WARNING: " (pr_warn,
+	# not WARN(): panic_on_warn does not stop the VM for them).
+	'possible circular locking dependency' 'possible recursive locking'
+	'inconsistent lock state' 'suspicious RCU usage'
+	'lock order detected' 'possible irq lock inversion'
+	'Invalid wait context' 'bad unlock balance' 'held lock freed'
+	# kernel/sched/core.c, lib/smp_processor_id.c ("BUG: using
+	# smp_processor_id() in preemptible [00000000] code: x/1", also
+	# "__this_cpu_read()" and friends)
+	'sleeping function called from invalid context'
+	'scheduling while atomic' 'in preemptible \[[0-9a-f]+\] code'
+	# lib/debugobjects.c
+	'ODEBUG: '
+	# mm/kmemleak.c: the scan's summary in dmesg, and each object as
+	# the guest prints /sys/kernel/debug/kmemleak after its scan.
+	'suspected memory leaks' 'unreferenced object 0x'
+)
+KERNEL_TROUBLE=$(IFS='|'; echo "${KERNEL_TROUBLE_RES[*]}")
 
 # boot_vm SERIES ABI IMPL DIR: boot DIR/initramfs.cpio.gz, leaving
 # DIR/console.log (ttyS0) and DIR/results (ttyS1).
 boot_vm() {
-	local series=$1 abi=$2 impl=$3 dir=$4 rc
+	local series=$1 abi=$2 impl=$3 dir=$4 rc a
 	local -a cmd
 	local append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
 	append+=" tunvm.mode=$MODE tunvm.series=$series tunvm.impl=$impl"
 	[[ -n $FILTER ]] && append+=" tunvm.filter=$FILTER"
+	a=$(slab_debug_append "$series")
+	[[ -n $a ]] && append+=" $a"
 	# tun_policy does not use tun: when our driver's VM runs too, the
 	# policy tests run there only, not again beside the stock driver.
 	[[ $impl == stock && " $IMPLS " == *" ours "* ]] && append+=" tunvm.groups=tun"
@@ -41,7 +98,10 @@ boot_vm() {
 # word is not mistaken for the kernel, unless a kernel timestamp follows the
 # prefix (a kernel message that landed in the middle of a test's line).
 console_trouble() {
-	tr -d '\r' <"$1" | awk -v re="$KERNEL_TROUBLE" '
+	# The regex goes through the environment: awk -v would eat its
+	# backslashes.
+	tr -d '\r' <"$1" | TROUBLE_RE=$KERNEL_TROUBLE awk '
+		BEGIN { re = ENVIRON["TROUBLE_RE"] }
 		{
 			s = $0
 			if (s ~ /^\[[A-Za-z][^]]*\] /) {
