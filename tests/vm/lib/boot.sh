@@ -9,7 +9,7 @@ VM_TIMEOUT=${TUN_VM_TIMEOUT:-900}
 # (CONFIG_KFENCE=y, sample interval 0 there) KFENCE sampling every
 # millisecond.  A use-after-free or overflow in tun.ko then shows as a
 # report on the console instead of passing unseen.  TUN_VM_SLAB_DEBUG=0
-# turns it off.
+# turns it off (the debug series has KASAN instead and never takes it).
 SLAB_DEBUG=${TUN_VM_SLAB_DEBUG:-1}
 
 # slab_debug_append SERIES: the kernel command line words for SERIES.
@@ -62,25 +62,53 @@ KERNEL_TROUBLE_RES=(
 )
 KERNEL_TROUBLE=$(IFS='|'; echo "${KERNEL_TROUBLE_RES[*]}")
 
+# The debug series (lib/debug.sh): KASAN and lockdep under TCG are several
+# times slower than Debian's kernels, so a VM and each test get longer.
+# Every report is wanted, not only the first: no panic_on_warn (a WARN
+# still fails the run through the console scan), KASAN in multi-shot.
+# Writing "scan" to kmemleak after the last rmmod is guest-run's
+# (tunvm.kmemleak=1).  TUN_VM_DEBUG_PANIC=1 stops at the first WARN again.
+DEBUG_VM_TIMEOUT=${TUN_VM_DEBUG_TIMEOUT:-5400}
+DEBUG_TEST_TIMEOUT=900
+
+# debug_append: the kernel command line words of the debug series.
+debug_append() {
+	local a="kasan_multi_shot tunvm.kmemleak=1 tunvm.tag=debug"
+	a+=" tunvm.test_timeout=$DEBUG_TEST_TIMEOUT"
+	if [[ ${TUN_VM_DEBUG_PANIC:-0} == 1 ]]; then
+		a+=" panic_on_warn=1"
+	else
+		a+=" panic_on_warn=0"
+	fi
+	echo "$a"
+}
+
 # boot_vm SERIES ABI IMPL DIR: boot DIR/initramfs.cpio.gz, leaving
 # DIR/console.log (ttyS0) and DIR/results (ttyS1).
 boot_vm() {
-	local series=$1 abi=$2 impl=$3 dir=$4 rc a
+	local series=$1 abi=$2 impl=$3 dir=$4 rc a timeout=$VM_TIMEOUT mem=1G
 	local -a cmd
 	local append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
-	append+=" tunvm.mode=$MODE tunvm.series=$series tunvm.impl=$impl"
+	append+=" tunvm.mode=$MODE tunvm.series=$(kernel_series "$abi" "$series")"
+	append+=" tunvm.impl=$impl"
 	[[ -n $FILTER ]] && append+=" tunvm.filter=$FILTER"
-	a=$(slab_debug_append "$series")
-	[[ -n $a ]] && append+=" $a"
+	if [[ $series == debug ]]; then
+		# (a later panic_on_warn= overrides the first)
+		append+=" $(debug_append)"
+		timeout=$DEBUG_VM_TIMEOUT mem=2G
+	else
+		a=$(slab_debug_append "$series")
+		[[ -n $a ]] && append+=" $a"
+	fi
 	# tun_policy does not use tun: when our driver's VM runs too, the
 	# policy tests run there only, not again beside the stock driver.
 	[[ $impl == stock && " $IMPLS " == *" ours "* ]] && append+=" tunvm.groups=tun"
 	[[ -n ${TUN_VM_APPEND:-} ]] && append+=" $TUN_VM_APPEND"
 
 	rm -f "$dir/results" "$dir/console.log"
-	cmd=(timeout "$VM_TIMEOUT" qemu-system-x86_64
+	cmd=(timeout "$timeout" qemu-system-x86_64
 		-accel "tcg,thread=single" -nographic -no-reboot -nodefaults
-		-m 1G -smp 2
+		-m "$mem" -smp 2
 		-kernel "$(kernel_vmlinuz "$abi")" -initrd "$dir/initramfs.cpio.gz"
 		-append "$append"
 		-serial stdio -serial "file:$dir/results")
@@ -116,7 +144,7 @@ console_trouble() {
 # judge_vm SERIES IMPL DIR QEMU_RC: count DIR/results and the console.
 judge_vm() {
 	local series=$1 impl=$2 dir=$3 qrc=$4 log=$3/console.log
-	local status id reason line trouble done=0 p=$N_PASS f=$N_FAIL s=$N_SKIP
+	local status id reason line trouble t done=0 p=$N_PASS f=$N_FAIL s=$N_SKIP
 
 	if [[ -f $dir/results ]]; then
 		while IFS= read -r line; do
@@ -136,7 +164,9 @@ judge_vm() {
 	fi
 	if ((!done)); then
 		reason="the guest never finished"
-		((qrc == 124)) && reason+=" (killed after ${VM_TIMEOUT}s)"
+		t=$VM_TIMEOUT
+		[[ $series == debug ]] && t=$DEBUG_VM_TIMEOUT
+		((qrc == 124)) && reason+=" (killed after ${t}s)"
 		((qrc != 124 && qrc != 0)) && reason+=" (qemu exit $qrc)"
 		record FAIL "$series/$impl/vm" "$reason" "$log"
 		note "FAIL $series/$impl/vm: $reason"
