@@ -5,6 +5,10 @@
 # make check [TUN=ours|stock|both] [SERIES="6.1 6.12"] [FILTER=glob]
 #                           the test suite, in QEMU, on Debian's kernels
 # make run                  the demo: ping across our tun device in a VM
+# make check-debug [TUN=] [FILTER=]
+#                           the suite on Debian's 6.1 source built with KASAN,
+#                           lockdep and kmemleak (built once, cached; opt-in)
+# make debug-kernel         only build (or find cached) that kernel
 # make sparse               the sparse checker over both modules
 # make tools                tools/iproute/iproute, tun_policy's user-space tool
 # make install [DESTDIR=] [PREFIX=/usr/local]
@@ -17,7 +21,7 @@ SERIES	?= 6.1 6.12
 
 VM_ARGS	= --tun "$(TUN)" --series "$(SERIES)" $(if $(FILTER),--filter "$(FILTER)")
 
-.PHONY: all modules clean check run sparse tools install
+.PHONY: all modules clean check check-debug debug-kernel run sparse tools install
 
 all: modules
 
@@ -40,6 +44,12 @@ clean:
 
 check:
 	tests/vm/run --mode check $(VM_ARGS)
+
+check-debug:
+	tests/vm/run --mode check --tun "$(TUN)" --series debug $(if $(FILTER),--filter "$(FILTER)")
+
+debug-kernel:
+	tests/vm/debug/build
 
 run:
 	tests/vm/run --mode run --tun ours --series "$(firstword $(SERIES))"

@@ -62,23 +62,28 @@ stage_module() {
 }
 
 # stock_module_closure ABI NAME...: the image's paths (relative to its
-# module dir) of the named modules and everything they depend on.
+# module dir) of the named modules and everything they depend on.  A name
+# built into the kernel (modules.builtin: crc32c_generic in the debug
+# kernel, where ext4 forces it in) needs nothing.
 stock_module_closure() {
-	local abi=$1
+	local abi=$1 builtin
 	shift
-	awk -v want="$*" '
+	builtin=$(kernel_moddir "$abi")/modules.builtin
+	[[ -f $builtin ]] || builtin=/dev/null
+	awk -v want="$*" -v builtin="$builtin" '
 		function key(path,   b) {
 			b = path; sub(/.*\//, "", b); sub(/\.ko(\.xz|\.zst|\.gz)?$/, "", b)
 			gsub(/-/, "_", b); return b
 		}
 		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { k = w[i]; gsub(/-/, "_", k); need[k] = 1 } }
+		BEGIN { while ((getline l < builtin) > 0) inside[key(l)] = 1 }
 		{ p = $1; sub(/:$/, "", p); path[key(p)] = p; deps[key(p)] = "" ; for (i = 2; i <= NF; i++) deps[key(p)] = deps[key(p)] " " key($i) }
 		END {
 			do {
 				more = 0
 				for (k in need) if (!(k in done)) {
 					done[k] = 1; more = 1
-					if (!(k in path)) { print "MISSING " k; continue }
+					if (!(k in path)) { if (!(k in inside)) print "MISSING " k; continue }
 					print path[k]
 					m = split(deps[k], d, " ")
 					for (i = 1; i <= m; i++) need[d[i]] = 1

@@ -14,11 +14,18 @@ kernel_metapackage() {
 	esac
 }
 
-# kernel_abi SERIES: print the ABI, e.g. 6.1.0-56-amd64.
+# kernel_abi SERIES: print the ABI, e.g. 6.1.0-56-amd64.  Series "debug"
+# is the kernel lib/debug.sh built (debug_kernel_ensure first).
 kernel_abi() {
 	local meta abi
+	if [[ $1 == debug ]]; then
+		abi=$(debug_release)
+		[[ -n $abi ]] || warn "the debug kernel is not built"
+		[[ -n $abi ]] && echo "$abi"
+		return
+	fi
 	meta=$(kernel_metapackage "$1") || {
-		warn "unknown kernel series '$1' (known: 6.1 6.12)"
+		warn "unknown kernel series '$1' (known: 6.1 6.12 debug)"
 		return 1
 	}
 	abi=$(apt-cache depends "$meta" 2>/dev/null |
@@ -30,9 +37,27 @@ kernel_abi() {
 	echo "$abi"
 }
 
-kernel_dir() { echo "$VM_CACHE/$1"; }
-kernel_vmlinuz() { echo "$VM_CACHE/$1/boot/vmlinuz-$1"; }
-kernel_moddir() { echo "$VM_CACHE/$1/lib/modules/$1"; }
+# kernel_is_debug ABI: true for the debug lane's own build.
+kernel_is_debug() { [[ $1 == *"$DEBUG_LOCALVERSION" ]]; }
+
+# Where an ABI's image is unpacked; the debug build's root/ has the same
+# layout (lib/debug.sh).
+kernel_dir() {
+	if kernel_is_debug "$1"; then
+		echo "$(debug_dir)/root"
+	else
+		echo "$VM_CACHE/$1"
+	fi
+}
+kernel_vmlinuz() { echo "$(kernel_dir "$1")/boot/vmlinuz-$1"; }
+kernel_moddir() { echo "$(kernel_dir "$1")/lib/modules/$1"; }
+
+# kernel_series ABI SERIES: the series the guest is told it runs (the tests
+# choose between 6.1's and 6.12's behaviour by it): the debug kernel is
+# Debian's 6.1 source.
+kernel_series() {
+	if [[ $2 == debug ]]; then echo 6.1; else echo "$2"; fi
+}
 
 # kernel_fetch ABI: unpack linux-image-ABI into the cache unless it is there.
 # The package ships no modules.dep (its postinst makes one), so depmod runs
@@ -64,7 +89,15 @@ kernel_fetch() {
 	[[ -f $(kernel_vmlinuz "$abi") ]]
 }
 
-kernel_headers() { echo "/usr/src/linux-headers-$1"; }
+# The tree modules are built against: Debian's headers package, or the
+# debug kernel's own build directory.
+kernel_headers() {
+	if kernel_is_debug "$1"; then
+		echo "$(debug_dir)/build"
+	else
+		echo "/usr/src/linux-headers-$1"
+	fi
+}
 
 # kernel_headers_ensure ABI: install linux-headers-ABI when missing.
 kernel_headers_ensure() {
