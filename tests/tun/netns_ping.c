@@ -232,7 +232,7 @@ static int c_move_to_netns(void)
 	memset(pl, 0x5a, sizeof(pl));
 	tt_icmp4_echo(req, tt_ip4(B_IP), tt_ip4(A_IP), 8, 7, 1, pl, sizeof(pl));
 	TT_EQ(write(fd, req, sizeof(req)), 60);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 60);
 	TT_EQ(buf[20], 0);	/* echo reply */
 	TT_CHECK(!memcmp(buf + 12, req + 16, 4), "reply not from " A_IP);

@@ -166,7 +166,7 @@ static int c_detached_carrier(void)
 	tt_close(fd);
 	/* No fd, no carrier: at once, and the link goes down. */
 	TT_EQ(tt_sysfs_num("ttpe8", "carrier"), 0);
-	TT_CHECK(tt_link_wait_operstate("ttpe8", "down", 3000),
+	TT_CHECK(tt_link_wait_operstate("ttpe8", "down", TT_WAIT_MS),
 		 "operstate did not become down");
 	/* What is sent meanwhile is lost: nothing waits for the next fd. */
 	TT_SYS(tt_udp_send(PEER_IP, 7777, 50, 5));
@@ -175,7 +175,7 @@ static int c_detached_carrier(void)
 	fd = tt_tun_alloc("ttpe8", IFF_TUN | IFF_NO_PI, NULL);
 	TT_SYS(fd);
 	TT_EQ(tt_sysfs_num("ttpe8", "carrier"), 1);
-	TT_CHECK(tt_link_wait_operstate("ttpe8", "up", 3000),
+	TT_CHECK(tt_link_wait_operstate("ttpe8", "up", TT_WAIT_MS),
 		 "operstate did not become up");
 	/* linkwatch sets operstate just before it restarts the qdisc. */
 	tt_sleep_ms(100);

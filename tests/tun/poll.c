@@ -157,7 +157,7 @@ static int c_poll_wakes(void)
 	TT_EQ(pthread_create(&th, NULL, send_later, &s), 0);
 	p.fd = fd;
 	p.events = POLLIN;
-	r = poll(&p, 1, 5000);
+	r = poll(&p, 1, TT_WAIT_MS);
 	pthread_join(th, NULL);
 	TT_EQ(r, 1);
 	TT_EQ(p.revents, POLLIN);
@@ -182,7 +182,7 @@ static int c_epoll(void)
 	TT_EQ(epoll_wait(ep, &ev, 1, 0), 0);
 	TT_EQ(pthread_create(&th, NULL, send_later, &s), 0);
 	memset(&ev, 0, sizeof(ev));
-	TT_EQ(epoll_wait(ep, &ev, 1, 5000), 1);
+	TT_EQ(epoll_wait(ep, &ev, 1, TT_WAIT_MS), 1);
 	pthread_join(th, NULL);
 	TT_EQ(ev.events, EPOLLIN);
 	TT_CALL(check_udp(buf, read(fd, buf, sizeof(buf))));
@@ -245,7 +245,7 @@ static int c_blocking_read_wakes(void)
 	tt_sleep_ms(200);
 	sent = tt_now_ms();
 	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
-	TT_CALL(join_within(th, 5000));
+	TT_CALL(join_within(th, TT_WAIT_MS));
 	TT_CHECK(r.done_at >= sent, "read returned before the packet was sent");
 	TT_CALL(check_udp(r.buf, r.n));
 	return TT_PASS;
@@ -297,7 +297,7 @@ static int c_deleted_device_wakes_reader(void)
 	TT_EQ(pthread_create(&th, NULL, read_blocking, &r), 0);
 	tt_sleep_ms(200);
 	TT_EQ(tt_link_del("ttpo7"), 0);
-	TT_CALL(join_within(th, 5000));
+	TT_CALL(join_within(th, TT_WAIT_MS));
 	TT_CHECK(!tt_link_exists("ttpo7"), "ttpo7 still exists");
 	/* The blocked reader learns of it as EFAULT... */
 	TT_EQ(r.n, -1);

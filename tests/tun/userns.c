@@ -862,7 +862,7 @@ static int c_moved_keeps_queue_and_owner(void)
 	TT_CHECK(!err, "sending: %s", tt_errname(-err));
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	TT_EQ(poll(&pfd, 1, 2000), 1);
+	TT_EQ(poll(&pfd, 1, TT_WAIT_MS), 1);
 	/* (tx_packets counts it when it is read.) */
 	TT_EQ(tt_sysfs_num("ttun18", "statistics/tx_packets"), 0);
 
@@ -877,7 +877,7 @@ static int c_moved_keeps_queue_and_owner(void)
 	TT_CALL(await(&c, 'C'));
 
 	/* The queued datagram is still there, whole. */
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 20 + 8 + 20);
 	TT_EQ(buf[9], 17);
 	TT_MEMEQ(buf + 16, &(uint32_t){ tt_ip4("198.18.9.7") }, 4);
@@ -886,7 +886,7 @@ static int c_moved_keeps_queue_and_owner(void)
 	len = tt_icmp4_echo(pkt, tt_ip4(PEER_IP), tt_ip4(TUN_IP), 8, 0x5151, 1,
 			    pl, sizeof(pl));
 	TT_EQ(write(fd, pkt, len), len);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, len);
 	TT_EQ(buf[20], 0);
 	TT_MEMEQ(buf + 12, pkt + 16, 4);
