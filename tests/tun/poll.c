@@ -191,6 +191,7 @@ static int c_epoll(void)
 
 struct reader {
 	int fd;
+	pid_t tid;	/* the reader thread's, once it runs */
 	ssize_t n;
 	int err;
 	long long done_at;
@@ -201,10 +202,44 @@ static void *read_blocking(void *arg)
 {
 	struct reader *r = arg;
 
+	__atomic_store_n(&r->tid, gettid(), __ATOMIC_RELEASE);
 	r->n = read(r->fd, r->buf, sizeof(r->buf));
 	r->err = errno;
 	r->done_at = tt_now_ms();
 	return NULL;
+}
+
+/*
+ * Wait until the reader sleeps in read(): /proc/.../syscall names the call
+ * (read is 0) only while the thread is not running.  A fixed sleep instead
+ * may end, on a loaded machine, before the thread has even started.
+ */
+static int wait_blocked(struct reader *r)
+{
+	long long until = tt_now_ms() + TT_WAIT_MS;
+	char path[64], buf[128] = "";
+	pid_t tid;
+	ssize_t n;
+	int f;
+
+	do {
+		tid = __atomic_load_n(&r->tid, __ATOMIC_ACQUIRE);
+		if (tid) {
+			snprintf(path, sizeof(path),
+				 "/proc/self/task/%d/syscall", (int)tid);
+			f = open(path, O_RDONLY | O_CLOEXEC);
+			TT_SYS(f);
+			n = read(f, buf, sizeof(buf) - 1);
+			close(f);
+			TT_SYS(n);
+			buf[n] = 0;
+			if (!strncmp(buf, "0 ", 2))
+				return TT_PASS;
+		}
+		tt_sleep_ms(10);
+	} while (tt_now_ms() < until);
+	return tt_fail("the reader did not block in read() within %d ms: "
+		       "tid %d, syscall %s", TT_WAIT_MS, (int)tid, buf);
 }
 
 /*
@@ -241,8 +276,9 @@ static int c_blocking_read_wakes(void)
 	fd = mkdev("ttpo5", IFF_TUN | IFF_NO_PI, 0);
 	TT_SYS(fd);
 	r.fd = fd;
+	r.tid = 0;
 	TT_EQ(pthread_create(&th, NULL, read_blocking, &r), 0);
-	tt_sleep_ms(200);
+	TT_CALL(wait_blocked(&r));
 	sent = tt_now_ms();
 	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
 	TT_CALL(join_within(th, TT_WAIT_MS));
@@ -294,8 +330,9 @@ static int c_deleted_device_wakes_reader(void)
 	TT_SYS(fd);
 	TT_SYS(ioctl(fd, TUNSETPERSIST, 1));
 	r.fd = fd;
+	r.tid = 0;
 	TT_EQ(pthread_create(&th, NULL, read_blocking, &r), 0);
-	tt_sleep_ms(200);
+	TT_CALL(wait_blocked(&r));
 	TT_EQ(tt_link_del("ttpo7"), 0);
 	TT_CALL(join_within(th, TT_WAIT_MS));
 	TT_CHECK(!tt_link_exists("ttpo7"), "ttpo7 still exists");
