@@ -13,7 +13,7 @@
 #	ns_wait_for SECS WHAT CMD...	# until CMD succeeds
 #	ns_stop PID			# SIGTERM, SIGKILL after 5 s; its status
 #	ns_gone PID			# PID has exited
-#	ns_ping NETNS COUNT DST [ARG...] # all COUNT replies, or fail
+#	ns_ping NETNS COUNT DST [ARG...] # COUNT requests, all answered, or fail
 #	ns_counters NETNS DEV		# "tx P/B rx P/B dropped T/R"
 #	ns_sysfs NETNS DEV ATTR		# /sys/class/net/DEV/ATTR there
 #	ns_link_exists NETNS DEV
@@ -136,12 +136,19 @@ ns_wait_for() {
 	tt_fail "$what: not within $secs s"
 }
 
+# One echo request at a time, each given 30 s for its reply: exactly COUNT
+# requests go out (callers count them on the devices) and a reply slowed by
+# load is still waited for.  One ping -c COUNT does neither: with -w it sends
+# more than COUNT while replies are slower than its interval, and without it
+# it waits for the last reply only twice the slowest round trip so far.
 ns_ping() {
-	local ns=$1 n=$2 dst=$3 out
+	local ns=$1 n=$2 dst=$3 out i
 	shift 3
-	out=$(ip netns exec "$ns" ping -n -q -c "$n" -i 0.2 -w 20 "$@" "$dst" 2>&1)
-	[[ $out == *"$n packets transmitted, $n received,"* ]] ||
-		tt_fail "ping -c $n $* $dst in $ns: $(grep -m 1 -e transmitted -e ping: <<<"$out")"
+	for ((i = 1; i <= n; i++)); do
+		out=$(ip netns exec "$ns" ping -n -q -c 1 -W 30 "$@" "$dst" 2>&1)
+		[[ $out == *"1 packets transmitted, 1 received,"* ]] ||
+			tt_fail "ping $i of $n ($* $dst) in $ns: $(grep -m 1 -e transmitted -e ping: <<<"$out")"
+	done
 }
 
 ns_counters() {
