@@ -814,6 +814,7 @@ struct conn {
 	uint32_t cseq;	/* its next sequence number */
 	uint32_t pseq;	/* the peer's next sequence number */
 	unsigned long long txb;	/* bytes of the frames read so far */
+	int resyn;	/* SYNs sent again before the SYN-ACK was seen */
 };
 
 #define PEER_ISS 0x10000000u
@@ -834,11 +835,22 @@ static int tcp_connect(struct conn *c, unsigned int offload)
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	uint8_t buf[2048], *t;
 	struct linger lg = { 1, 0 };
+	struct ifreq ifr;
 	socklen_t sl;
 	ssize_t n;
 	size_t len;
 	int err;
 
+	/*
+	 * The case, the peer, never acknowledges data: with the usual 200 ms
+	 * floor of its retransmission timeout the stack would send it again
+	 * while a loaded guest is still reading the first copy.  A route
+	 * with rto_min 60 s puts that beyond the case.
+	 */
+	memset(&ifr, 0, sizeof(ifr));
+	TT_SYS(ioctl(c->fd, TUNGETIFF, &ifr));
+	TT_EQ(tt_sh("ip route replace %s/32 dev %s rto_min 60s", PEER_IP,
+		    ifr.ifr_name), 0);
 	c->sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			 0);
 	TT_SYS(c->sock);
@@ -866,8 +878,20 @@ static int tcp_connect(struct conn *c, unsigned int offload)
 		   c->cport, PEER_ISS, c->cseq, TH_SYN | TH_ACK, MSS, NULL, 0,
 		   0);
 	TT_EQ(write(c->fd, buf, VH_LEN + len), (ssize_t)(VH_LEN + len));
-	TT_CALL(read_tcp(c->fd, buf, sizeof(buf), &n, TT_WAIT_MS));
-	t = buf + VH_LEN + 20;
+	/*
+	 * The SYN's own timeout is 1 s whatever the route says: a guest
+	 * stalled that long has sent it again before it saw the SYN-ACK.
+	 * Those copies come first, and count.
+	 */
+	for (;;) {
+		TT_CALL(read_tcp(c->fd, buf, sizeof(buf), &n, TT_WAIT_MS));
+		t = buf + VH_LEN + 20;
+		if (t[13] != TH_SYN || get32(t + 4) != c->cseq - 1)
+			break;
+		tt_note("the SYN again");
+		c->txb += (size_t)n - VH_LEN;
+		c->resyn++;
+	}
 	TT_EQ(t[13], TH_ACK);
 	TT_EQ(get32(t + 8), c->pseq);
 	c->txb += (size_t)n - VH_LEN;
@@ -966,7 +990,7 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 		TT_EQ(frames, total / MSS);
 	TT_CALL(queue_empty(c.fd));
 	/* One SYN-ACK in; SYN, ACK and the data frames out. */
-	STATS(dev, 1, 44, 0, 0, 2 + frames, c.txb + bytes, 0);
+	STATS(dev, 1, 44, 0, 0, 2 + c.resyn + frames, c.txb + bytes, 0);
 	return TT_PASS;
 }
 
@@ -1013,7 +1037,8 @@ static int c_tso4_write(void)
 	TT_EQ(buf[VH_LEN + 33], TH_ACK);
 	TT_EQ(get32(buf + VH_LEN + 28), c.pseq + 3000);
 	TT_CALL(queue_empty(c.fd));
-	STATS("ttvn18", 2, 44 + len, 0, 0, 3, c.txb + (size_t)n - VH_LEN, 0);
+	STATS("ttvn18", 2, 44 + len, 0, 0, 3 + c.resyn,
+	      c.txb + (size_t)n - VH_LEN, 0);
 	return TT_PASS;
 }
 
