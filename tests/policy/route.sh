@@ -26,6 +26,11 @@ GW1=198.18.2.2 GW2=198.18.3.2
 
 modprobe tun_policy || { echo "not ok load: modprobe tun_policy failed"; exit 1; }
 
+# neigh NETNS DEV ADDR PEER-NETNS PEER-DEV: ADDR is PEER-DEV's, for good
+neigh() {
+	tt_ok ip -n "$1" neigh replace "$3" lladdr "$(ns_sysfs "$4" "$5" address)" dev "$2" nud permanent
+}
+
 topo() {
 	local b
 	ns_need iproute ping
@@ -34,6 +39,16 @@ topo() {
 	ns_veth $R r1 $B1 b1 198.18.2
 	ns_veth $R r2 $B2 b2 198.18.3
 	tt_ok ip -n $A addr add 198.18.1.6/24 dev a0
+	# Every neighbour known for good, so that no ARP adds to the counters
+	# via() reads: an entry learnt from a request is probed again 5 s
+	# after its first use, which may fall into a later via()'s pings.
+	neigh $R r0 198.18.1.2 $A a0
+	neigh $R r0 198.18.1.6 $A a0
+	neigh $A a0 198.18.1.1 $R r0
+	neigh $R r1 $GW1 $B1 b1
+	neigh $B1 b1 198.18.2.1 $R r1
+	neigh $R r2 $GW2 $B2 b2
+	neigh $B2 b2 198.18.3.1 $R r2
 	tt_ok ip -n $A route add default via 198.18.1.1
 	for b in $B1 $B2; do
 		tt_ok ip -n $b addr add $T/32 dev lo
@@ -78,7 +93,7 @@ via() {
 answered() {
 	local src=$1 text=$2 dst=${3:-$T} out r1 r2
 	r1=$(tx r1) r2=$(tx r2)
-	out=$(ip netns exec $A ping -n -c 1 -w 5 -I "$src" "$dst" 2>&1)
+	out=$(ip netns exec $A ping -n -c 1 -W 30 -I "$src" "$dst" 2>&1)
 	[[ $out == *"From 198.18.1.1 icmp_seq=1 $text"* ]] ||
 		tt_fail "ping from $src to $dst: want 'From 198.18.1.1 ... $text', got: $(grep -m 1 -e From -e transmitted <<<"$out")"
 	[[ $(tx r1)/$(tx r2) == "$r1/$r2" ]] || tt_fail "the packet passed R"
@@ -362,7 +377,7 @@ case_local_policy() {
 	tt_eq "$(udp_err $R 198.18.100.2)" "Permission denied" "prohibit, local"
 	tt_eq "$(udp_err $R 198.18.100.3)" "Operation not permitted" "drop, local"
 	r2=$(tx r2)
-	out=$(ip netns exec $R ping -n -c 1 -w 5 $T2 2>&1)
+	out=$(ip netns exec $R ping -n -c 1 -W 30 $T2 2>&1)
 	echo 0 >$p
 	[[ $out == *" 1 received"* ]] || tt_fail "ROUTE on a local packet: ${out//$'\n'/ | }"
 	(($(tx r2) > r2)) || tt_fail "the local packet did not leave on r2"
@@ -425,6 +440,11 @@ case_rmmod_with_rules() {
 	[[ $(grep -c . <<<"$TT_OUT") == 5 ]] || tt_fail "after reload: $TT_OUT"
 }
 
+# flowing: R has sent 20 packets out of r2 since $FLOW_FROM
+flowing() {
+	(($(tx r2) >= FLOW_FROM + 20))
+}
+
 case_rmmod_under_load() {
 	topo
 	local pid
@@ -433,11 +453,13 @@ case_rmmod_under_load() {
 	pr add 198.18.100.0/24 gw $GW2 class 10
 	via r2 198.18.1.2
 	# pings every 10 ms from both sources, through both kinds of rule,
-	# while the module goes
+	# while the module goes: once they flow (a fixed sleep may end
+	# before either ping has started on a loaded machine)
+	FLOW_FROM=$(tx r2)
 	ns_bg $A flood1 ping -n -q -i 0.01 -c 400 -I 198.18.1.2 $T
 	ns_bg $A flood2 ping -n -q -i 0.01 -c 400 -I 198.18.1.6 $T
 	pid=$NS_PID
-	sleep 1
+	ns_wait_for 30 "20 of the pings out of r2" flowing
 	tt_ok rmmod tun_policy
 	[[ ! -e /sys/module/tun_policy ]] || tt_fail "still loaded"
 	ns_stop "$pid"
