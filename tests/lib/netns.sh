@@ -5,7 +5,9 @@
 #
 #	ns_need PROGRAM...		# skip the case unless the guest has them
 #	ns_add NETNS...			# fresh namespaces: lo up, IPv6 off
-#	ns_veth NS1 DEV1 NS2 DEV2 NET	# veth pair, NET.1/24 and NET.2/24
+#	ns_veth NS1 DEV1 NS2 DEV2 NET	# veth pair, NET.1/24 and NET.2/24,
+#					# MAC addresses $(ns_mac NET 1) and 2
+#	ns_mac NET N			# the MAC address of NET.N's veth end
 #	ns_bg NETNS NAME CMD...		# CMD in NETNS in the background, its
 #					# output in $TT_TMP/NAME.log, pid in
 #					# $NS_PID
@@ -98,12 +100,24 @@ ns_add() {
 	done
 }
 
+# 02 (locally administered), the three octets of NET, 00, N
+ns_mac() {
+	local a b c
+	IFS=. read -r a b c <<<"$1"
+	printf '02:%02x:%02x:%02x:00:%02x\n' "$a" "$b" "$c" "$2"
+}
+
+# One ip per namespace (-batch): under TCG every program started counts.
 ns_veth() {
-	tt_ok ip -n "$1" link add "$2" type veth peer name "$4" netns "$3"
-	tt_ok ip -n "$1" addr add "$5.1/24" dev "$2"
-	tt_ok ip -n "$3" addr add "$5.2/24" dev "$4"
-	tt_ok ip -n "$1" link set "$2" up
-	tt_ok ip -n "$3" link set "$4" up
+	tt_ok ip -n "$1" -b - <<-EOF
+		link add $2 address $(ns_mac "$5" 1) type veth peer name $4 address $(ns_mac "$5" 2) netns $3
+		addr add $5.1/24 dev $2
+		link set $2 up
+	EOF
+	tt_ok ip -n "$3" -b - <<-EOF
+		addr add $5.2/24 dev $4
+		link set $4 up
+	EOF
 }
 
 ns_bg() {
@@ -142,13 +156,19 @@ ns_wait_for() {
 # more than COUNT while replies are slower than its interval, and without it
 # it waits for the last reply only twice the slowest round trip so far.
 ns_ping() {
-	local ns=$1 n=$2 dst=$3 out i
+	local ns=$1 n=$2 dst=$3 out
 	shift 3
-	for ((i = 1; i <= n; i++)); do
-		out=$(ip netns exec "$ns" ping -n -q -c 1 -W 30 "$@" "$dst" 2>&1)
-		[[ $out == *"1 packets transmitted, 1 received,"* ]] ||
-			tt_fail "ping $i of $n ($* $dst) in $ns: $(grep -m 1 -e transmitted -e ping: <<<"$out")"
-	done
+	out=$(ip netns exec "$ns" bash -c '
+		n=$1 dst=$2
+		shift 2
+		for ((i = 1; i <= n; i++)); do
+			out=$(ping -n -q -c 1 -W 30 "$@" "$dst" 2>&1)
+			[[ $out == *"1 packets transmitted, 1 received,"* ]] || {
+				echo "ping $i of $n: $(grep -m 1 -e transmitted -e ping: <<<"$out")"
+				exit 1
+			}
+		done' _ "$n" "$dst" "$@" 2>&1) ||
+		tt_fail "$n pings $* $dst in $ns: $out"
 }
 
 ns_counters() {
