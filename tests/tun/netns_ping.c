@@ -251,7 +251,7 @@ static int c_move_to_netns(void)
 	/* The netns goes, and the device with it: the fd sees that. */
 	child_cmd(&c, 'q');
 	waitpid(c.pid, &st_, 0);
-	until = tt_now_ms() + 10000;
+	until = tt_now_ms() + TT_WAIT_MS;
 	do {
 		p.fd = fd;
 		p.events = POLLIN | POLLOUT;
@@ -269,7 +269,7 @@ static int c_move_to_netns(void)
 	 * blocking: EAGAIN while the window lasts, then EBADFD for good.
 	 */
 	TT_SYS(fcntl(fd, F_SETFL, O_NONBLOCK));
-	until = tt_now_ms() + 10000;
+	until = tt_now_ms() + TT_WAIT_MS;
 	while (read(fd, buf, sizeof(buf)) < 0 && errno == EAGAIN &&
 	       tt_now_ms() < until)
 		tt_sleep_ms(20);

@@ -107,13 +107,13 @@ static int put(int sock, char c)
 	return write(sock, &c, 1) == 1 ? 0 : -1;
 }
 
-/* Wait up to 10 s for c; 0, or -1 on anything else (or the peer gone). */
+/* Wait up to TT_WAIT_MS for c; 0, or -1 on anything else (or the peer gone). */
 static int get(int sock, char c)
 {
 	struct pollfd p = { .fd = sock, .events = POLLIN };
 	char got;
 
-	if (poll(&p, 1, 10000) != 1 || read(sock, &got, 1) != 1 || got != c)
+	if (poll(&p, 1, TT_WAIT_MS) != 1 || read(sock, &got, 1) != 1 || got != c)
 		return -1;
 	return 0;
 }
@@ -739,10 +739,10 @@ static int ch_wait_and_make(int sock, void *arg)
 	return 0;
 }
 
-/* poll() says POLLERR and nothing else within 10 s. */
+/* poll() says POLLERR and nothing else within TT_WAIT_MS. */
 static int wait_pollerr(int fd)
 {
-	long long until = tt_now_ms() + 10000;
+	long long until = tt_now_ms() + TT_WAIT_MS;
 	struct pollfd p;
 
 	do {
@@ -765,7 +765,7 @@ static int wait_pollerr(int fd)
  */
 static int wait_ebadfd(int fd)
 {
-	long long until = tt_now_ms() + 10000;
+	long long until = tt_now_ms() + TT_WAIT_MS;
 	uint8_t buf[2048];
 
 	TT_SYS(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK));
