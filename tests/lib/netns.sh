@@ -5,7 +5,9 @@
 #
 #	ns_need PROGRAM...		# skip the case unless the guest has them
 #	ns_add NETNS...			# fresh namespaces: lo up, IPv6 off
-#	ns_veth NS1 DEV1 NS2 DEV2 NET	# veth pair, NET.1/24 and NET.2/24
+#	ns_veth NS1 DEV1 NS2 DEV2 NET	# veth pair, NET.1/24 and NET.2/24,
+#					# MAC addresses $(ns_mac NET 1) and 2
+#	ns_mac NET N			# the MAC address of NET.N's veth end
 #	ns_bg NETNS NAME CMD...		# CMD in NETNS in the background, its
 #					# output in $TT_TMP/NAME.log, pid in
 #					# $NS_PID
@@ -13,7 +15,7 @@
 #	ns_wait_for SECS WHAT CMD...	# until CMD succeeds
 #	ns_stop PID			# SIGTERM, SIGKILL after 5 s; its status
 #	ns_gone PID			# PID has exited
-#	ns_ping NETNS COUNT DST [ARG...] # all COUNT replies, or fail
+#	ns_ping NETNS COUNT DST [ARG...] # COUNT requests, all answered, or fail
 #	ns_counters NETNS DEV		# "tx P/B rx P/B dropped T/R"
 #	ns_sysfs NETNS DEV ATTR		# /sys/class/net/DEV/ATTR there
 #	ns_link_exists NETNS DEV
@@ -98,12 +100,24 @@ ns_add() {
 	done
 }
 
+# 02 (locally administered), the three octets of NET, 00, N
+ns_mac() {
+	local a b c
+	IFS=. read -r a b c <<<"$1"
+	printf '02:%02x:%02x:%02x:00:%02x\n' "$a" "$b" "$c" "$2"
+}
+
+# One ip per namespace (-batch): under TCG every program started counts.
 ns_veth() {
-	tt_ok ip -n "$1" link add "$2" type veth peer name "$4" netns "$3"
-	tt_ok ip -n "$1" addr add "$5.1/24" dev "$2"
-	tt_ok ip -n "$3" addr add "$5.2/24" dev "$4"
-	tt_ok ip -n "$1" link set "$2" up
-	tt_ok ip -n "$3" link set "$4" up
+	tt_ok ip -n "$1" -b - <<-EOF
+		link add $2 address $(ns_mac "$5" 1) type veth peer name $4 address $(ns_mac "$5" 2) netns $3
+		addr add $5.1/24 dev $2
+		link set $2 up
+	EOF
+	tt_ok ip -n "$3" -b - <<-EOF
+		addr add $5.2/24 dev $4
+		link set $4 up
+	EOF
 }
 
 ns_bg() {
@@ -136,12 +150,25 @@ ns_wait_for() {
 	tt_fail "$what: not within $secs s"
 }
 
+# One echo request at a time, each given 30 s for its reply: exactly COUNT
+# requests go out (callers count them on the devices) and a reply slowed by
+# load is still waited for.  One ping -c COUNT does neither: with -w it sends
+# more than COUNT while replies are slower than its interval, and without it
+# it waits for the last reply only twice the slowest round trip so far.
 ns_ping() {
 	local ns=$1 n=$2 dst=$3 out
 	shift 3
-	out=$(ip netns exec "$ns" ping -n -q -c "$n" -i 0.2 -w 20 "$@" "$dst" 2>&1)
-	[[ $out == *"$n packets transmitted, $n received,"* ]] ||
-		tt_fail "ping -c $n $* $dst in $ns: $(grep -m 1 -e transmitted -e ping: <<<"$out")"
+	out=$(ip netns exec "$ns" bash -c '
+		n=$1 dst=$2
+		shift 2
+		for ((i = 1; i <= n; i++)); do
+			out=$(ping -n -q -c 1 -W 30 "$@" "$dst" 2>&1)
+			[[ $out == *"1 packets transmitted, 1 received,"* ]] || {
+				echo "ping $i of $n: $(grep -m 1 -e transmitted -e ping: <<<"$out")"
+				exit 1
+			}
+		done' _ "$n" "$dst" "$@" 2>&1) ||
+		tt_fail "$n pings $* $dst in $ns: $out"
 }
 
 ns_counters() {

@@ -230,7 +230,7 @@ static int leftover_case(void)
 {
 	struct if_nameindex *ni, *p;
 	char bad[256] = "";
-	long long until = tt_now_ms() + 2000;
+	long long until = tt_now_ms() + TT_WAIT_MS;
 	int found;
 
 	do {

@@ -57,6 +57,16 @@ const char *tt_series(void);
 int tt_series_ge(int maj, int min);
 
 /*
+ * The bound of a wait for something that must happen: a frame to arrive, a
+ * device to go, a counter to reach its value.  It is only a deadline (a wait
+ * ends as soon as its condition holds), so it is generous: the guest is a TCG
+ * VM on a loaded host, where what takes a millisecond idle may take seconds.
+ * A check that nothing happens waits a short, fixed time instead, and has a
+ * positive counterpart that shows the same path does deliver.
+ */
+#define TT_WAIT_MS 20000
+
+/*
  * Checks.  Each returns tt_fail() from the calling case on mismatch, so they
  * are only usable directly inside a case function (returning int).
  */

@@ -57,6 +57,10 @@ case_tap() {
 	# entry would otherwise be probed again 5 s after its first use.
 	mac=$(ns_sysfs "$A" ttovta address)
 	tt_ok ip -n "$B" neigh replace 198.18.22.1 lladdr "$mac" dev ttovtb nud permanent
+	# And A's entry, learnt from that one ARP exchange, stays reachable
+	# (for 15 to 45 s by default, which slow pings may outlast) without
+	# being probed again.
+	tt_ok ip netns exec "$A" sysctl -qw net.ipv4.neigh.ttovta.base_reachable_time_ms=600000
 	read -r p0 b0 < <(veth_tx)
 
 	# One ARP request and its reply (42 bytes each), 3 x 98 bytes, and

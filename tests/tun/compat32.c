@@ -123,7 +123,7 @@ static int expect_frame(int fd, const uint8_t *want, size_t len)
 	uint8_t buf[2048];
 	ssize_t n;
 
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_CHECK(n >= 0, "no frame: %s", tt_errname(errno));
 	TT_EQ(n, len);
 	TT_MEMEQ(buf, want, len);
@@ -260,7 +260,7 @@ static int c_persist(void)
 	TT_EQ(ioctl(fd, TUNSETPERSIST, 0), 0);
 	TT_EQ(tt_sysfs_num("tttc3", "tun_flags"), 0x1002);
 	tt_close(fd);
-	TT_CHECK(tt_link_wait("tttc3", 0, 1000), "tttc3 outlived its fd");
+	TT_CHECK(tt_link_wait("tttc3", 0, TT_WAIT_MS), "tttc3 outlived its fd");
 	return TT_PASS;
 }
 
@@ -500,7 +500,7 @@ static int c_rw_tun(void)
 	len = tt_icmp4_echo(req, tt_ip4(PEER_IP), tt_ip4(TUN_IP), 8, 0x3232, 1,
 			    pl, sizeof(pl));
 	TT_EQ(write(fd, req, len), len);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, len);
 	TT_EQ(buf[9], 1);	/* ICMP */
 	TT_MEMEQ(buf + 12, req + 16, 4);
@@ -530,7 +530,7 @@ static int c_rw_tap_vnet_hdr(void)
 	mkframe(frame, mac_a, 7);
 	err = tt_send_frame("tttc14", frame, FRAME_LEN);
 	TT_CHECK(!err, "send: %s", tt_errname(-err));
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, sizeof(zero) + FRAME_LEN);
 	memset(&zero, 0, sizeof(zero));
 	TT_MEMEQ(buf, &zero, sizeof(zero));
@@ -547,7 +547,7 @@ static int c_rw_tap_vnet_hdr(void)
 	memcpy(wbuf, &zero, sizeof(zero));
 	memcpy(wbuf + sizeof(zero), frame, FRAME_LEN);
 	TT_EQ(write(fd, wbuf, sizeof(wbuf)), sizeof(wbuf));
-	n = tt_read_timeout(s, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(s, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, FRAME_LEN);
 	TT_MEMEQ(buf, frame, FRAME_LEN);
 	return TT_PASS;

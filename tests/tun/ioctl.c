@@ -169,7 +169,7 @@ static int expect_frame(int fd, int pi, const uint8_t *want, size_t len)
 	uint8_t buf[2048];
 	ssize_t n;
 
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_CHECK(n >= 0, "no frame: %s", tt_errname(errno));
 	TT_EQ(n, len + (pi ? 4 : 0));
 	if (pi) {
@@ -196,11 +196,11 @@ static int expect_nothing(int fd)
 	return TT_PASS;
 }
 
-/* statistics/ATTR of dev reaches want within a second. */
+/* statistics/ATTR of dev reaches want within TT_WAIT_MS. */
 static int stat_is(const char *dev, const char *attr, long long want)
 {
 	char path[64];
-	long long v, until = tt_now_ms() + 1000;
+	long long v, until = tt_now_ms() + TT_WAIT_MS;
 
 	snprintf(path, sizeof(path), "statistics/%s", attr);
 	for (;;) {
@@ -1024,7 +1024,7 @@ static int c_vnethdrsz_shapes_read(void)
 	/* The default: a 10-byte header, all zero for a plain frame. */
 	TT_CALL(send_to("ttiovh3", mac_a, 1, f));
 	memset(buf, 0xa5, sizeof(buf));
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 10 + FRAME_LEN);
 	TT_MEMEQ(buf, zero, 10);
 	TT_MEMEQ(buf + 10, f, FRAME_LEN);
@@ -1033,7 +1033,7 @@ static int c_vnethdrsz_shapes_read(void)
 	TT_EQ(ioctl(fd, TUNSETVNETHDRSZ, &sz), 0);
 	TT_CALL(send_to("ttiovh3", mac_a, 2, f));
 	memset(buf, 0xa5, sizeof(buf));
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 12 + FRAME_LEN);
 	TT_MEMEQ(buf, zero, 10);
 	TT_EQ(buf[10], 0xa5);
@@ -1279,7 +1279,7 @@ static int c_setcarrier(void)
 	TT_EQ(set_carrier(fd, 0), 0);
 	TT_EQ(tt_sysfs_num("ttioca0", "carrier"), 0);
 	TT_EQ(tt_sysfs_num("ttioca0", "carrier_changes"), ch + 1);
-	TT_CHECK(tt_link_wait_operstate("ttioca0", "down", 2000),
+	TT_CHECK(tt_link_wait_operstate("ttioca0", "down", TT_WAIT_MS),
 		 "operstate never went down");
 	/* Again off: no change to count. */
 	TT_EQ(set_carrier(fd, 0), 0);
@@ -1287,7 +1287,7 @@ static int c_setcarrier(void)
 	TT_EQ(set_carrier(fd, 1), 0);
 	TT_EQ(tt_sysfs_num("ttioca0", "carrier"), 1);
 	TT_EQ(tt_sysfs_num("ttioca0", "carrier_changes"), ch + 2);
-	TT_CHECK(tt_link_wait_operstate("ttioca0", "up", 2000),
+	TT_CHECK(tt_link_wait_operstate("ttioca0", "up", TT_WAIT_MS),
 		 "operstate never went up");
 	/* Any non-zero value is on. */
 	TT_EQ(set_carrier(fd, 0), 0);
@@ -1589,7 +1589,7 @@ static int c_getdevnetns_follows_device(void)
 	}
 	close(sv[1]);
 	tt_defer_pid(pid);
-	TT_CHECK(tt_read_timeout(sv[0], &c, 1, 5000) == 1 && c == 'R',
+	TT_CHECK(tt_read_timeout(sv[0], &c, 1, TT_WAIT_MS) == 1 && c == 'R',
 		 "child not ready");
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	there = ino_of_path(path);

@@ -118,10 +118,10 @@ case_link_del() {
 	! tt_link_exists ttsh12 || tt_fail "ttsh12 survived ip link del"
 }
 
-# wait_operstate DEV STATE: within 3 s, or fail
+# wait_operstate DEV STATE: within 30 s, or fail
 wait_operstate() {
 	local i
-	for ((i = 0; i < 30; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		[[ $(tt_sysfs "$1" operstate) == "$2" ]] && return 0
 		sleep 0.1
 	done

@@ -626,18 +626,18 @@ static int c_free_security(void)
 	TT_SYS(fd);
 	TT_EQ(count_of(map), 0);
 	tt_close(fd);
-	TT_EQ(count_wait(map, 1, 2000), 1);
+	TT_EQ(count_wait(map, 1, TT_WAIT_MS), 1);
 
 	TT_CALL(make_persistent("ttlsm10", TAP));
 	TT_EQ(count_of(map), 1);
 	TT_SYS(tt_link_del("ttlsm10"));
-	TT_EQ(count_wait(map, 2, 2000), 2);
+	TT_EQ(count_wait(map, 2, TT_WAIT_MS), 2);
 	TT_CHECK(!tt_link_exists("ttlsm10"), "ttlsm10 survived RTM_DELLINK");
 
 	/* A creation denied after the allocation frees it, once. */
 	TT_CALL(lsm_deny("tun_dev_attach", EPERM, &deny));
 	TT_ERRNO(tt_tun_alloc("ttlsm10", TAP, NULL), EPERM);
-	TT_EQ(count_wait(map, 3, 2000), 3);
+	TT_EQ(count_wait(map, 3, TT_WAIT_MS), 3);
 	tt_sleep_ms(100);
 	TT_EQ(count_of(map), 3);
 	return TT_PASS;
@@ -671,7 +671,7 @@ static int counted(struct counters *c, const char *what,
 
 		if (c->map[h] < 0)
 			continue;
-		v = count_wait(c->map[h], c->last[h] + want[h], 1000);
+		v = count_wait(c->map[h], c->last[h] + want[h], TT_WAIT_MS);
 		if (v < 0)
 			return tt_fail("%s: reading the %s counter: %s", what,
 				       hook_names[h], tt_errname(errno));
@@ -725,7 +725,7 @@ static int c_counts(void)
 	TT_CALL(counted(&c, "re-attaching", on_open));
 	TT_SYS(ioctl(fd[2], TUNSETPERSIST, 0));
 	tt_close(fd[2]);
-	TT_CHECK(tt_link_wait("ttlsm11", 0, 2000), "ttlsm11 survived");
+	TT_CHECK(tt_link_wait("ttlsm11", 0, TT_WAIT_MS), "ttlsm11 survived");
 	TT_CALL(counted(&c, "closing the last file", on_free));
 	return TT_PASS;
 }

@@ -537,7 +537,7 @@ static int c_mq_to_single_queue(void)
 	TT_EQ(tt_sysfs_num("ttmqsq", "tun_flags"), 0x1001);
 	/* It is the device that refuses: once gone, the name takes it. */
 	tt_close(fd);
-	TT_CHECK(tt_link_wait("ttmqsq", 0, 2000), "ttmqsq survived");
+	TT_CHECK(tt_link_wait("ttmqsq", 0, TT_WAIT_MS), "ttmqsq survived");
 	TT_SYS(attach("ttmqsq", MQ_TUN));
 	TT_EQ(tt_sysfs_num("ttmqsq", "tun_flags"), 0x1101);
 	return TT_PASS;
@@ -1081,7 +1081,7 @@ static int c_close_one_by_one(void)
 	TT_CALL(check_queue_dirs("ttmqc", 1));
 	TT_EQ(tt_sysfs_num("ttmqc", "carrier"), 1);
 	tt_close(fds[2]);
-	TT_CHECK(tt_link_wait("ttmqc", 0, 2000),
+	TT_CHECK(tt_link_wait("ttmqc", 0, TT_WAIT_MS),
 		 "ttmqc survived its last queue");
 	return TT_PASS;
 }
@@ -1107,7 +1107,7 @@ static int c_close_detached_last(void)
 		 "queue still open");
 	TT_CALL(check_numqueues("ttmqcd", IFF_TUN, 0, 1, 0));
 	tt_close(fds[1]);
-	TT_CHECK(tt_link_wait("ttmqcd", 0, 2000),
+	TT_CHECK(tt_link_wait("ttmqcd", 0, TT_WAIT_MS),
 		 "ttmqcd survived its last (detached) queue");
 	return TT_PASS;
 }

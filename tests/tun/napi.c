@@ -265,7 +265,7 @@ static int read_echo_reply(int fd, const uint8_t *mac, uint16_t seq)
 	uint8_t buf[2048];
 	ssize_t n;
 
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_CHECK(n >= 0, "no echo reply %u: %s", seq, tt_errname(errno));
 	return check_echo_reply(buf, n, mac, seq);
 }
@@ -342,14 +342,15 @@ static int check_datagram(ssize_t n, const struct sockaddr_in *from,
 	return TT_PASS;
 }
 
-/* The next datagram, waiting up to 2 s, is udp_frame(.., seq, plen)'s. */
+/* The next datagram (within TT_WAIT_MS) is udp_frame(.., seq, plen)'s. */
 static int expect_datagram(int s, uint16_t seq, size_t plen)
 {
 	struct pollfd p = { .fd = s, .events = POLLIN };
 	struct sockaddr_in from;
 	ssize_t n;
 
-	TT_CHECK(poll(&p, 1, 2000) == 1, "datagram %u never arrived", seq);
+	TT_CHECK(poll(&p, 1, TT_WAIT_MS) == 1, "datagram %u never arrived",
+		 seq);
 	n = recv_now(s, &from);
 	TT_CHECK(n >= 0, "recv: %s", tt_errname(errno));
 	return check_datagram(n, &from, seq, plen);
@@ -357,13 +358,13 @@ static int expect_datagram(int s, uint16_t seq, size_t plen)
 
 /*
  * Datagrams seq first .. first+count-1 of plen bytes all arrive, each
- * once, and nothing else: waits up to 2 s for the last of them.
+ * once, and nothing else: waits up to TT_WAIT_MS for the last of them.
  */
 static int expect_datagrams(int s, uint16_t first, int count, size_t plen)
 {
 	static uint8_t seen[1024];
 	struct pollfd p = { .fd = s, .events = POLLIN };
-	long long until = tt_now_ms() + 2000;
+	long long until = tt_now_ms() + TT_WAIT_MS;
 	struct sockaddr_in from;
 	int got = 0, seq;
 	ssize_t n;
@@ -570,7 +571,7 @@ static int c_napi_tun_readv_writev(void)
 	rv[1] = (struct iovec){ hdr, sizeof(hdr) };
 	rv[2] = (struct iovec){ rest, sizeof(rest) };
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	TT_EQ(poll(&p, 1, 2000), 1);
+	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
 	n = readv(fd, rv, 3);
 	TT_EQ(n, 4 + ECHO_LEN);
 	TT_EQ(rpi.flags, 0);
@@ -869,7 +870,7 @@ static int c_frags_pi_iovec(void)
 	iov[0] = (struct iovec){ &pi, 4 };
 	split(iov + 1, req, len, 34, MAX_FRAGS + 1);
 	TT_EQ(writev(fd, iov, MAX_FRAGS + 2), (ssize_t)(4 + len));
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, (ssize_t)(4 + len));
 	TT_CALL(check_echo_reply(buf + 4, n - 4, mac, 1));
 	len = echo_frame(req, mac, 2);
@@ -1009,7 +1010,7 @@ static int c_frags_vnet_hdr_iovec(void)
 	iov[0] = (struct iovec){ vh, sizeof(vh) };
 	split(iov + 1, req, len, 34, MAX_FRAGS + 1);
 	TT_EQ(writev(fd, iov, MAX_FRAGS + 2), (ssize_t)(10 + len));
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, (ssize_t)(10 + len));
 	TT_MEMEQ(buf, vh, 10);
 	TT_CALL(check_echo_reply(buf + 10, n - 10, mac, 1));
@@ -1199,7 +1200,7 @@ static int c_mq_napi_delete_detached(void)
 	TT_CALL(prepare("ttnq3", flags));
 	TT_SYS(setqueue(q[1], IFF_DETACH_QUEUE));
 	TT_EQ(tt_link_del("ttnq3"), 0);
-	TT_CHECK(tt_link_wait("ttnq3", 0, 2000), "ttnq3 is still there");
+	TT_CHECK(tt_link_wait("ttnq3", 0, TT_WAIT_MS), "ttnq3 is still there");
 	/* Both fds are orphans now. */
 	TT_ERRNO(write(q[0], "x", 1), EBADFD);
 	TT_ERRNO(write(q[1], "x", 1), EBADFD);
@@ -1243,7 +1244,7 @@ static int one_tstamp(int sock, uint32_t id, size_t loop_len)
 	clock_gettime(CLOCK_REALTIME, &before);
 	TT_EQ(sendto(sock, msgbuf, 8, 0, (struct sockaddr *)&to, sizeof(to)),
 	      8);
-	TT_CHECK(poll(&p, 1, 2000) == 1 && (p.revents & POLLERR),
+	TT_CHECK(poll(&p, 1, TT_WAIT_MS) == 1 && (p.revents & POLLERR),
 		 "no timestamp on the error queue (revents 0x%x)", p.revents);
 	n = recvmsg(sock, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
 	clock_gettime(CLOCK_REALTIME, &after);
@@ -1302,7 +1303,7 @@ static int tstamp_case(const char *name, int flags, size_t loop_len)
 		 EAGAIN);
 	/* And the datagrams went out of the fd. */
 	for (int i = 0; i < 3; i++)
-		TT_EQ(tt_read_timeout(fd, buf, sizeof(buf), 2000),
+		TT_EQ(tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS),
 		      (ssize_t)loop_len);
 	TT_CALL(queue_empty(fd));
 	STATS(name, 0, 0, 0, 3, 3 * loop_len, 0);
@@ -1340,7 +1341,7 @@ static int c_tstamp_not_asked(void)
 	to.sin_port = htons(PEER_PORT);
 	TT_EQ(sendto(s, "tstamp-x", 8, 0, (struct sockaddr *)&to, sizeof(to)),
 	      8);
-	TT_EQ(tt_read_timeout(fd, buf, sizeof(buf), 2000), 36);
+	TT_EQ(tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS), 36);
 	p = (struct pollfd){ .fd = s, .events = 0 };
 	TT_EQ(poll(&p, 1, 200), 0);
 	TT_ERRNO(recv(s, buf, sizeof(buf), MSG_ERRQUEUE | MSG_DONTWAIT),

@@ -79,13 +79,13 @@ static int send_frame(const char *dev, uint8_t *frame, size_t len, int seed)
 	return tt_send_frame(dev, frame, len);
 }
 
-/* Wait up to a second for @fd to have a frame to read. */
+/* Wait up to TT_WAIT_MS for @fd to have a frame to read. */
 static int wait_frame(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
-	TT_CHECK(poll(&p, 1, 1000) == 1 && (p.revents & POLLIN),
-		 "no frame to read within 1 s");
+	TT_CHECK(poll(&p, 1, TT_WAIT_MS) == 1 && (p.revents & POLLIN),
+		 "no frame to read within %d ms", TT_WAIT_MS);
 	return TT_PASS;
 }
 

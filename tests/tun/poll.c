@@ -158,7 +158,7 @@ static int c_poll_wakes(void)
 	TT_EQ(pthread_create(&th, NULL, send_later, &s), 0);
 	p.fd = fd;
 	p.events = POLLIN;
-	r = poll(&p, 1, 5000);
+	r = poll(&p, 1, TT_WAIT_MS);
 	pthread_join(th, NULL);
 	TT_EQ(r, 1);
 	TT_EQ(p.revents, POLLIN);
@@ -183,7 +183,7 @@ static int c_epoll(void)
 	TT_EQ(epoll_wait(ep, &ev, 1, 0), 0);
 	TT_EQ(pthread_create(&th, NULL, send_later, &s), 0);
 	memset(&ev, 0, sizeof(ev));
-	TT_EQ(epoll_wait(ep, &ev, 1, 5000), 1);
+	TT_EQ(epoll_wait(ep, &ev, 1, TT_WAIT_MS), 1);
 	pthread_join(th, NULL);
 	TT_EQ(ev.events, EPOLLIN);
 	TT_CALL(check_udp(buf, read(fd, buf, sizeof(buf))));
@@ -192,6 +192,7 @@ static int c_epoll(void)
 
 struct reader {
 	int fd;
+	pid_t tid;	/* the reader thread's, once it runs */
 	ssize_t n;
 	int err;
 	long long done_at;
@@ -202,10 +203,44 @@ static void *read_blocking(void *arg)
 {
 	struct reader *r = arg;
 
+	__atomic_store_n(&r->tid, gettid(), __ATOMIC_RELEASE);
 	r->n = read(r->fd, r->buf, sizeof(r->buf));
 	r->err = errno;
 	r->done_at = tt_now_ms();
 	return NULL;
+}
+
+/*
+ * Wait until the reader sleeps in read(): /proc/.../syscall names the call
+ * (read is 0) only while the thread is not running.  A fixed sleep instead
+ * may end, on a loaded machine, before the thread has even started.
+ */
+static int wait_blocked(struct reader *r)
+{
+	long long until = tt_now_ms() + TT_WAIT_MS;
+	char path[64], buf[128] = "";
+	pid_t tid;
+	ssize_t n;
+	int f;
+
+	do {
+		tid = __atomic_load_n(&r->tid, __ATOMIC_ACQUIRE);
+		if (tid) {
+			snprintf(path, sizeof(path),
+				 "/proc/self/task/%d/syscall", (int)tid);
+			f = open(path, O_RDONLY | O_CLOEXEC);
+			TT_SYS(f);
+			n = read(f, buf, sizeof(buf) - 1);
+			close(f);
+			TT_SYS(n);
+			buf[n] = 0;
+			if (!strncmp(buf, "0 ", 2))
+				return TT_PASS;
+		}
+		tt_sleep_ms(10);
+	} while (tt_now_ms() < until);
+	return tt_fail("the reader did not block in read() within %d ms: "
+		       "tid %d, syscall %s", TT_WAIT_MS, (int)tid, buf);
 }
 
 /*
@@ -242,11 +277,12 @@ static int c_blocking_read_wakes(void)
 	fd = mkdev("ttpo5", IFF_TUN | IFF_NO_PI, 0);
 	TT_SYS(fd);
 	r.fd = fd;
+	r.tid = 0;
 	TT_EQ(pthread_create(&th, NULL, read_blocking, &r), 0);
-	tt_sleep_ms(200);
+	TT_CALL(wait_blocked(&r));
 	sent = tt_now_ms();
 	TT_SYS(tt_udp_send(PEER_IP, UDP_PORT, UDP_PLEN, 1));
-	TT_CALL(join_within(th, 5000));
+	TT_CALL(join_within(th, TT_WAIT_MS));
 	TT_CHECK(r.done_at >= sent, "read returned before the packet was sent");
 	TT_CALL(check_udp(r.buf, r.n));
 	return TT_PASS;
@@ -295,10 +331,11 @@ static int c_deleted_device_wakes_reader(void)
 	TT_SYS(fd);
 	TT_SYS(ioctl(fd, TUNSETPERSIST, 1));
 	r.fd = fd;
+	r.tid = 0;
 	TT_EQ(pthread_create(&th, NULL, read_blocking, &r), 0);
-	tt_sleep_ms(200);
+	TT_CALL(wait_blocked(&r));
 	TT_EQ(tt_link_del("ttpo7"), 0);
-	TT_CALL(join_within(th, 5000));
+	TT_CALL(join_within(th, TT_WAIT_MS));
 	TT_CHECK(!tt_link_exists("ttpo7"), "ttpo7 still exists");
 	/* The blocked reader learns of it as EFAULT... */
 	TT_EQ(r.n, -1);

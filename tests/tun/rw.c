@@ -116,14 +116,14 @@ static int c_tun_nopi_echo(void)
 	TT_SYS(fd);
 	STATS("ttrw0", 0, 0, 0, 0, 0, 0);
 	TT_EQ(write(fd, req, echo_request(req, 1)), ECHO_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
 	TT_CALL(check_echo_reply(buf, (size_t)n, 1));
 	TT_CALL(queue_empty(fd));
 	STATS("ttrw0", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 	/* And again: the counters add up. */
 	TT_EQ(write(fd, req, echo_request(req, 2)), ECHO_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
 	TT_CALL(check_echo_reply(buf, (size_t)n, 2));
 	STATS("ttrw0", 2, 2 * ECHO_LEN, 0, 2, 2 * ECHO_LEN, 0);
@@ -144,7 +144,7 @@ static int c_tun_pi_echo(void)
 	memcpy(req, &pi, 4);
 	echo_request(req + 4, 1);
 	TT_EQ(write(fd, req, sizeof(req)), 4 + ECHO_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 4 + ECHO_LEN);
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
@@ -168,7 +168,7 @@ static int c_tun_pi_short_read(void)
 	echo_request(req + 4, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	/* Room for tun_pi and the IP header only. */
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, sizeof(buf));
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, TUN_PKT_STRIP);
@@ -195,7 +195,7 @@ static int c_tun_pi_read_too_small(void)
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	p.fd = fd;
 	p.events = POLLIN;
-	TT_EQ(poll(&p, 1, 2000), 1);
+	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
 	/* Not even room for tun_pi: EINVAL, and the packet is dropped. */
 	TT_ERRNO(read(fd, buf, 3), EINVAL);
 	TT_CALL(queue_empty(fd));
@@ -212,7 +212,7 @@ static int c_tun_nopi_short_read(void)
 	fd = mkdev("ttrw4", IFF_TUN | IFF_NO_PI);
 	TT_SYS(fd);
 	TT_EQ(write(fd, req, echo_request(req, 1)), ECHO_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 20);
 	TT_EQ(buf[0], 0x45);
 	TT_EQ(buf[2] << 8 | buf[3], ECHO_LEN);
@@ -233,7 +233,7 @@ static int c_read_zero_len(void)
 	TT_EQ(write(fd, req, echo_request(req, 7)), ECHO_LEN);
 	p.fd = fd;
 	p.events = POLLIN;
-	TT_EQ(poll(&p, 1, 2000), 1);
+	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
 	/* A zero-length read returns 0 and leaves the packet queued. */
 	TT_EQ(read(fd, buf, 0), 0);
 	n = tt_read_timeout(fd, buf, sizeof(buf), 100);
@@ -263,7 +263,7 @@ static int c_readv_writev(void)
 	rv[1] = (struct iovec){ hdr, sizeof(hdr) };
 	rv[2] = (struct iovec){ rest, sizeof(rest) };
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	TT_EQ(poll(&p, 1, 2000), 1);
+	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
 	n = readv(fd, rv, 3);
 	TT_EQ(n, 4 + ECHO_LEN);
 	TT_EQ(rpi.flags, 0);
@@ -501,7 +501,7 @@ static int c_tap_arp(void)
 	tt_arp(req, 1, bcast, peer_mac, tt_ip4(PEER_IP),
 	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
 	TT_EQ(write(fd, req, sizeof(req)), 42);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
 	tt_arp(want, 2, peer_mac, mac, tt_ip4(DEV_IP), peer_mac,
 	       tt_ip4(PEER_IP));
@@ -526,7 +526,7 @@ static int c_tap_icmp_echo(void)
 	tt_eth(req, mac, peer_mac, 0x0800);
 	echo_request(req + 14, 5);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 14 + ECHO_LEN);
 	TT_MEMEQ(buf, peer_mac, 6);
 	TT_MEMEQ(buf + 6, mac, 6);
@@ -553,7 +553,7 @@ static int c_tap_pi(void)
 	tt_arp(req + 4, 1, bcast, peer_mac, tt_ip4(PEER_IP),
 	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 4 + 42);
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);

@@ -63,7 +63,7 @@ hold() {
 	HOLD_PID=$!
 	HOLD_PIDS+=" $HOLD_PID"
 	trap stop_holders EXIT
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 600; i++)); do	# 30 s: a deadline only
 		grep -q '^tunhold: holding' "$out" && return 0
 		kill -0 "$HOLD_PID" 2>/dev/null || break
 		sleep 0.05

@@ -107,13 +107,13 @@ static int put(int sock, char c)
 	return write(sock, &c, 1) == 1 ? 0 : -1;
 }
 
-/* Wait up to 10 s for c; 0, or -1 on anything else (or the peer gone). */
+/* Wait up to TT_WAIT_MS for c; 0, or -1 on anything else (or the peer gone). */
 static int get(int sock, char c)
 {
 	struct pollfd p = { .fd = sock, .events = POLLIN };
 	char got;
 
-	if (poll(&p, 1, 10000) != 1 || read(sock, &got, 1) != 1 || got != c)
+	if (poll(&p, 1, TT_WAIT_MS) != 1 || read(sock, &got, 1) != 1 || got != c)
 		return -1;
 	return 0;
 }
@@ -739,10 +739,10 @@ static int ch_wait_and_make(int sock, void *arg)
 	return 0;
 }
 
-/* poll() says POLLERR and nothing else within 10 s. */
+/* poll() says POLLERR and nothing else within TT_WAIT_MS. */
 static int wait_pollerr(int fd)
 {
-	long long until = tt_now_ms() + 10000;
+	long long until = tt_now_ms() + TT_WAIT_MS;
 	struct pollfd p;
 
 	do {
@@ -765,7 +765,7 @@ static int wait_pollerr(int fd)
  */
 static int wait_ebadfd(int fd)
 {
-	long long until = tt_now_ms() + 10000;
+	long long until = tt_now_ms() + TT_WAIT_MS;
 	uint8_t buf[2048];
 
 	TT_SYS(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK));
@@ -862,7 +862,7 @@ static int c_moved_keeps_queue_and_owner(void)
 	TT_CHECK(!err, "sending: %s", tt_errname(-err));
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	TT_EQ(poll(&pfd, 1, 2000), 1);
+	TT_EQ(poll(&pfd, 1, TT_WAIT_MS), 1);
 	/* (tx_packets counts it when it is read.) */
 	TT_EQ(tt_sysfs_num("ttun18", "statistics/tx_packets"), 0);
 
@@ -877,7 +877,7 @@ static int c_moved_keeps_queue_and_owner(void)
 	TT_CALL(await(&c, 'C'));
 
 	/* The queued datagram is still there, whole. */
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 20 + 8 + 20);
 	TT_EQ(buf[9], 17);
 	TT_MEMEQ(buf + 16, &(uint32_t){ tt_ip4("198.18.9.7") }, 4);
@@ -886,7 +886,7 @@ static int c_moved_keeps_queue_and_owner(void)
 	len = tt_icmp4_echo(pkt, tt_ip4(PEER_IP), tt_ip4(TUN_IP), 8, 0x5151, 1,
 			    pl, sizeof(pl));
 	TT_EQ(write(fd, pkt, len), len);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, len);
 	TT_EQ(buf[20], 0);
 	TT_MEMEQ(buf + 12, pkt + 16, 4);

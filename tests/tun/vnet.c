@@ -721,7 +721,7 @@ static int zero_hdr_echo(const char *dev, int flags)
 	n = VH_LEN + l2 + echo_request(req + VH_LEN + l2, 1);
 	TT_EQ(write(fd, req, n), (ssize_t)n);
 	memset(buf, 0xee, sizeof(buf));
-	r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, (ssize_t)n);
 	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 	if (l2) {
@@ -765,7 +765,7 @@ static int udp_read(const char *dev, int flags, unsigned int offload)
 	s = udp_sock(DEV_IP, SRC_PORT);
 	TT_SYS(s);
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, dl), (ssize_t)dl);
-	r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, (ssize_t)(VH_LEN + l2 + 28 + dl));
 	ip = buf + VH_LEN + l2;
 	TT_EQ(ip[9], IPPROTO_UDP);
@@ -814,6 +814,7 @@ struct conn {
 	uint32_t cseq;	/* its next sequence number */
 	uint32_t pseq;	/* the peer's next sequence number */
 	unsigned long long txb;	/* bytes of the frames read so far */
+	int resyn;	/* SYNs sent again before the SYN-ACK was seen */
 };
 
 #define PEER_ISS 0x10000000u
@@ -834,11 +835,22 @@ static int tcp_connect(struct conn *c, unsigned int offload)
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	uint8_t buf[2048], *t;
 	struct linger lg = { 1, 0 };
+	struct ifreq ifr;
 	socklen_t sl;
 	ssize_t n;
 	size_t len;
 	int err;
 
+	/*
+	 * The case, the peer, never acknowledges data: with the usual 200 ms
+	 * floor of its retransmission timeout the stack would send it again
+	 * while a loaded guest is still reading the first copy.  A route
+	 * with rto_min 60 s puts that beyond the case.
+	 */
+	memset(&ifr, 0, sizeof(ifr));
+	TT_SYS(ioctl(c->fd, TUNGETIFF, &ifr));
+	TT_EQ(tt_sh("ip route replace %s/32 dev %s rto_min 60s", PEER_IP,
+		    ifr.ifr_name), 0);
 	c->sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			 0);
 	TT_SYS(c->sock);
@@ -849,7 +861,7 @@ static int tcp_connect(struct conn *c, unsigned int offload)
 	sin.sin_addr.s_addr = tt_ip4(PEER_IP);
 	TT_ERRNO(connect(c->sock, (struct sockaddr *)&sin, sizeof(sin)),
 		 EINPROGRESS);
-	TT_CALL(read_tcp(c->fd, buf, sizeof(buf), &n, 2000));
+	TT_CALL(read_tcp(c->fd, buf, sizeof(buf), &n, TT_WAIT_MS));
 	t = buf + VH_LEN + 20;
 	TT_EQ(t[13], TH_SYN);
 	/* The SYN's checksum is left to the reader as well with CSUM. */
@@ -866,8 +878,20 @@ static int tcp_connect(struct conn *c, unsigned int offload)
 		   c->cport, PEER_ISS, c->cseq, TH_SYN | TH_ACK, MSS, NULL, 0,
 		   0);
 	TT_EQ(write(c->fd, buf, VH_LEN + len), (ssize_t)(VH_LEN + len));
-	TT_CALL(read_tcp(c->fd, buf, sizeof(buf), &n, 2000));
-	t = buf + VH_LEN + 20;
+	/*
+	 * The SYN's own timeout is 1 s whatever the route says: a guest
+	 * stalled that long has sent it again before it saw the SYN-ACK.
+	 * Those copies come first, and count.
+	 */
+	for (;;) {
+		TT_CALL(read_tcp(c->fd, buf, sizeof(buf), &n, TT_WAIT_MS));
+		t = buf + VH_LEN + 20;
+		if (t[13] != TH_SYN || get32(t + 4) != c->cseq - 1)
+			break;
+		tt_note("the SYN again");
+		c->txb += (size_t)n - VH_LEN;
+		c->resyn++;
+	}
 	TT_EQ(t[13], TH_ACK);
 	TT_EQ(get32(t + 8), c->pseq);
 	c->txb += (size_t)n - VH_LEN;
@@ -896,7 +920,7 @@ static int c_tcp_syn_csum(void)
 	sin.sin_addr.s_addr = tt_ip4(PEER_IP);
 	TT_ERRNO(connect(s, (struct sockaddr *)&sin, sizeof(sin)),
 		 EINPROGRESS);
-	TT_CALL(read_tcp(fd, buf, sizeof(buf), &n, 2000));
+	TT_CALL(read_tcp(fd, buf, sizeof(buf), &n, TT_WAIT_MS));
 	ip = buf + VH_LEN;
 	thl = (size_t)(ip[32] >> 4) * 4;
 	TT_EQ(ip[33], TH_SYN);
@@ -928,7 +952,7 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 	TT_CALL(tcp_connect(&c, offload));
 	TT_EQ(send(c.sock, bulk, total, 0), (ssize_t)total);
 	while (got < total) {
-		TT_CALL(read_tcp(c.fd, buf, sizeof(buf), &n, 2000));
+		TT_CALL(read_tcp(c.fd, buf, sizeof(buf), &n, TT_WAIT_MS));
 		ip = buf + VH_LEN;
 		t = ip + 20;
 		thl = (size_t)(t[12] >> 4) * 4;
@@ -966,7 +990,7 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 		TT_EQ(frames, total / MSS);
 	TT_CALL(queue_empty(c.fd));
 	/* One SYN-ACK in; SYN, ACK and the data frames out. */
-	STATS(dev, 1, 44, 0, 0, 2 + frames, c.txb + bytes, 0);
+	STATS(dev, 1, 44, 0, 0, 2 + c.resyn + frames, c.txb + bytes, 0);
 	return TT_PASS;
 }
 
@@ -1001,7 +1025,7 @@ static int c_tso4_write(void)
 	TT_EQ(write(c.fd, buf, VH_LEN + len), (ssize_t)(VH_LEN + len));
 	while (total < 3000) {
 		n = recv_timeout(c.sock, got + total, sizeof(got) - total,
-				 2000);
+				 TT_WAIT_MS);
 		TT_CHECK(n > 0, "recv after %zu bytes: %s", total,
 			 n < 0 ? tt_errname(errno) : "EOF");
 		total += (size_t)n;
@@ -1009,11 +1033,12 @@ static int c_tso4_write(void)
 	TT_EQ(total, 3000);
 	TT_MEMEQ(got, bulk, 3000);
 	/* One frame in each way besides the handshake: the data, its ACK. */
-	TT_CALL(read_tcp(c.fd, buf, sizeof(buf), &n, 2000));
+	TT_CALL(read_tcp(c.fd, buf, sizeof(buf), &n, TT_WAIT_MS));
 	TT_EQ(buf[VH_LEN + 33], TH_ACK);
 	TT_EQ(get32(buf + VH_LEN + 28), c.pseq + 3000);
 	TT_CALL(queue_empty(c.fd));
-	STATS("ttvn18", 2, 44 + len, 0, 0, 3, c.txb + (size_t)n - VH_LEN, 0);
+	STATS("ttvn18", 2, 44 + len, 0, 0, 3 + c.resyn,
+	      c.txb + (size_t)n - VH_LEN, 0);
 	return TT_PASS;
 }
 
@@ -1041,7 +1066,7 @@ static int c_udp_segment_no_uso(void)
 		/* 6.12 segments and checksums in software. */
 		TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
 		for (int i = 0; i < 3; i++) {
-			r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+			r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 			TT_EQ(r, VH_LEN + 28 + MSS);
 			TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 			ip = buf + VH_LEN;
@@ -1054,7 +1079,7 @@ static int c_udp_segment_no_uso(void)
 	TT_SYS(set_offload(fd, TUN_F_CSUM));
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
 	for (int i = 0; i < 3; i++) {
-		r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+		r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 		TT_EQ(r, VH_LEN + 28 + MSS);
 		TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
 		ip = buf + VH_LEN;
@@ -1092,7 +1117,7 @@ static int c_uso_read(void)
 		TT_SYS(set_offload(fd, TUN_F_CSUM));
 		TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
 		for (int i = 0; i < 3; i++) {
-			r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+			r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 			TT_EQ(r, VH_LEN + 28 + MSS);
 			TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
 				    20, 6));
@@ -1102,7 +1127,7 @@ static int c_uso_read(void)
 	}
 	TT_SYS(set_offload(fd, uso));
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
-	r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, VH_LEN + 28 + 3000);
 	TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_UDP_L4, 28, MSS, 20, 6));
 	ip = buf + VH_LEN;
@@ -1150,7 +1175,7 @@ static int c_uso_write(void)
 	}
 	TT_EQ(write(fd, buf, VH_LEN + len), (ssize_t)(VH_LEN + len));
 	for (int i = 0; i < 3; i++) {
-		r = recv_timeout(s, got, sizeof(got), 2000);
+		r = recv_timeout(s, got, sizeof(got), TT_WAIT_MS);
 		TT_CHECK(r >= 0, "datagram %d: %s", i, tt_errname(errno));
 		TT_EQ(r, MSS);
 		TT_MEMEQ(got, bulk + i * MSS, MSS);
@@ -1183,7 +1208,7 @@ static int c_hdrsz_12(void)
 	echo_request(req + 12, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	memset(buf, 0xee, sizeof(buf));
-	r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, 12 + ECHO_LEN);
 	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 	TT_EQ(buf[10], 0xee);
@@ -1194,7 +1219,7 @@ static int c_hdrsz_12(void)
 	/* A read with room for the header only: the frame is cut. */
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	memset(buf, 0xee, sizeof(buf));
-	r = tt_read_timeout(fd, buf, 12, 2000);
+	r = tt_read_timeout(fd, buf, 12, TT_WAIT_MS);
 	TT_EQ(r, 12);
 	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 	TT_CALL(queue_empty(fd));
@@ -1216,14 +1241,14 @@ static int c_read_short(void)
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	p.fd = fd;
 	p.events = POLLIN;
-	TT_EQ(poll(&p, 1, 2000), 1);
+	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
 	/* No room for the header: EINVAL, and the frame is gone. */
 	TT_ERRNO(read(fd, buf, VH_LEN - 1), EINVAL);
 	TT_CALL(queue_empty(fd));
 	STATS("ttvn23", 1, ECHO_LEN, 0, 0, 0, 0, 0);
 	/* Room for the header and 20 bytes: cut there, counted whole. */
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
-	r = tt_read_timeout(fd, buf, VH_LEN + 20, 2000);
+	r = tt_read_timeout(fd, buf, VH_LEN + 20, TT_WAIT_MS);
 	TT_EQ(r, VH_LEN + 20);
 	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 	TT_EQ(buf[VH_LEN], 0x45);
@@ -1248,7 +1273,7 @@ static int c_pi_then_hdr(void)
 	echo_request(req + 4 + VH_LEN, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	/* Read: the same order. */
-	r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, 4 + VH_LEN + ECHO_LEN);
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
@@ -1260,7 +1285,7 @@ static int c_pi_then_hdr(void)
 	s = udp_sock(DEV_IP, SRC_PORT);
 	TT_SYS(s);
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 100), 100);
-	r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, 4 + VH_LEN + 128);
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
@@ -1271,7 +1296,7 @@ static int c_pi_then_hdr(void)
 	TT_EQ(l4_csum(ip, ip + 20, 108), 0);
 	/* A buffer that cuts the packet: TUN_PKT_STRIP, header intact. */
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 100), 100);
-	r = tt_read_timeout(fd, buf, 4 + VH_LEN + 20, 2000);
+	r = tt_read_timeout(fd, buf, 4 + VH_LEN + 20, TT_WAIT_MS);
 	TT_EQ(r, 4 + VH_LEN + 20);
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, TUN_PKT_STRIP);
@@ -1306,7 +1331,7 @@ static int c_vnet_le(void)
 	s = udp_sock(DEV_IP, SRC_PORT);
 	TT_SYS(s);
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 100), 100);
-	r = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, VH_LEN + 128);
 	TT_EQ(buf[6], 20);
 	TT_EQ(buf[7], 0);
@@ -1354,7 +1379,7 @@ static int needs_csum_write(const char *dev, int flags)
 	TT_CHECK(l4_csum(ip, ip + 20, 56) != 0, "checksum still valid");
 	mkhdr(f, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, l2 + 20, 6);
 	TT_EQ(write(fd, f, n), (ssize_t)n);
-	r = recv_timeout(s, got, sizeof(got), 2000);
+	r = recv_timeout(s, got, sizeof(got), TT_WAIT_MS);
 	TT_CHECK(r >= 0, "recv: %s", tt_errname(errno));
 	TT_EQ(r, 48);
 	TT_MEMEQ(got, bulk, 48);
@@ -1441,7 +1466,7 @@ static int c_hdr_len_beyond_frame(void)
 	/* hdr_len equal to the frame is fine. */
 	mkhdr(f, 0, 0, 76, 0, 0, 0);
 	TT_EQ(write(fd, f, n), (ssize_t)n);
-	TT_EQ(recv_timeout(s, f, sizeof(f), 2000), 48);
+	TT_EQ(recv_timeout(s, f, sizeof(f), TT_WAIT_MS), 48);
 	STATS("ttvn29", 1, 76, 0, 0, 0, 0, 0);
 	return TT_PASS;
 }
@@ -1509,7 +1534,7 @@ static int c_csum_start_in_ip_header(void)
 		return TT_PASS;
 	}
 	TT_EQ(write(fd, f, n), (ssize_t)n);
-	TT_EQ(recv_timeout(s, got, sizeof(got), 2000), 48);
+	TT_EQ(recv_timeout(s, got, sizeof(got), TT_WAIT_MS), 48);
 	TT_MEMEQ(got, bulk, 48);
 	STATS("ttvn32", 1, 76, 0, 0, 0, 0, 0);
 	return TT_PASS;

@@ -756,12 +756,12 @@ static int pass_case(const char *dev, int nonblock)
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(wr(fd, req, echo_frame(req, dev, 1), nonblock), FRAME_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
 	TT_CALL(check_reply(buf, (size_t)n, dev, 1));
 	SEEN(p.stats, 1, FRAME_LEN);
 	TT_EQ(wr(fd, req, echo_frame(req, dev, 2), nonblock), FRAME_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
 	TT_CALL(check_reply(buf, (size_t)n, dev, 2));
 	SILENT(fd, 100);
@@ -863,7 +863,7 @@ static int tx_case(const char *dev, int nonblock, int flags)
 	memcpy(want + hout + 12, req + hin + 12, FRAME_LEN - 12);
 	TT_EQ(wr(fd, req, hin + FRAME_LEN, nonblock),
 	      (ssize_t)(hin + FRAME_LEN));
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
 	if (n != (ssize_t)(hout + FRAME_LEN) ||
 	    tt_memdiff(buf, want, hout + FRAME_LEN) >= 0)
@@ -964,7 +964,7 @@ static int redirect_case(const char *a, const char *b, int nonblock)
 	TT_CALL(mkprog(&p, PROG_REDIRECT, 0, dm));
 	ATTACH(a, p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(wr(fa, req, echo_frame(req, a, 1), nonblock), FRAME_LEN);
-	n = tt_read_timeout(fb, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fb, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
 	TT_EQ(n, FRAME_LEN);
 	TT_MEMEQ(buf, req, FRAME_LEN);
@@ -1018,8 +1018,8 @@ static int c_veth_redirect(void)
 	 * Until linkwatch has seen the carrier, ttxve0's qdisc is noop and
 	 * drops what is sent: wait for both ends to be up.
 	 */
-	TT_CHECK(tt_link_wait_operstate("ttxve0", "up", 3000) &&
-		 tt_link_wait_operstate("ttxve1", "up", 3000),
+	TT_CHECK(tt_link_wait_operstate("ttxve0", "up", TT_WAIT_MS) &&
+		 tt_link_wait_operstate("ttxve1", "up", TT_WAIT_MS),
 		 "the veth pair never came up");
 	dm = map_create(BPF_MAP_TYPE_DEVMAP, 4, 1);
 	TT_CHECK(dm >= 0, "BPF_MAP_CREATE devmap: %s", tt_errname(errno));
@@ -1043,7 +1043,7 @@ static int c_veth_redirect(void)
 	memcpy(sll.sll_addr, mac, 6);
 	TT_EQ(sendto(s, f, sizeof(f), 0, (struct sockaddr *)&sll, sizeof(sll)),
 	      FRAME_LEN);
-	n = tt_read_timeout(fb, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fb, buf, sizeof(buf), TT_WAIT_MS);
 	if (n < 0) {
 		stats_are("ttxve1", (struct st){ 0 });
 		return tt_fail("nothing redirected into ttxdp16: %s",
@@ -1079,7 +1079,7 @@ static int vnet_pass_case(const char *dev, int nonblock)
 	memset(zero, 0, VH_LEN);
 	echo_frame(req + VH_LEN, dev, 1);
 	TT_EQ(wr(fd, req, sizeof(req), nonblock), (ssize_t)sizeof(req));
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
 	TT_EQ(n, VH_LEN + FRAME_LEN);
 	TT_MEMEQ(buf, zero, VH_LEN);
@@ -1376,11 +1376,11 @@ static int c_detach_restores(void)
 	ATTACHED("ttxdp23", XDP_ATTACHED_NONE, 0);
 	/* The same frame, blocking and not: answered, the program not run. */
 	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp23", 2), 1), FRAME_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
 	TT_CALL(check_reply(buf, (size_t)n, "ttxdp23", 2));
 	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp23", 3), 0), FRAME_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), 2000);
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
 	TT_CALL(check_reply(buf, (size_t)n, "ttxdp23", 3));
 	SEEN(p.stats, 1, FRAME_LEN);
@@ -1420,7 +1420,7 @@ static int c_persist_keeps_prog(void)
 
 static int wait_gone(uint32_t id)
 {
-	long long until = tt_now_ms() + 2000;
+	long long until = tt_now_ms() + TT_WAIT_MS;
 	int r;
 
 	while ((r = prog_alive(id)) == 1 && tt_now_ms() < until)
@@ -1444,7 +1444,7 @@ static int c_delete_releases_prog(void)
 	ATTACHED("ttxdp25", XDP_ATTACHED_DRV, p.id);
 	/* Closing the only queue of a non-persistent tap deletes it. */
 	tt_close(fd);
-	TT_CHECK(tt_link_wait("ttxdp25", 0, 2000), "ttxdp25 still exists");
+	TT_CHECK(tt_link_wait("ttxdp25", 0, TT_WAIT_MS), "ttxdp25 still exists");
 	TT_EQ(wait_gone(p.id), 0);
 	return TT_PASS;
 }
@@ -1459,7 +1459,7 @@ static int c_delete_then_close_prog(void)
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACH("ttxdp26", p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(tt_link_del("ttxdp26"), 0);
-	TT_CHECK(tt_link_wait("ttxdp26", 0, 2000), "ttxdp26 still exists");
+	TT_CHECK(tt_link_wait("ttxdp26", 0, TT_WAIT_MS), "ttxdp26 still exists");
 	TT_EQ(prog_alive(p.id), 1);
 	tt_close(p.fd);
 	TT_EQ(wait_gone(p.id), 0);
