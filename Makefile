@@ -4,7 +4,7 @@
 # make KDIR=/usr/src/linux-headers-<abi>
 # make check [TUN=ours|stock|both] [SERIES="6.1 6.12"] [FILTER=glob]
 #                           the test suite, in QEMU, on Debian's kernels
-# make fuzz [SECONDS=600] [SEED=N] [THREADS=N] [TUN=..] [SERIES=..]
+# make fuzz [SECONDS=600] [SEED=N] [THREADS=N] [AVOID=..] [TUN=..] [SERIES=..]
 #                           only the fuzz tests (tun/fuzz, policy/fuzz), with
 #                           that budget each (tests/fuzz/README)
 # make run                  the demo: ping across our tun device in a VM
@@ -50,7 +50,8 @@ SECONDS	?= 60
 SEED	?= 1
 THREADS	?= 3
 FUZZ_APPEND = tunvm.fuzz_seconds=$(SECONDS) tunvm.fuzz_seed=$(SEED) \
-	tunvm.fuzz_threads=$(THREADS) tunvm.test_timeout=$(shell echo $$(($(SECONDS) + 400)))
+	tunvm.fuzz_threads=$(THREADS) $(if $(AVOID),tunvm.fuzz_avoid=$(AVOID)) \
+	tunvm.test_timeout=$(shell echo $$(($(SECONDS) + 400)))
 
 fuzz:
 	TUN_VM_APPEND="$(strip $(TUN_VM_APPEND) $(FUZZ_APPEND))" \

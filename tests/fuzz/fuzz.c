@@ -145,6 +145,7 @@ int fz_parse(int argc, char **argv, const char *prog)
 		{ "threads", required_argument, NULL, 'j' },
 		{ "trace", no_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "avoid", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -169,10 +170,14 @@ int fz_parse(int argc, char **argv, const char *prog)
 		case 'v':
 			fz_opts.verbose = 1;
 			break;
+		case 'a':
+			fz_opts.avoid = optarg;
+			break;
 		default:
 			fprintf(stderr,
 				"usage: %s [--seed N] [--seconds N] [--ops N] "
-				"[--threads N] [--trace] [-v]\n", prog);
+				"[--threads N] [--trace] [--avoid WHAT,...] [-v]\n",
+				prog);
 			exit(2);
 		}
 	}
@@ -183,9 +188,11 @@ int fz_parse(int argc, char **argv, const char *prog)
 	if (!fz_opts.seconds && !fz_opts.ops)
 		fz_opts.seconds = 20;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("# %s --seed %llu --seconds %u --ops %lu --threads %u%s\n",
+	printf("# %s --seed %llu --seconds %u --ops %lu --threads %u%s%s%s\n",
 	       prog, (unsigned long long)fz_opts.seed, fz_opts.seconds,
-	       fz_opts.ops, fz_opts.threads, fz_opts.trace ? " --trace" : "");
+	       fz_opts.ops, fz_opts.threads, fz_opts.trace ? " --trace" : "",
+	       fz_opts.avoid ? " --avoid " : "",
+	       fz_opts.avoid ? fz_opts.avoid : "");
 	if (fz_opts.trace)
 		kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	return optind;
@@ -206,6 +213,21 @@ void fz_fail(struct fz_thread *t, const char *fmt, ...)
 	fflush(stdout);
 	failed = 1;
 	pthread_mutex_unlock(&out_lock);
+}
+
+int fz_avoid(const char *what)
+{
+	const char *p = fz_opts.avoid;
+	size_t n = strlen(what);
+
+	while (p && *p) {
+		if (!strncmp(p, what, n) && (p[n] == ',' || !p[n]))
+			return 1;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return 0;
 }
 
 int fz_failed(void)
@@ -249,6 +271,8 @@ struct runner {
 	void (*start)(struct fz_thread *);
 	void (*stop)(struct fz_thread *);
 	unsigned long count[64];
+	long long ms[64];
+	unsigned long ok[64];
 };
 
 static void *runner_main(void *arg)
@@ -264,10 +288,16 @@ static void *runner_main(void *arg)
 
 		for (i = 0; i + 1 < r->n_ops && w >= r->ops[i].weight; i++)
 			w -= r->ops[i].weight;
+		long long t0 = tt_now_ms();
+
 		t->ops++;
+		t->ok = 0;
 		fz_trace(t, "%s", r->ops[i].name);
 		r->ops[i].fn(t);
 		r->count[i]++;
+		r->ok[i] += t->ok;
+		/* for the report only: where the time goes */
+		r->ms[i] += tt_now_ms() - t0;
 	}
 	if (r->stop)
 		r->stop(t);
@@ -311,8 +341,11 @@ void fz_run(struct fz_op *ops, size_t n_ops, void (*start)(struct fz_thread *),
 	}
 	for (unsigned int i = 0; i < fz_opts.threads; i++) {
 		pthread_join(tid[i], NULL);
-		for (size_t j = 0; j < rs[i].n_ops; j++)
+		for (size_t j = 0; j < rs[i].n_ops; j++) {
 			ops[j].count += rs[i].count[j];
+			ops[j].ms += rs[i].ms[j];
+			ops[j].ok += rs[i].ok[j];
+		}
 		free(rs[i].t.buf);
 		free(rs[i].t.buf2);
 	}
@@ -326,12 +359,13 @@ void fz_report(const struct fz_op *ops, size_t n_ops)
 
 	for (size_t i = 0; i < n_ops; i++) {
 		total += ops[i].count;
-		n += snprintf(line + n, sizeof(line) - n, " %s=%lu",
-			      ops[i].name, ops[i].count);
+		n += snprintf(line + n, sizeof(line) - n, " %s=%lu/%lu/%llds",
+			      ops[i].name, ops[i].count, ops[i].ok,
+			      ops[i].ms / 1000);
 		if (n >= (int)sizeof(line))
 			n = sizeof(line) - 1;
 	}
-	printf("# %lu operations:%s\n", total, line);
+	printf("# %lu operations (name=runs/succeeded/seconds):%s\n", total, line);
 }
 
 /* ---- the supervisor ---- */

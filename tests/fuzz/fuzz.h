@@ -35,7 +35,15 @@ struct fz_opts {
 	unsigned int threads;
 	int trace;
 	int verbose;
+	/*
+	 * --avoid WORD[,WORD]: leave out what finds a known bug, so that a
+	 * long run gets past it (tunfuzz: napi_frags).
+	 */
+	const char *avoid;
 };
+
+/* True if --avoid named @what. */
+int fz_avoid(const char *what);
 
 extern struct fz_opts fz_opts;
 
@@ -65,12 +73,15 @@ struct fz_op {
 	unsigned int weight;
 	fz_op_fn fn;
 	unsigned long count;	/* runs, summed over threads */
+	long long ms;		/* the time they took, summed likewise */
+	unsigned long ok;	/* runs that the kernel accepted */
 };
 
 struct fz_thread {
 	unsigned int id;
 	struct fz_rng rng;
 	unsigned long ops;
+	int ok;			/* set by an operation the kernel accepted */
 	int home_ns;		/* this thread's own netns, or -1 */
 	void *priv;
 	uint8_t *buf;		/* FZ_BUF bytes, this thread's only */

@@ -376,6 +376,7 @@ static void op_route_add(struct fz_thread *t)
 	if (!md && fz_chance(&t->rng, 1, 4))
 		garble(t, &m, TPOL_A_MAX);
 	err = fz_nl_talk(&m, NETLINK_GENERIC, NULL, NULL);
+	t->ok = !err;
 	if (md) {
 		i = model_find(md, &r);
 		if (i >= 0 && err != EEXIST)
@@ -415,6 +416,7 @@ static void op_route_del(struct fz_thread *t)
 	if (!md && fz_chance(&t->rng, 1, 4))
 		garble(t, &m, TPOL_A_MAX);
 	err = fz_nl_talk(&m, NETLINK_GENERIC, NULL, NULL);
+	t->ok = !err;
 	if (md) {
 		/*
 		 * The key is unique in its class: the one candidate must
@@ -539,6 +541,7 @@ static void op_rule_add(struct fz_thread *t)
 
 	rule_msg(t, &m, RTM_NEWRULE, !md);
 	err = fz_nl_talk(&m, NETLINK_ROUTE, NULL, NULL);
+	t->ok = !err;
 	if (md && !err) {
 		md->rules++;
 		if (kept.n < 8) {
@@ -571,6 +574,7 @@ static void op_rule_del(struct fz_thread *t)
 		rule_msg(t, &m, RTM_DELRULE, !md);
 	}
 	err = fz_nl_talk(&m, NETLINK_ROUTE, NULL, NULL);
+	t->ok = !err;
 	if (md && !err)
 		md->rules--;
 	else if (md && err != ENOENT && err != EINVAL)
@@ -708,8 +712,7 @@ static void op_traffic_in(struct fz_thread *t)
 		}
 	}
 	/* a device that is down refuses it: nothing to check there */
-	if (write(fd, p, len) < 0)
-		errno = 0;
+	t->ok = write(fd, p, len) >= 0;
 	close(fd);
 	drain(t);
 }
@@ -740,8 +743,8 @@ static void op_traffic_out(struct fz_thread *t)
 	}
 	if (s >= 0) {
 		setsockopt(s, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
-		sendto(s, pl, n, MSG_DONTWAIT, (struct sockaddr *)&sin,
-		       sizeof(sin));
+		t->ok = sendto(s, pl, n, MSG_DONTWAIT, (struct sockaddr *)&sin,
+			       sizeof(sin)) >= 0;
 		close(s);
 	}
 	leave(t, md);

@@ -88,26 +88,38 @@ static void on_signal(int sig)
 	sigs++;
 }
 
-/* A dup of a random pool fd, its slot and hint; -1 if the pool is empty. */
-static int take_fd(struct fz_thread *t, int *slot, int *flags)
+/*
+ * A dup of a random pool fd, its slot and hint; -1 if the pool is empty.
+ * @want: 1 prefers an fd attached to a device (a hint: it may have been
+ * detached since), 2 one that is not, 0 any.
+ */
+static int take_fd(struct fz_thread *t, int *slot, int *flags, int want)
 {
-	int fd = -1;
+	int fd = -1, pick = -1;
 
 	pthread_mutex_lock(&lock);
-	for (int tries = 0; tries < 4 && fd < 0; tries++) {
+	for (int tries = 0; tries < 8; tries++) {
 		int i = (int)fz_below(&t->rng, N_SLOTS);
 
 		if (slots[i].fd < 0)
 			continue;
-		fd = fcntl(slots[i].fd, F_DUPFD_CLOEXEC, 0);
+		pick = i;
+		if (!want || (want == 1) == (slots[i].flags != 0))
+			break;
+	}
+	if (pick >= 0) {
+		fd = fcntl(slots[pick].fd, F_DUPFD_CLOEXEC, 0);
 		if (slot)
-			*slot = i;
+			*slot = pick;
 		if (flags)
-			*flags = slots[i].flags;
+			*flags = slots[pick].flags;
 	}
 	pthread_mutex_unlock(&lock);
 	return fd;
 }
+
+/* The flags of the last TUNSETIFF that made or joined fz<i>: a hint. */
+static int name_flags[N_NAMES];
 
 /* A dup of a random netns of the pool (mostly the fuzzer's own). */
 static int take_ns(struct fz_thread *t, int *idx)
@@ -186,6 +198,7 @@ static void op_open(struct fz_thread *t)
 		leave_ns(t);
 	if (fd < 0)
 		return;
+	t->ok = 1;
 	pthread_mutex_lock(&lock);
 	for (int i = 0; i < N_SLOTS; i++) {
 		if (slots[i].fd < 0) {
@@ -228,10 +241,12 @@ static int random_iff(struct fz_thread *t)
 		IFF_NAPI_FRAGS, IFF_ONE_QUEUE, IFF_TUN_EXCL, IFF_NO_CARRIER,
 		IFF_PERSIST, IFF_ATTACH_QUEUE, IFF_DETACH_QUEUE,
 	};
+	/* XDP on an IFF_NAPI_FRAGS queue: a use-after-free (fuzz/README) */
+	int mask = fz_avoid("napi_frags") ? ~IFF_NAPI_FRAGS : ~0;
 	int f;
 
 	if (fz_chance(&t->rng, 1, 20))
-		return (int)(uint16_t)fz_u64(&t->rng);
+		return (int)(uint16_t)fz_u64(&t->rng) & mask;
 	switch (fz_below(&t->rng, 10)) {
 	case 0:
 		f = 0;
@@ -254,13 +269,14 @@ static int random_iff(struct fz_thread *t)
 		if (fz_chance(&t->rng, i < 3 ? 1 : 1, i < 3 ? 2 : 7))
 			f |= extra[i];
 	}
-	return f;
+	return f & mask;
 }
 
 static void op_setiff(struct fz_thread *t)
 {
 	struct ifreq ifr;
-	int slot, fd = take_fd(t, &slot, NULL), flags;
+	int slot, fd = take_fd(t, &slot, NULL, 2), flags;
+	unsigned int idx;
 	long r;
 
 	if (fd < 0)
@@ -268,13 +284,28 @@ static void op_setiff(struct fz_thread *t)
 	memset(&ifr, 0, sizeof(ifr));
 	pick_name(t, ifr.ifr_name);
 	flags = random_iff(t);
+	if (sscanf(ifr.ifr_name, "fz%u", &idx) == 1 && idx < N_NAMES &&
+	    fz_chance(&t->rng, 2, 3)) {
+		/* mostly what the device already is: a second queue, a reopen */
+		pthread_mutex_lock(&lock);
+		if (name_flags[idx])
+			flags = name_flags[idx];
+		pthread_mutex_unlock(&lock);
+		if (fz_chance(&t->rng, 1, 8))
+			flags ^= IFF_VNET_HDR;
+	} else {
+		idx = N_NAMES;
+	}
 	ifr.ifr_flags = (short)flags;
 	r = ioctl(fd, TUNSETIFF, fz_ptr(t, &ifr, sizeof(ifr)));
 	if (r > 0)
 		fz_fail(t, "TUNSETIFF returned %ld", r);
 	if (!r) {
+		t->ok = 1;
 		pthread_mutex_lock(&lock);
 		slots[slot].flags = flags;
+		if (idx < N_NAMES)
+			name_flags[idx] = flags & ~(IFF_PERSIST | IFF_TUN_EXCL);
 		pthread_mutex_unlock(&lock);
 	}
 	close(fd);
@@ -369,7 +400,7 @@ static void op_ioctl(struct fz_thread *t)
 	struct sock_filter ins[16];
 	unsigned long cmd;
 	size_t len = sizeof(int);
-	int fd = take_fd(t, NULL, NULL), byval = 0;
+	int fd = take_fd(t, NULL, NULL, 1), byval = 0;
 	long val = 0, r;
 	const char *what;
 
@@ -539,9 +570,15 @@ static void op_ioctl(struct fz_thread *t)
 		r = ioctl(fd, cmd, val);
 	else
 		r = ioctl(fd, cmd, fz_ptr(t, &a, len));
+	t->ok = r >= 0;
 	if (cmd == TUNGETDEVNETNS || cmd == SIOCGSKNS) {
 		if (r >= 0)
 			close((int)r);
+	} else if (cmd == TUNSETTXFILTER && r > 0) {
+		/* stock's answer: how many addresses it matches exactly, <= 8 */
+		if (r > 8 || r > a.tf.count)
+			fz_fail(t, "TUNSETTXFILTER of %u addresses returned %ld",
+				a.tf.count, r);
 	} else if (r > 0) {
 		fz_fail(t, "%s returned %ld", what, r);
 	} else if (!r && cmd == TUNGETFEATURES && !byval &&
@@ -757,7 +794,7 @@ static size_t build_write(struct fz_thread *t, int fl)
 static void op_write(struct fz_thread *t)
 {
 	static __thread struct iovec iov[1100];
-	int fl = 0, fd = take_fd(t, NULL, &fl), bad = 0;
+	int fl = 0, fd = take_fd(t, NULL, &fl, 1), bad = 0;
 	size_t len, nseg;
 	ssize_t r;
 
@@ -791,6 +828,7 @@ static void op_write(struct fz_thread *t)
 		}
 		r = writev(fd, iov, (int)nseg);
 	}
+	t->ok = r >= 0;
 	if (!bad && r >= 0 && (size_t)r != len)
 		fz_fail(t, "write of %zu bytes returned %zd", len, r);
 	close(fd);
@@ -802,7 +840,7 @@ static void op_read(struct fz_thread *t)
 {
 	struct pollfd pfd;
 	struct iovec iov[8];
-	int fd = take_fd(t, NULL, NULL);
+	int fd = take_fd(t, NULL, NULL, 1);
 	size_t len = fz_size(&t->rng, FZ_BUF), total = 0;
 	ssize_t r;
 
@@ -825,6 +863,7 @@ static void op_read(struct fz_thread *t)
 		}
 		r = readv(fd, iov, n);
 	}
+	t->ok = r > 0;
 	if (r > (ssize_t)total)
 		fz_fail(t, "read into %zu bytes returned %zd", total, r);
 	close(fd);
@@ -836,7 +875,7 @@ static void op_poll(struct fz_thread *t)
 	int n = 0;
 
 	for (int i = 0; i < 4; i++) {
-		int fd = take_fd(t, NULL, NULL);
+		int fd = take_fd(t, NULL, NULL, 1);
 
 		if (fd < 0)
 			continue;
@@ -853,7 +892,7 @@ static void op_poll(struct fz_thread *t)
 static void op_async(struct fz_thread *t)
 {
 	static const int sig[] = { 0, SIGIO, SIGUSR1 };
-	int fd = take_fd(t, NULL, NULL), fl;
+	int fd = take_fd(t, NULL, NULL, 1), fl;
 
 	if (fd < 0)
 		return;
@@ -883,34 +922,34 @@ static void op_link(struct fz_thread *t)
 				     1 << 20, -1 };
 	char name[IFNAMSIZ], addr[32];
 	unsigned int idx = fz_below(&t->rng, N_NAMES);
-	int ns = enter_some_ns(t);
+	int ns = enter_some_ns(t), err = -1;
 
 	snprintf(name, IFNAMSIZ, "fz%u", idx);
 	switch (fz_below(&t->rng, 9)) {
 	case 0:
 	case 1:
-		tt_link_up(name, 1);
+		err = tt_link_up(name, 1);
 		break;
 	case 2:
-		tt_link_up(name, 0);
+		err = tt_link_up(name, 0);
 		break;
 	case 3:
-		tt_link_mtu(name, fz_chance(&t->rng, 1, 4) ?
+		err = tt_link_mtu(name, fz_chance(&t->rng, 1, 4) ?
 			    (int)fz_interesting(&t->rng) :
 			    mtus[fz_below(&t->rng, 10)]);
 		break;
 	case 4:
-		tt_link_txqlen(name, qlens[fz_below(&t->rng, 10)]);
+		err = tt_link_txqlen(name, qlens[fz_below(&t->rng, 10)]);
 		break;
 	case 5:
 		snprintf(addr, sizeof(addr), "198.18.%u.1", idx);
 		tt_link_noipv6(name);
 		tt_link_addr4(name, addr, 24, NULL);
-		tt_link_up(name, 1);
+		err = tt_link_up(name, 1);
 		break;
 	case 6:
 		if (fz_chance(&t->rng, 1, 3))
-			tt_link_del(name);
+			err = tt_link_del(name);
 		break;
 	case 7: {
 		uint8_t mac[6];
@@ -927,7 +966,7 @@ static void op_link(struct fz_thread *t)
 				snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
 				ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
 				memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
-				ioctl(s, SIOCSIFHWADDR, &ifr);
+				err = ioctl(s, SIOCSIFHWADDR, &ifr);
 				close(s);
 			}
 		}
@@ -942,11 +981,12 @@ static void op_link(struct fz_thread *t)
 			"tx_queue_len", "statistics/rx_dropped", "carrier",
 		};
 
-		tt_sysfs_read(name, attrs[fz_below(&t->rng, 8)], buf,
+		err = tt_sysfs_read(name, attrs[fz_below(&t->rng, 8)], buf,
 			      sizeof(buf));
 		break;
 	}
 	}
+	t->ok = !err;
 	if (ns >= 0)
 		leave_ns(t);
 }
@@ -968,7 +1008,7 @@ static void op_xdp(struct fz_thread *t)
 			prog = some_prog_fd(t);
 		else
 			prog = n_xdp ? xdp_progs[fz_below(&t->rng, n_xdp)] : -1;
-		fz_link_xdp(ifindex, prog, flags[fz_below(&t->rng, 6)]);
+		t->ok = !fz_link_xdp(ifindex, prog, flags[fz_below(&t->rng, 6)]);
 	}
 	if (ns >= 0)
 		leave_ns(t);
@@ -983,6 +1023,7 @@ static void op_netns(struct fz_thread *t)
 		fd = fz_ns_new();
 		if (fd < 0)
 			return;
+		t->ok = 1;
 		pthread_mutex_lock(&lock);
 		old = nss[i];
 		nss[i] = fd;
@@ -1002,7 +1043,7 @@ static void op_netns(struct fz_thread *t)
 		ifindex = (int)if_nametoindex(name);
 		fd = take_ns(t, NULL);
 		if (ifindex && fd >= 0)
-			fz_link_set_ns(ifindex, fd);
+			t->ok = !fz_link_set_ns(ifindex, fd);
 		if (fd >= 0)
 			close(fd);
 		if (ns >= 0)
@@ -1030,8 +1071,8 @@ static void udp_send(struct fz_thread *t, const char *dst, size_t len,
 	sin.sin_addr.s_addr = tt_ip4(dst);
 	fz_fill(&t->rng, t->buf2, len);
 	while (count--)
-		sendto(s, t->buf2, len, MSG_DONTWAIT, (struct sockaddr *)&sin,
-		       sizeof(sin));
+		t->ok |= sendto(s, t->buf2, len, MSG_DONTWAIT,
+				(struct sockaddr *)&sin, sizeof(sin)) >= 0;
 	close(s);
 }
 
@@ -1058,6 +1099,11 @@ static void op_traffic(struct fz_thread *t)
 	int ns = enter_some_ns(t);
 
 	snprintf(name, IFNAMSIZ, "fz%u", idx);
+	if (fz_chance(&t->rng, 1, 3)) {
+		snprintf(dst, sizeof(dst), "198.18.%u.1", idx);
+		if (if_nametoindex(name))
+			tt_link_prepare(name, dst, 24, NULL);
+	}
 	if (fz_chance(&t->rng, 2, 3)) {
 		snprintf(dst, sizeof(dst), "198.18.%u.%u", idx,
 			 2 + fz_below(&t->rng, 3));
