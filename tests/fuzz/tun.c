@@ -785,9 +785,9 @@ static size_t build_write(struct fz_thread *t, int fl)
 	len = off + ip_packet(t, p + off, FZ_BUF - off, &l4, &proto);
 	if (!(fl & IFF_NO_PI) && !tap && (p[off] >> 4) == 6)
 		put16(p + 2, ETH_P_IPV6);
+	/* csum_start counts from the frame, after pi and vnet header */
 	if (vh)
 		vnet_hdr(t, vh, tap ? 14 : 0, l4, proto, len - l3);
-	/* csum_start counts from the frame, after the headers */
 	return len;
 }
 
@@ -952,24 +952,18 @@ static void op_link(struct fz_thread *t)
 			err = tt_link_del(name);
 		break;
 	case 7: {
-		uint8_t mac[6];
+		struct ifreq ifr;
+		int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-		fz_fill(&t->rng, mac, 6);
-		mac[0] &= 0xfe;
-		/* ifreq from tt_link_hwaddr's side: set through a socket */
-		{
-			struct ifreq ifr;
-			int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-			if (s >= 0) {
-				memset(&ifr, 0, sizeof(ifr));
-				snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
-				ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
-				memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
-				err = ioctl(s, SIOCSIFHWADDR, &ifr);
-				close(s);
-			}
-		}
+		if (s < 0)
+			break;
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+		ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+		fz_fill(&t->rng, ifr.ifr_hwaddr.sa_data, 6);
+		ifr.ifr_hwaddr.sa_data[0] &= (char)0xfe;	/* unicast */
+		err = ioctl(s, SIOCSIFHWADDR, &ifr);
+		close(s);
 		break;
 	}
 	default: {
