@@ -4,7 +4,8 @@
 # make KDIR=/usr/src/linux-headers-<abi>
 # make check [TUN=ours|stock|both] [SERIES="6.1 6.12"] [FILTER=glob]
 #                           the test suite, in QEMU, on Debian's kernels
-# make fuzz [SECONDS=600] [SEED=N] [THREADS=N] [AVOID=..] [TUN=..] [SERIES=..]
+# make fuzz [SECONDS=600] [SEED=N] [THREADS=N] [AVOID=..] [WITH=..]
+#           [TUN=..] [SERIES=..]
 #                           only the fuzz tests (tun/fuzz, policy/fuzz), with
 #                           that budget each (tests/fuzz/README)
 # make run                  the demo: ping across our tun device in a VM
@@ -50,7 +51,7 @@ SECONDS	?= 60
 SEED	?= 1
 THREADS	?= 3
 FUZZ_APPEND = tunvm.fuzz_seconds=$(SECONDS) tunvm.fuzz_seed=$(SEED) \
-	tunvm.fuzz_threads=$(THREADS) $(if $(AVOID),tunvm.fuzz_avoid=$(AVOID)) \
+	tunvm.fuzz_threads=$(THREADS) $(if $(AVOID),tunvm.fuzz_avoid=$(AVOID)) $(if $(WITH),tunvm.fuzz_with=$(WITH)) \
 	tunvm.test_timeout=$(shell echo $$(($(SECONDS) + 400)))
 
 fuzz:

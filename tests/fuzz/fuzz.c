@@ -146,6 +146,7 @@ int fz_parse(int argc, char **argv, const char *prog)
 		{ "trace", no_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "avoid", required_argument, NULL, 'a' },
+		{ "with", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -173,10 +174,14 @@ int fz_parse(int argc, char **argv, const char *prog)
 		case 'a':
 			fz_opts.avoid = optarg;
 			break;
+		case 'w':
+			fz_opts.with = optarg;
+			break;
 		default:
 			fprintf(stderr,
 				"usage: %s [--seed N] [--seconds N] [--ops N] "
-				"[--threads N] [--trace] [--avoid WHAT,...] [-v]\n",
+				"[--threads N] [--trace] [--avoid WHAT,...] "
+				"[--with WHAT,...] [-v]\n",
 				prog);
 			exit(2);
 		}
@@ -188,11 +193,12 @@ int fz_parse(int argc, char **argv, const char *prog)
 	if (!fz_opts.seconds && !fz_opts.ops)
 		fz_opts.seconds = 20;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("# %s --seed %llu --seconds %u --ops %lu --threads %u%s%s%s\n",
+	printf("# %s --seed %llu --seconds %u --ops %lu --threads %u%s%s%s%s%s\n",
 	       prog, (unsigned long long)fz_opts.seed, fz_opts.seconds,
 	       fz_opts.ops, fz_opts.threads, fz_opts.trace ? " --trace" : "",
 	       fz_opts.avoid ? " --avoid " : "",
-	       fz_opts.avoid ? fz_opts.avoid : "");
+	       fz_opts.avoid ? fz_opts.avoid : "",
+	       fz_opts.with ? " --with " : "", fz_opts.with ? fz_opts.with : "");
 	if (fz_opts.trace)
 		kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	return optind;
@@ -215,9 +221,8 @@ void fz_fail(struct fz_thread *t, const char *fmt, ...)
 	pthread_mutex_unlock(&out_lock);
 }
 
-int fz_avoid(const char *what)
+static int listed(const char *p, const char *what)
 {
-	const char *p = fz_opts.avoid;
 	size_t n = strlen(what);
 
 	while (p && *p) {
@@ -228,6 +233,16 @@ int fz_avoid(const char *what)
 			p++;
 	}
 	return 0;
+}
+
+int fz_avoid(const char *what)
+{
+	return listed(fz_opts.avoid, what);
+}
+
+int fz_with(const char *what)
+{
+	return listed(fz_opts.with, what);
 }
 
 int fz_failed(void)

@@ -40,10 +40,13 @@ struct fz_opts {
 	 * long run gets past it (tunfuzz: napi_frags).
 	 */
 	const char *avoid;
+	/* --with WORD[,WORD]: put in what finds a known bug, stock's too */
+	const char *with;
 };
 
-/* True if --avoid named @what. */
+/* True if --avoid (--with) named @what. */
 int fz_avoid(const char *what);
+int fz_with(const char *what);
 
 extern struct fz_opts fz_opts;
 

@@ -10,6 +10,7 @@
 #	tunvm.fuzz_threads=N	threads (default 3)
 #	tunvm.fuzz_trace=1	every operation to /dev/kmsg (the console)
 #	tunvm.fuzz_avoid=W,..	leave out what finds a known bug (tests/fuzz/README)
+#	tunvm.fuzz_with=W,..	put in what finds a known bug of stock's too
 #
 # set with TUN_VM_APPEND, or `make fuzz SECONDS=600 SEED=N`.  Cases:
 #	fuzz/<seed>		the fuzzer ran its budget and exited cleanly
@@ -21,7 +22,7 @@
 . "$(dirname "$0")/../lib/tt.sh"
 
 FUZZ_PROG=tunfuzz
-fuzz_seconds=25 fuzz_seed=1 fuzz_threads=3 fuzz_trace= fuzz_avoid=()
+fuzz_seconds=25 fuzz_seed=1 fuzz_threads=3 fuzz_trace= fuzz_avoid=() fuzz_with=()
 read -ra words </proc/cmdline
 for w in "${words[@]}"; do
 	case $w in
@@ -30,12 +31,13 @@ for w in "${words[@]}"; do
 	tunvm.fuzz_threads=*) fuzz_threads=${w#*=} ;;
 	tunvm.fuzz_trace=1) fuzz_trace=--trace ;;
 	tunvm.fuzz_avoid=*) fuzz_avoid=(--avoid "${w#*=}") ;;
+	tunvm.fuzz_with=*) fuzz_with=(--with "${w#*=}") ;;
 	esac
 done
 
 command -v "$FUZZ_PROG" >/dev/null || { echo "not ok fuzz/$fuzz_seed: $FUZZ_PROG is not in the guest"; exit 1; }
 "$FUZZ_PROG" --seed "$fuzz_seed" --seconds "$fuzz_seconds" \
-	--threads "$fuzz_threads" $fuzz_trace "${fuzz_avoid[@]}" 2>&1 | tee "$TT_TMP/out"
+	--threads "$fuzz_threads" $fuzz_trace "${fuzz_avoid[@]}" "${fuzz_with[@]}" 2>&1 | tee "$TT_TMP/out"
 
 # verdict CASE WHAT: the supervisor's "# WHAT: ok|fail: why" line
 verdict() {
