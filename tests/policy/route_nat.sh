@@ -196,7 +196,7 @@ flowing() {
 
 case_rmmod_under_load() {
 	topo
-	local pid
+	local pid1 pid2
 	pr addrule from 198.18.1.2 pref 10 route gw $GW2 log
 	pr addrule from 198.18.1.6 pref 11 masquerade class 10
 	pr add 198.18.100.0/24 gw $GW2 class 10
@@ -206,12 +206,16 @@ case_rmmod_under_load() {
 	# before either ping has started on a loaded machine)
 	FLOW_FROM=$(tx r2)
 	ns_bg $A flood1 ping -n -q -i 0.01 -c 400 -I 198.18.1.2 $T
+	pid1=$NS_PID
 	ns_bg $A flood2 ping -n -q -i 0.01 -c 400 -I 198.18.1.6 $T
-	pid=$NS_PID
+	pid2=$NS_PID
 	ns_wait_for 30 "20 of the pings out of r2" flowing
 	tt_ok rmmod tun_policy
 	[[ ! -e /sys/module/tun_policy ]] || tt_fail "still loaded"
-	ns_stop "$pid"
+	# both floods end before the count below: on a loaded machine the
+	# first can still be sending (and its replies arriving) through it
+	ns_stop "$pid1"
+	ns_stop "$pid2"
 	tt_ok modprobe tun_policy
 	via r1 198.18.1.2
 }
