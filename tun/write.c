@@ -42,10 +42,6 @@ static struct sk_buff *tun_alloc_skb(struct tun_queue *q, size_t headroom,
 }
 
 /*
- * @ubuf: vhost-net's zero-copy completion, if it offered one. We always
- * copy, so it is told at once that its pages are free again.
- */
-/*
  * Small frames written without blocking to a tap go into a page fragment
  * with XDP headroom, so that a native XDP program can see them before
  * there is an skb; everything else runs XDP, if any, on the skb.
@@ -316,6 +312,15 @@ static int tun_rx_deliver(struct tun_dev *tun, struct tun_queue *q,
 	return 0;
 }
 
+/*
+ * tun_get_user - one frame written to queue @q, into the stack.
+ * @ubuf: vhost-net's zero-copy completion, if it offered one. We always
+ * copy, so it is told that its pages are free again as soon as they are
+ * copied (or the frame is gone); on an error vhost drops its own
+ * reference instead.
+ *
+ * Returns the bytes taken (the whole of @from) or a negative errno.
+ */
 static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 			    struct ubuf_info *ubuf, struct iov_iter *from,
 			    bool noblock, bool more)
