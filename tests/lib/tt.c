@@ -162,6 +162,31 @@ int tt_series_ge(int maj, int min)
 	return a > maj || (a == maj && b >= min);
 }
 
+int tt_kconfig(const char *option)
+{
+	char path[128], line[512];
+	struct utsname u;
+	size_t n = strlen(option);
+	int ret = 0;
+	FILE *f;
+
+	if (uname(&u))
+		return -1;
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, option, n) && line[n] == '=') {
+			ret = line[n + 1] == 'y' || line[n + 1] == 'm' ?
+			      line[n + 1] : 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
 static int in_base(const char *name)
 {
 	for (int i = 0; i < n_base; i++)

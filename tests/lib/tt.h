@@ -55,6 +55,13 @@ const char *tt_impl(void);
 const char *tt_series(void);
 /* True when the running series is at least maj.min (from $KSERIES, else uname). */
 int tt_series_ge(int maj, int min);
+/*
+ * A kernel option of the running kernel, from /boot/config-<release> (the
+ * bench puts it there): 'y', 'm', 0 when unset, -1 when there is no config
+ * to read. For behaviour that follows the kernel's build, not its series
+ * (Debian's and the debug lane's configs differ).
+ */
+int tt_kconfig(const char *option);
 
 /*
  * The bound of a wait for something that must happen: a frame to arrive, a

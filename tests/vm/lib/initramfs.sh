@@ -117,6 +117,10 @@ build_initramfs() {
 			note "$src is not installed here: the tests that run it will skip"
 		fi
 	done
+	install -D -m 644 "$(kernel_config "$abi")" "$stage/boot/config-$abi" || {
+		note "no kernel config at $(kernel_config "$abi")"
+		return 1
+	}
 	ln -s bash "$stage/bin/sh"
 	ln -s ../../sbin/ip "$stage/usr/sbin/ip"
 	ln -s ../sbin/ip "$stage/bin/ip"

@@ -51,6 +51,15 @@ kernel_dir() {
 }
 kernel_vmlinuz() { echo "$(kernel_dir "$1")/boot/vmlinuz-$1"; }
 kernel_moddir() { echo "$(kernel_dir "$1")/lib/modules/$1"; }
+# The kernel's .config: in Debian's image, and in the debug lane's build
+# tree. The guest has it as /boot/config-<release> (tt_kconfig()).
+kernel_config() {
+	if kernel_is_debug "$1"; then
+		echo "$(debug_dir)/build/.config"
+	else
+		echo "$(kernel_dir "$1")/boot/config-$1"
+	fi
+}
 
 # kernel_series ABI SERIES: the series the guest is told it runs (the tests
 # choose between 6.1's and 6.12's behaviour by it): the debug kernel is
