@@ -23,7 +23,8 @@
 # make modules_install      only the modules part of that
 # make uninstall [same variables]
 #                           removes what install put there, and depmod
-# make docs-check           Documentation/*.rst through docutils, strictly
+# make docs-check           Documentation/*.rst through docutils, strictly,
+#                           and iproute(8) through groff -ww (and mandoc)
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
 W	?= 1
@@ -87,6 +88,7 @@ docs-check:
 		echo "  DOCS    $$f"; \
 		$(PYTHON3) -m docutils --strict --report=2 --halt=2 $$f /dev/null || exit 1; \
 	done
+	$(MAKE) -C tools/iproute man-check
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
