@@ -162,7 +162,7 @@ case_autoload() {
 # ip tuntap add on the installed module, and a ping across two of its
 # devices, each in a namespace, tunrelay copying between their queues.
 case_ip_tuntap_ping() {
-	local relay log=$TT_TMP/relay.log i
+	local relay log=$TT_TMP/relay.log
 	loaded tun || tt_ok modprobe tun
 	is_ours || tt_fail "the loaded tun is not ours"
 	tt_ok ip tuntap add dev ttin0 mode tun
@@ -173,7 +173,7 @@ case_ip_tuntap_ping() {
 	tt_ok ip link set ttin1 netns install_r
 	tunrelay install_l:ttin0 install_r:ttin1 >"$log" 2>&1 &
 	relay=$!
-	for i in $(seq 300); do
+	for _ in $(seq 300); do
 		grep -q '^tunrelay: relaying' "$log" && break
 		kill -0 "$relay" 2>/dev/null || break
 		sleep 0.2
