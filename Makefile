@@ -15,17 +15,38 @@
 # make debug-kernel         only build (or find cached) that kernel
 # make sparse               the sparse checker over both modules
 # make tools                tools/iproute/iproute, tun_policy's user-space tool
-# make install [DESTDIR=] [PREFIX=/usr/local]
-#                           installs the tool (PREFIX/sbin/iproute)
+# make install [KDIR=] [KERNELRELEASE=] [DESTDIR=|INSTALL_MOD_PATH=]
+#              [PREFIX=/usr/local]
+#                           both modules into /lib/modules/<release>/updates/
+#                           and depmod (-b when staged), then the tool and
+#                           its man page (PREFIX/sbin/iproute, iproute(8))
+# make modules_install      only the modules part of that
+# make uninstall [same variables]
+#                           removes what install put there, and depmod
+# make docs-check           Documentation/*.rst through docutils, strictly,
+#                           and iproute(8) through groff -ww (and mandoc)
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
 W	?= 1
 TUN	?= both
 SERIES	?= 6.1 6.12
 
+# The release the modules are built for, as the kernel calls itself (uname -r
+# there): UTS_RELEASE, not include/config/kernel.release, which Debian's 6.1
+# headers fill with the upstream version (6.1.192 beside 6.1.0-57-amd64).
+KERNELRELEASE ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+# A staged install (a package build, the tests) names its root by either.
+MOD_ROOT = $(DESTDIR)$(INSTALL_MOD_PATH)
+MOD_DIR	= $(MOD_ROOT)/lib/modules/$(KERNELRELEASE)/updates
+DEPMOD	?= /sbin/depmod
+MODULES	= tun.ko tun_policy.ko
+PYTHON3	?= python3
+
 VM_ARGS	= --tun "$(TUN)" --series "$(SERIES)" $(if $(FILTER),--filter "$(FILTER)")
 
-.PHONY: all modules clean check check-debug debug-kernel fuzz run sparse tools install
+.PHONY: all modules clean check check-debug debug-kernel fuzz run sparse tools install \
+	modules_install uninstall modules_uninstall docs-check
 
 all: modules
 
@@ -38,8 +59,36 @@ sparse:
 tools:
 	$(MAKE) -C tools/iproute
 
-install: tools
+install: modules_install tools
 	$(MAKE) -C tools/iproute install
+
+# updates/ comes before the kernel's own tree in depmod's default search
+# order, so modprobe and the autoload pick these over the stock tun.ko.
+# depmod gets -b for a staged root: the release's own tree is then the
+# stage's, not the running system's.
+modules_install: modules
+	@test -n "$(KERNELRELEASE)" || { echo "no UTS_RELEASE in $(KDIR): set KERNELRELEASE"; exit 1; }
+	install -d $(MOD_DIR)
+	install -m 644 $(MODULES) $(MOD_DIR)/
+	$(DEPMOD) $(if $(MOD_ROOT),-b $(MOD_ROOT)) $(KERNELRELEASE)
+
+uninstall: modules_uninstall
+	$(MAKE) -C tools/iproute uninstall
+
+modules_uninstall:
+	@test -n "$(KERNELRELEASE)" || { echo "no UTS_RELEASE in $(KDIR): set KERNELRELEASE"; exit 1; }
+	rm -f $(addprefix $(MOD_DIR)/,$(MODULES))
+	rmdir --ignore-fail-on-non-empty $(MOD_DIR) 2>/dev/null || true
+	$(DEPMOD) $(if $(MOD_ROOT),-b $(MOD_ROOT)) $(KERNELRELEASE)
+
+# docutils in strict mode: any warning (a broken table, an unknown role, a
+# title underline too short) fails.
+docs-check:
+	@for f in Documentation/*.rst; do \
+		echo "  DOCS    $$f"; \
+		$(PYTHON3) -m docutils --strict --report=2 --halt=2 $$f /dev/null || exit 1; \
+	done
+	$(MAKE) -C tools/iproute man-check
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -3,7 +3,8 @@
 # user-space test programs, once per run.  Sourced by tests/vm/run.
 
 # The module sources, relative to the repo root: whatever of these exists.
-MODULE_SOURCES=(Kbuild '*.c' '*.h' include tun policy)
+# The Makefile too, for its modules_install (build_install_stage).
+MODULE_SOURCES=(Makefile Kbuild '*.c' '*.h' include tun policy)
 
 # build_modules ABI: build tun.ko and tun_policy.ko against that ABI's headers
 # in $BUILD/ABI/src.  W=1, and any warning fails the build: a warning that
@@ -21,7 +22,7 @@ build_modules() {
 	# so kbuild rebuilds only what changed.
 	(
 		cd "$src" || exit 1
-		rm -rf Kbuild include tun policy ./*.c ./*.h
+		rm -rf Makefile Kbuild include tun policy ./*.c ./*.h
 		cd "$REPO" || exit 1
 		shopt -s nullglob
 		for pat in "${MODULE_SOURCES[@]}"; do
@@ -49,6 +50,28 @@ build_modules() {
 		fi
 	done
 	check_symbol_versions "$abi" "$src/Module.symvers"
+}
+
+# build_install_stage ABI: `make modules_install` of the top Makefile, staged
+# (INSTALL_MOD_PATH) in $BUILD/ABI/stage, with the release it derives from the
+# headers.  tests/tun/install.sh installs that stage into the guest's own
+# module tree, as `make install` would on a host running that kernel.
+build_install_stage() {
+	local abi=$1 stage=$BUILD/$1/stage log=$BUILD/$1/install.log ko
+	rm -rf "$stage"
+	if ! make -C "$BUILD/$abi/src" KDIR="$(kernel_headers "$abi")" \
+		INSTALL_MOD_PATH="$stage" DEPMOD=depmod ${TUN_VM_KBUILD:-} \
+		modules_install >"$log" 2>&1; then
+		note "make modules_install failed ($log):"
+		tail -n 20 "$log" | sed 's/^/     | /'
+		return 1
+	fi
+	for ko in tun tun_policy; do
+		if [[ ! -f $stage/lib/modules/$abi/updates/$ko.ko ]]; then
+			note "make modules_install put no updates/$ko.ko under $stage/lib/modules/$abi ($log)"
+			return 1
+		fi
+	done
 }
 
 # check_symbol_versions ABI SYMVERS: the CRCs of what our tun.ko exports

@@ -193,6 +193,18 @@ build_initramfs() {
 	fi
 	depmod -b "$stage" "$abi" || return 1
 
+	# tests/tun/install.sh: the staged `make modules_install` and Debian's
+	# tun.ko, which that test puts back at its own path in a copy of this
+	# module tree to have a stock system to install on.
+	if [[ $impl == ours ]]; then
+		build_install_stage "$abi" || return 1
+		mkdir -p "$stage/tests/install/stock"
+		cp -R "$BUILD/$abi/stage" "$stage/tests/install/stage" || return 1
+		rel=$(cd "$(kernel_moddir "$abi")" && find kernel/drivers/net -name 'tun.ko*' | head -n 1)
+		[[ -n $rel ]] || { note "no tun.ko in linux-image-$abi"; return 1; }
+		stage_module "$stage/tests/install/stock" "$abi" "$rel" || return 1
+	fi
+
 	# /dev/console must exist before /init runs for the kernel to give it
 	# a console; without root the guest reopens it after devtmpfs is up.
 	((EUID == 0)) && mknod -m 600 "$stage/dev/console" c 5 1
