@@ -188,6 +188,10 @@ build_initramfs() {
 		done < <(stock_module_closure "$abi" "${names[@]}")
 	fi
 	depmod -b "$stage" "$abi" || return 1
+	# The benchmark's VM holds Debian's tun.ko too (lib/bench.sh).
+	if [[ $MODE == bench ]]; then
+		bench_stage "$stage" "$abi" || return 1
+	fi
 
 	# /dev/console must exist before /init runs for the kernel to give it
 	# a console; without root the guest reopens it after devtmpfs is up.
