@@ -128,4 +128,5 @@ bench_plot() {
 			1 with lines dashtype 2 lc rgb "black" notitle
 	EOF
 	[[ -s $out/plot.png ]] || note "no plot.png (see $out/plot.log)"
+	[[ -s $out/plot.log ]] || rm -f "$out/plot.log"
 }
