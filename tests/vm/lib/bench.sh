@@ -68,15 +68,33 @@ bench_stage() {
 	return 0
 }
 
-# bench_follow RESULTS: print the guest's progress lines on stderr as they
-# come (the VM writes RESULTS through its second serial port), until killed.
-bench_follow() {
-	tail -n +1 -F "$1" 2>/dev/null | while IFS= read -r line; do
+# bench_progress: the guest's PROGRESS lines from stdin, on stderr.
+bench_progress() {
+	local line step rest
+	while IFS= read -r line; do
 		line=${line%$'\r'}
 		[[ $line == "PROGRESS "* ]] || continue
 		read -r _ step rest <<<"$line"
 		printf '   [%s] %s\n' "$step" "$rest" >&2
 	done
+}
+
+# bench_follow_start RESULTS / bench_follow_stop: follow RESULTS (the VM
+# writes it through its second serial port) for the progress line while
+# the VM runs.  tail is the background job itself, so that killing it ends
+# the reader too (whose stderr is set up before tail's goes to /dev/null);
+# --pid: it also ends with this script, however that ends.
+BENCH_TAIL=
+bench_follow_start() {
+	: >"$1"
+	tail -n +1 -F --pid=$$ "$1" > >(bench_progress) 2>/dev/null &
+	BENCH_TAIL=$!
+}
+bench_follow_stop() {
+	[[ -n $BENCH_TAIL ]] || return 0
+	kill "$BENCH_TAIL" 2>/dev/null
+	wait "$BENCH_TAIL" 2>/dev/null
+	BENCH_TAIL=
 }
 
 # bench_report SERIES ABI DIR: from DIR/results, a folder
