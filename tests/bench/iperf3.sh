@@ -31,7 +31,7 @@ die() {
 command -v iperf3 >/dev/null || { echo "BENCH-SKIP name=$row reason=no iperf3 in the guest"; exit 0; }
 command -v tunrelay >/dev/null || die "no tunrelay"
 
-ip netns add "$A" && ip netns add "$B" || die "ip netns add"
+{ ip netns add "$A" && ip netns add "$B"; } || die "ip netns add"
 for end in "$A tbipa0 198.18.102.1" "$B tbipb0 198.18.102.2"; do
 	read -r ns dev addr <<<"$end"
 	ip -n "$ns" link set lo up
