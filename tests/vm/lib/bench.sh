@@ -137,8 +137,10 @@ bench_plot() {
 		set style fill solid 0.6 border -1
 		set boxwidth 0.9
 		set xtics rotate by -40 scale 0
-		set ylabel "ratio (ours / stock)"
-		set yrange [0:*]
+		set ylabel "ratio ours / stock (log scale, clipped to 1/8..8)"
+		set logscale y 2
+		set yrange [0.125:8]
+		set ytics ("1/8" 0.125, "1/4" 0.25, "1/2" 0.5, "1" 1, "2" 2, "4" 4, "8" 8)
 		set grid ytics
 		set key top left
 		plot "$out/plot.dat" using 2:3:4:xtic(1) title "packets/s", \
