@@ -58,10 +58,11 @@ for _ in $(seq 100); do
 done
 
 p0=$(ip netns exec "$B" cat /sys/class/net/tbipb0/statistics/rx_packets)
-t0=$(date +%s.%N)
+# (busybox date has no %N; /proc/uptime counts hundredths)
+read -r t0 _ </proc/uptime
 json=$(ip netns exec "$A" timeout $((secs + 60)) iperf3 -c 198.18.102.2 -B 198.18.102.1 \
 	-t "$secs" -O 1 -J --connect-timeout 10000 2>/dev/null) || die "iperf3 -c failed: $(tail -c 300 <<<"$json")"
-t1=$(date +%s.%N)
+read -r t1 _ </proc/uptime
 p1=$(ip netns exec "$B" cat /sys/class/net/tbipb0/statistics/rx_packets)
 wait "$srv" 2>/dev/null
 
