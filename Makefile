@@ -9,6 +9,9 @@
 #                           only the fuzz tests (tun/fuzz, policy/fuzz), with
 #                           that budget each (tests/fuzz/README)
 # make run                  the demo: ping across our tun device in a VM
+# make bench [SERIES=..] [ROUNDS=5] [SECONDS=3] [FILTER=row-glob]
+#                           the benchmark: our tun.ko against Debian's in one
+#                           VM per series, ratios (tests/bench/README)
 # make check-debug [TUN=] [FILTER=]
 #                           the suite on Debian's 6.1 source built with KASAN,
 #                           lockdep and kmemleak (built once, cached; opt-in)
@@ -120,3 +123,11 @@ fuzz:
 
 run:
 	tests/vm/run --mode run --tun ours --series "$(firstword $(SERIES))"
+
+# Not a test: it reports figures and fails only when the harness broke.
+# SECONDS here defaults to 3, not to fuzz's 60, unless given.
+.PHONY: bench
+bench:
+	tests/vm/run --mode bench --series "$(SERIES)" --rounds "$(or $(ROUNDS),5)" \
+		--seconds "$(if $(filter file,$(origin SECONDS)),3,$(SECONDS))" \
+		$(if $(FILTER),--filter "$(FILTER)")

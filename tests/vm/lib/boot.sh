@@ -95,12 +95,17 @@ boot_vm() {
 	append+=" no_timer_check"
 	append+=" tunvm.mode=$MODE tunvm.series=$(kernel_series "$abi" "$series")"
 	append+=" tunvm.impl=$impl"
+	if [[ $MODE == bench ]]; then
+		append+=" $(bench_append)"
+		timeout=$(bench_vm_timeout)
+	fi
 	[[ -n $FILTER ]] && append+=" tunvm.filter=$FILTER"
 	if [[ $series == debug ]]; then
 		# (a later panic_on_warn= overrides the first)
 		append+=" $(debug_append)"
 		timeout=$DEBUG_VM_TIMEOUT mem=2G
-	else
+	elif [[ $MODE != bench ]]; then
+		# (the bench measures both drivers as they run in production)
 		a=$(slab_debug_append "$series")
 		[[ -n $a ]] && append+=" $a"
 	fi
@@ -109,7 +114,8 @@ boot_vm() {
 	[[ $impl == stock && " $IMPLS " == *" ours "* ]] && append+=" tunvm.groups=tun"
 	[[ -n ${TUN_VM_APPEND:-} ]] && append+=" $TUN_VM_APPEND"
 
-	rm -f "$dir/results" "$dir/console.log"
+	rm -f "$dir/console.log"
+	[[ $MODE == bench ]] || rm -f "$dir/results"
 	cmd=(timeout "$timeout" qemu-system-x86_64
 		-accel "tcg,thread=single" -nographic -no-reboot -nodefaults
 		-m "$mem" -smp 2

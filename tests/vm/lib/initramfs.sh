@@ -192,6 +192,10 @@ build_initramfs() {
 		done < <(stock_module_closure "$abi" "${names[@]}")
 	fi
 	depmod -b "$stage" "$abi" || return 1
+	# The benchmark's VM holds Debian's tun.ko too (lib/bench.sh).
+	if [[ $MODE == bench ]]; then
+		bench_stage "$stage" "$abi" || return 1
+	fi
 
 	# tests/tun/install.sh: the staged `make modules_install` and Debian's
 	# tun.ko, which that test puts back at its own path in a copy of this
