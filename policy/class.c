@@ -219,8 +219,13 @@ int tpol_class_add(struct tpol_class *c, const struct tpol_route *rt)
 {
 	struct tpol_rnode __rcu **link = NULL;
 	struct tpol_rnode *rn, *cur = NULL;
-	struct tpol_pnode __rcu **slot;
-	struct tpol_pnode *p, *up;
+	/*
+	 * descend() sets slot and up whenever it returns NULL, the only
+	 * case that uses them; gcc cannot always see that (-Wmaybe-
+	 * uninitialized in the user-space builds), hence the NULLs.
+	 */
+	struct tpol_pnode __rcu **slot = NULL;
+	struct tpol_pnode *p, *up = NULL;
 	u32 key = be32_to_cpu(rt->dst);
 	int err, d;
 
