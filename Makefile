@@ -15,6 +15,7 @@
 # make debug-kernel         only build (or find cached) that kernel
 # make sparse               the sparse checker over both modules
 # make tools                tools/iproute/iproute, tun_policy's user-space tool
+# make bench-lpm [LPM_ARGS=] the class-lookup benchmark, on the host (tests/bench/lpm)
 # make install [DESTDIR=] [PREFIX=/usr/local]
 #                           installs the tool (PREFIX/sbin/iproute)
 
@@ -25,7 +26,7 @@ SERIES	?= 6.1 6.12
 
 VM_ARGS	= --tun "$(TUN)" --series "$(SERIES)" $(if $(FILTER),--filter "$(FILTER)")
 
-.PHONY: all modules clean check check-debug debug-kernel fuzz run sparse tools install
+.PHONY: all modules clean check check-debug debug-kernel fuzz run sparse tools install bench-lpm
 
 all: modules
 
@@ -68,6 +69,9 @@ fuzz:
 	TUN_VM_APPEND="$(strip $(TUN_VM_APPEND) $(FUZZ_APPEND))" \
 	TUN_VM_TIMEOUT=$(shell echo $$((2 * $(SECONDS) + 1200))) \
 	tests/vm/run --mode check --tun "$(TUN)" --series "$(SERIES)" --filter '*/fuzz'
+
+bench-lpm:
+	tests/bench/lpm/run $(LPM_ARGS)
 
 run:
 	tests/vm/run --mode run --tun ours --series "$(firstword $(SERIES))"
