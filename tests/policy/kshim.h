@@ -186,4 +186,12 @@ static inline void kfree(const void *p)
 
 #define kfree_rcu(p, field)	kfree(p)
 
+/* Large objects: counted and failable like the rest. */
+static inline void *kvzalloc(size_t size, int gfp)
+{
+	return kzalloc(size, gfp);
+}
+
+#define kvfree_rcu(p, field)	kfree(p)
+
 #endif /* KSHIM_H */
