@@ -179,4 +179,35 @@ static inline void kfree(const void *q)
 
 #define kfree_rcu(p, field)	kfree(p)
 
+/*
+ * kvzalloc() of a large object is vmalloc() in the kernel: 4 KiB pages,
+ * so plain calloc() (no huge pages asked for) is the fair stand-in.
+ */
+static size_t shim_vbytes;	/* live, in pages */
+
+static inline void *kvzalloc(size_t size, int gfp)
+{
+	size_t *p;
+
+	(void)gfp;
+	p = calloc(1, 64 + size);
+	if (!p)
+		return NULL;
+	*p = (size + 4095) & ~(size_t)4095;
+	shim_vbytes += *p;
+	return (char *)p + 64;
+}
+
+static inline void kvfree(const void *q)
+{
+	size_t *p = (size_t *)((char *)q - 64);
+
+	if (!q)
+		return;
+	shim_vbytes -= *p;
+	free(p);
+}
+
+#define kvfree_rcu(p, field)	kvfree(p)
+
 #endif /* LPM_SHIM_H */
