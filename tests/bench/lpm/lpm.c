@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #define TPOL_DEBUG 1		/* for tpol_class_check(); lookup unchanged */
+#define TPOL_JUMP_MIN 4096	/* the module's, not TPOL_DEBUG's 16 */
 #include "shim.h"
 #include "../../../policy/class.c"
 
