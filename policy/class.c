@@ -195,7 +195,8 @@ static void jump_build(struct tpol_class *c)
 
 	if (c->count < TPOL_JUMP_MIN || rcu_access_pointer(c->jump))
 		return;
-	j = kvzalloc(sizeof(*j), GFP_KERNEL_ACCOUNT);
+	/* No warning: failing here is harmless, and the next add retries. */
+	j = kvzalloc(sizeof(*j), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!j)
 		return;
 	for (i = 0; i < ARRAY_SIZE(j->v); i++)

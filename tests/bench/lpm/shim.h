@@ -87,6 +87,7 @@ struct rcu_head {
 
 #define GFP_KERNEL		0
 #define GFP_KERNEL_ACCOUNT	0
+#define __GFP_NOWARN		0
 
 /* What a kmalloc(@size) takes from SLUB: its kmalloc-N size class. */
 static inline size_t shim_slab_size(size_t size)
