@@ -8,8 +8,10 @@
  * level, is built from the same prefixes in the same order with the same
  * allocator as the baseline. Both answer every lookup key (a fixed-seed
  * mix of hits and misses) and must agree on every one: a single mismatch
- * fails the run. Then each is timed on one core (pinned), and a line per
- * implementation is printed:
+ * fails the run. Then each is timed on one core (pinned), in lookups per
+ * second of the thread's CPU time (the machine may be shared: time spent
+ * descheduled is not the lookup's), and a line per implementation is
+ * printed:
  *
  *   BENCH name=lpm/<impl> lookups_per_s=<f> bytes_per_prefix=<f> build_s=<f>
  *
@@ -186,9 +188,9 @@ static struct pfx *gen_prefixes(unsigned int n)
 }
 
 /*
- * The lookup keys: half inside a random prefix (a hit, unless ...),
- * half uniform over the whole 32-bit space (misses in the unrouted
- * space, hits elsewhere).
+ * The lookup keys: half inside a random prefix (always a hit), half
+ * uniform over the whole 32-bit space (misses in the unrouted space,
+ * hits, often of a short prefix, elsewhere).
  */
 static u32 *gen_keys(const struct pfx *p, unsigned int n, unsigned int nkeys)
 {
