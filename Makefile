@@ -18,6 +18,7 @@
 # make debug-kernel         only build (or find cached) that kernel
 # make sparse               the sparse checker over both modules
 # make tools                tools/iproute/iproute, tun_policy's user-space tool
+# make bench-lpm [LPM_ARGS=] the class-lookup benchmark, on the host (tests/bench/lpm)
 # make install [KDIR=] [KERNELRELEASE=] [DESTDIR=|INSTALL_MOD_PATH=]
 #              [PREFIX=/usr/local]
 #                           both modules into /lib/modules/<release>/updates/
@@ -49,7 +50,7 @@ PYTHON3	?= python3
 VM_ARGS	= --tun "$(TUN)" --series "$(SERIES)" $(if $(FILTER),--filter "$(FILTER)")
 
 .PHONY: all modules clean check check-debug debug-kernel fuzz run sparse tools install \
-	modules_install uninstall modules_uninstall docs-check
+	modules_install uninstall modules_uninstall docs-check bench-lpm
 
 all: modules
 
@@ -120,6 +121,9 @@ fuzz:
 	TUN_VM_APPEND="$(strip $(TUN_VM_APPEND) $(FUZZ_APPEND))" \
 	TUN_VM_TIMEOUT=$(shell echo $$((2 * $(SECONDS) + 1200))) \
 	tests/vm/run --mode check --tun "$(TUN)" --series "$(SERIES)" --filter '*/fuzz'
+
+bench-lpm:
+	tests/bench/lpm/run $(LPM_ARGS)
 
 run:
 	tests/vm/run --mode run --tun ours --series "$(firstword $(SERIES))"

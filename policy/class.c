@@ -128,9 +128,91 @@ static void changed(struct tpol_class *c, unsigned int count)
 void tpol_class_init(struct tpol_class *c, struct mutex *lock)
 {
 	RCU_INIT_POINTER(c->root, NULL);
+	RCU_INIT_POINTER(c->jump, NULL);
 	c->lock = lock;
 	c->count = 0;
 	c->gen = 0;
+}
+
+/* The first key of block @i of the jump table. */
+static inline u32 block_key(unsigned int i)
+{
+	return (u32)i << (32 - TPOL_JUMP_BITS);
+}
+
+/*
+ * Where the walk for the keys of the block of @k, arrived at @p, reaches
+ * its first vertex of TPOL_JUMP_BITS bits or more (struct tpol_jump).
+ * Above that length a vertex's covering and its child depend only on the
+ * block, not on the rest of the key.
+ */
+static struct tpol_pnode *jump_target(struct tpol_class *c,
+				      struct tpol_pnode *p, u32 k)
+{
+	while (p && p->len < TPOL_JUMP_BITS && covers(p, k))
+		p = deref_w(c, p->child[kbit(k, p->len)]);
+	return p && p->len >= TPOL_JUMP_BITS ? p : NULL;
+}
+
+/*
+ * The link below @up towards @key (the root link for a NULL @up) has
+ * changed: re-points the entries of the blocks whose walks go through
+ * it. A link below a vertex of TPOL_JUMP_BITS bits or more is behind
+ * every entry. Called after the change is published and before what it
+ * unlinked is queued for freeing (see class.h).
+ */
+static void jump_fix(struct tpol_class *c, struct tpol_pnode *up, u32 key)
+{
+	struct tpol_jump *j = deref_w(c, c->jump);
+	struct tpol_pnode __rcu **slot = &c->root;
+	unsigned int i, first, n;
+	struct tpol_pnode *top;
+	u8 len = 0;
+
+	if (!j || (up && up->len >= TPOL_JUMP_BITS))
+		return;
+	if (up) {
+		slot = &up->child[kbit(key, up->len)];
+		len = up->len + 1;
+	}
+	top = deref_w(c, *slot);
+	first = (key & pmask(len)) >> (32 - TPOL_JUMP_BITS);
+	n = 1U << (TPOL_JUMP_BITS - len);
+	for (i = first; i < first + n; i++)
+		rcu_assign_pointer(j->v[i], jump_target(c, top, block_key(i)));
+}
+
+/*
+ * Gives a class that has grown to TPOL_JUMP_MIN routes its jump table,
+ * complete before it is published. Without memory for it the class goes
+ * on without one (the next add tries again): it is only a shortcut.
+ */
+static void jump_build(struct tpol_class *c)
+{
+	struct tpol_pnode *root = deref_w(c, c->root);
+	struct tpol_jump *j;
+	unsigned int i;
+
+	if (c->count < TPOL_JUMP_MIN || rcu_access_pointer(c->jump))
+		return;
+	/* No warning: failing here is harmless, and the next add retries. */
+	j = kvzalloc(sizeof(*j), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!j)
+		return;
+	for (i = 0; i < ARRAY_SIZE(j->v); i++)
+		RCU_INIT_POINTER(j->v[i], jump_target(c, root, block_key(i)));
+	rcu_assign_pointer(c->jump, j);
+}
+
+/* Unpublishes the jump table, before any vertex it names is freed. */
+static void jump_drop(struct tpol_class *c)
+{
+	struct tpol_jump *j = deref_w(c, c->jump);
+
+	if (!j)
+		return;
+	RCU_INIT_POINTER(c->jump, NULL);
+	kvfree_rcu(j, rcu);
 }
 
 /*
@@ -183,6 +265,7 @@ static int link_prefix(struct tpol_class *c, u32 key, u8 len,
 	if (!down) {
 		p->parent = up;
 		rcu_assign_pointer(*slot, p);
+		jump_fix(c, up, key);
 		return 0;
 	}
 
@@ -196,6 +279,7 @@ static int link_prefix(struct tpol_class *c, u32 key, u8 len,
 		p->parent = up;
 		down->parent = p;
 		rcu_assign_pointer(*slot, p);
+		jump_fix(c, up, key);
 		return 0;
 	}
 
@@ -212,6 +296,7 @@ static int link_prefix(struct tpol_class *c, u32 key, u8 len,
 	p->parent = b;
 	down->parent = b;
 	rcu_assign_pointer(*slot, b);
+	jump_fix(c, up, key);
 	return 0;
 }
 
@@ -219,8 +304,13 @@ int tpol_class_add(struct tpol_class *c, const struct tpol_route *rt)
 {
 	struct tpol_rnode __rcu **link = NULL;
 	struct tpol_rnode *rn, *cur = NULL;
-	struct tpol_pnode __rcu **slot;
-	struct tpol_pnode *p, *up;
+	/*
+	 * descend() sets slot and up whenever it returns NULL, the only
+	 * case that uses them; gcc cannot always see that (-Wmaybe-
+	 * uninitialized in the user-space builds), hence the NULLs.
+	 */
+	struct tpol_pnode __rcu **slot = NULL;
+	struct tpol_pnode *p, *up = NULL;
 	u32 key = be32_to_cpu(rt->dst);
 	int err, d;
 
@@ -257,6 +347,7 @@ int tpol_class_add(struct tpol_class *c, const struct tpol_route *rt)
 		}
 	}
 	changed(c, c->count + 1);
+	jump_build(c);
 	return 0;
 }
 
@@ -268,7 +359,10 @@ static struct tpol_pnode __rcu **slot_of(struct tpol_class *c,
 	return up ? &up->child[kbit(p->key, up->len)] : &c->root;
 }
 
-/* Puts @by (a child of @p, or NULL) where @p hangs. */
+/*
+ * Puts @by (a child of @p, or NULL) where @p hangs, and re-points the
+ * jump entries that named @p: the caller frees @p next.
+ */
 static void replace(struct tpol_class *c, struct tpol_pnode *p,
 		    struct tpol_pnode *by)
 {
@@ -277,6 +371,7 @@ static void replace(struct tpol_class *c, struct tpol_pnode *p,
 	if (by)
 		by->parent = p->parent;
 	rcu_assign_pointer(*slot, by);
+	jump_fix(c, p->parent, p->key);
 }
 
 /*
@@ -333,6 +428,8 @@ int tpol_class_del(struct tpol_class *c, const struct tpol_route *rt,
 	if (!rcu_access_pointer(p->routes))
 		prune(c, p);
 	changed(c, c->count - 1);
+	if (!c->count)
+		jump_drop(c);
 	return 0;
 }
 
@@ -354,6 +451,7 @@ void tpol_class_flush(struct tpol_class *c)
 	unsigned int n = 0;
 
 	lockdep_assert_held(c->lock);
+	jump_drop(c);
 	p = deref_w(c, c->root);
 	if (!p)
 		return;
@@ -376,13 +474,13 @@ void tpol_class_flush(struct tpol_class *c)
 	changed(c, 0);
 }
 
-const struct tpol_route *tpol_class_lookup(const struct tpol_class *c,
-					   __be32 daddr, u8 tos)
+/* The walk of tpol_class_lookup(), from @p down. */
+static const struct tpol_route *walk_from(const struct tpol_class *c,
+					  const struct tpol_pnode *p, u32 k,
+					  u8 tos)
 {
-	const struct tpol_pnode *p = deref_r(c, c->root);
 	const struct tpol_route *best = NULL;
 	const struct tpol_rnode *rn;
-	u32 k = be32_to_cpu(daddr);
 
 	/*
 	 * Down the covering prefixes, shortest first: a longer one with a
@@ -403,6 +501,27 @@ const struct tpol_route *tpol_class_lookup(const struct tpol_class *c,
 		p = deref_r(c, p->child[kbit(k, p->len)]);
 	}
 	return best;
+}
+
+const struct tpol_route *tpol_class_lookup(const struct tpol_class *c,
+					   __be32 daddr, u8 tos)
+{
+	const struct tpol_jump *j = deref_r(c, c->jump);
+	const struct tpol_route *best;
+	u32 k = be32_to_cpu(daddr);
+
+	/*
+	 * A route found below the block's entry is longer than any the
+	 * shortcut skipped, so it wins; with none, the skipped top of the
+	 * trie may still have one.
+	 */
+	if (j) {
+		best = walk_from(c, deref_r(c, j->v[k >> (32 - TPOL_JUMP_BITS)]),
+				 k, tos);
+		if (best)
+			return best;
+	}
+	return walk_from(c, deref_r(c, c->root), k, tos);
 }
 
 int tpol_class_walk(const struct tpol_class *c, const struct tpol_route *after,
@@ -480,6 +599,34 @@ static int check_vertex(const struct tpol_class *c, const struct tpol_pnode *p,
 	return 0;
 }
 
+/* Every entry of the jump table is where the block's walk leads. */
+static int check_jump(const struct tpol_class *c)
+{
+	const struct tpol_jump *j = deref_r(c, c->jump);
+	const struct tpol_pnode *p, *want;
+	unsigned int i;
+	u32 k;
+
+	if (!j)
+		return 0;
+	if (!c->count) {
+		pr_err("class check: an empty class keeps its jump table\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < ARRAY_SIZE(j->v); i++) {
+		k = block_key(i);
+		p = deref_r(c, c->root);
+		while (p && p->len < TPOL_JUMP_BITS && covers(p, k))
+			p = deref_r(c, p->child[kbit(k, p->len)]);
+		want = p && p->len >= TPOL_JUMP_BITS ? p : NULL;
+		if (deref_r(c, j->v[i]) != want) {
+			pr_err("class check: jump entry %u is stale\n", i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int tpol_class_check(const struct tpol_class *c)
 {
 	struct tpol_pnode *stack[TPOL_STACK], *p;
@@ -506,6 +653,6 @@ int tpol_class_check(const struct tpol_class *c)
 		       routes, c->count);
 		return -EINVAL;
 	}
-	return 0;
+	return check_jump(c);
 }
 #endif /* TPOL_DEBUG */

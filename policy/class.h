@@ -44,6 +44,10 @@
  *     or route that a writer has just removed still finds its way on.
  *     Removed objects are freed after a grace period (kfree_rcu).
  *   - tpol_pnode.parent is the writers' own: readers never use it.
+ *   - tpol_class.jump (below) is published like the rest; a writer that
+ *     changes a link re-points the entries that led through it before it
+ *     queues anything unlinked for freeing, so every entry a reader can
+ *     load points to a vertex that outlives the reader's section.
  *
  * The class object itself is the caller's: it must stay valid while
  * readers may reach it (unpublish it, wait for a grace period, then flush
@@ -113,8 +117,38 @@ struct tpol_pnode {
 	struct rcu_head rcu;
 };
 
+/*
+ * The first stride of a large class: v[i] is the vertex at which the
+ * trie walk for the addresses whose top TPOL_JUMP_BITS bits are i (a
+ * "block") reaches its first vertex of TPOL_JUMP_BITS bits or more; NULL
+ * when the walk ends before. Every key of a block walks the same path to
+ * there, so a lookup may start at v[i]: a route it finds below is longer
+ * than any it skipped, hence the answer; only when it finds none does it
+ * walk again from the root (a miss, or a route of a short prefix). That
+ * saves the dependent loads of the top of the trie, the walk's first
+ * half in a table of full-Internet size.
+ *
+ * It costs 512 KiB, so a class only has one from TPOL_JUMP_MIN routes on
+ * (until it is flushed or emptied); without one, or when allocating it
+ * fails, lookups walk from the root, which is always correct.
+ */
+#define TPOL_JUMP_BITS	16
+#ifndef TPOL_JUMP_MIN
+#ifdef TPOL_DEBUG
+#define TPOL_JUMP_MIN	16	/* so that the selftests cover it */
+#else
+#define TPOL_JUMP_MIN	4096
+#endif
+#endif
+
+struct tpol_jump {
+	struct rcu_head rcu;
+	struct tpol_pnode __rcu *v[1 << TPOL_JUMP_BITS];
+};
+
 struct tpol_class {
 	struct tpol_pnode __rcu *root;
+	struct tpol_jump __rcu *jump;	/* NULL: none (see above) */
 	struct mutex *lock;		/* the caller's; serialises writers */
 	unsigned int count;		/* routes; written under lock */
 	unsigned int gen;		/* bumped by every change, for dumps */

@@ -142,6 +142,7 @@ static int kshim_rcu_nesting;
 /* ---- memory ---- */
 #define GFP_KERNEL		0
 #define GFP_KERNEL_ACCOUNT	0
+#define __GFP_NOWARN		0
 
 static long kshim_live;		/* allocated, not yet freed */
 static long kshim_fail_in;	/* > 0: the n-th next allocation fails */
@@ -185,5 +186,13 @@ static inline void kfree(const void *p)
 }
 
 #define kfree_rcu(p, field)	kfree(p)
+
+/* Large objects: counted and failable like the rest. */
+static inline void *kvzalloc(size_t size, int gfp)
+{
+	return kzalloc(size, gfp);
+}
+
+#define kvfree_rcu(p, field)	kfree(p)
 
 #endif /* KSHIM_H */
