@@ -12,12 +12,13 @@
  * The driver is one translation unit, in parts named for what they
  * hold: tun/tun.h (the objects and their locking), tun/queue.c,
  * tun/filter.c, tun/flow.c, tun/xdp.c, tun/netdev.c, tun/read.c,
- * tun/write.c, tun/socket.c, tun/control.c and tun/faces.c, included
- * below in that order; this file keeps the character device and the
- * module. One unit, because Kbuild cannot link tun.ko from parts one of
- * which would be tun.o itself, and because the versions of the symbols
- * we export depend on the headers the unit sees (see below);
- * kernel/sched/build_*.c assemble the scheduler the same way.
+ * tun/write.c, tun/ring.c, tun/socket.c, tun/control.c and
+ * tun/faces.c, included below in that order; this file keeps the
+ * character device and the module. One unit, because Kbuild cannot
+ * link tun.ko from parts one of which would be tun.o itself, and because
+ * the versions of the symbols we export depend on the headers the unit
+ * sees (see below); kernel/sched/build_*.c assemble the scheduler the
+ * same way.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -86,6 +87,7 @@
 
 #include "include/tun_compat.h"
 #include "include/tun_vnet.h"
+#include "include/uapi/linux/tun_ring.h"
 #include "tun/tun.h"
 
 #include "tun/queue.c"
@@ -95,6 +97,7 @@
 #include "tun/netdev.c"
 #include "tun/read.c"
 #include "tun/write.c"
+#include "tun/ring.c"
 #include "tun/socket.c"
 #include "tun/control.c"
 #include "tun/faces.c"
@@ -110,6 +113,7 @@ static __poll_t tun_chr_poll(struct file *file, poll_table *wait)
 {
 	struct tun_queue *q = file->private_data;
 	struct sock *sk = &q->sk;
+	struct tun_ring *ring;
 	struct tun_dev *tun;
 	__poll_t mask = 0;
 
@@ -122,13 +126,18 @@ static __poll_t tun_chr_poll(struct file *file, poll_table *wait)
 	if (!ptr_ring_empty(&q->ring))
 		mask |= EPOLLIN | EPOLLRDNORM;
 
+	/* with rings (tun/ring.c), writable means room in the TX ring */
+	ring = rcu_dereference_check(q->uring, true);
+	if (ring)
+		mask |= tun_ring_poll(tun, q, ring);
 	/*
 	 * Not writable now: flag NOSPACE before checking again, so that
 	 * tun_sock_write_space() wakes us if room appears in between.
 	 */
-	if (tun_writeable(tun, q) ||
-	    (!test_and_set_bit(SOCKWQ_ASYNC_NOSPACE, &sk->sk_socket->flags) &&
-	     tun_writeable(tun, q)))
+	else if (tun_writeable(tun, q) ||
+		 (!test_and_set_bit(SOCKWQ_ASYNC_NOSPACE,
+				    &sk->sk_socket->flags) &&
+		  tun_writeable(tun, q)))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 
 	if (tun->dev->reg_state != NETREG_REGISTERED)
@@ -215,10 +224,17 @@ static int tun_chr_close(struct inode *inode, struct file *file)
 {
 	struct tun_queue *q = file->private_data;
 
+	tun_ring_stop(q);
 	tun_detach(q);
+	tun_ring_free(q);
 	ptr_ring_cleanup(&q->ring, tun_ptr_free);
 	sock_put(&q->sk);		/* the file's reference */
 	return 0;
+}
+
+static int tun_chr_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return tun_ring_mmap(file->private_data, vma);
 }
 
 #ifdef CONFIG_PROC_FS
@@ -246,6 +262,7 @@ static const struct file_operations tun_fops = {
 	.read_iter	= tun_chr_read_iter,
 	.write_iter	= tun_chr_write_iter,
 	.poll		= tun_chr_poll,
+	.mmap		= tun_chr_mmap,
 	.unlocked_ioctl	= tun_chr_ioctl,
 #ifdef CONFIG_COMPAT
 	.compat_ioctl	= tun_chr_compat_ioctl,

@@ -359,6 +359,9 @@ static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 		return -EFAULT;
 	if (cmd == TUNSETQUEUE)
 		return tun_set_queue(q, (u16)ifr.ifr_flags);
+	/* the rings' fast path: neither RTNL nor a device reference */
+	if (cmd == TUNRINGKICK)
+		return tun_ring_kick(q);
 
 	rtnl_lock();
 	tun = tun_get(q);
@@ -567,6 +570,10 @@ static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 
 	case TUNGETDEVNETNS:
 		ret = tun_open_netns(dev_net(tun->dev));
+		break;
+
+	case TUNSETRING:
+		ret = tun_ring_setup(tun, q, argp);
 		break;
 
 	default:

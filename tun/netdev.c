@@ -75,6 +75,7 @@ static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct tun_dev *tun = netdev_priv(dev);
 	unsigned int txq = skb->queue_mapping;
+	struct tun_ring *ring;
 	struct tun_queue *q;
 	unsigned int len;
 
@@ -101,12 +102,19 @@ static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	skb_orphan(skb);
 	nf_reset_ct(skb);
 
-	if (ptr_ring_produce(&q->ring, skb))
-		goto drop;
+	/* a file with rings (TUNSETRING) takes the frame there, copied */
+	ring = rcu_dereference(q->uring);
+	if (ring) {
+		if (tun_ring_xmit(tun, q, ring, skb))
+			goto drop;
+	} else {
+		if (ptr_ring_produce(&q->ring, skb))
+			goto drop;
+		tun_notify_readers(q);
+	}
 
 	/* LLTX: the core does not update trans_start for us */
 	txq_trans_cond_update(netdev_get_tx_queue(dev, txq));
-	tun_notify_readers(q);
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 

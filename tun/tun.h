@@ -106,6 +106,7 @@ struct tun_prog {
 };
 
 struct tun_dev;
+struct tun_ring;
 
 struct tun_queue {
 	struct sock sk;			/* first: sk_alloc() sizes the object */
@@ -136,6 +137,8 @@ struct tun_queue {
 	struct mutex napi_mutex;
 	/* XDP's view of this queue; registered while attached */
 	struct xdp_rxq_info xdp_rxq;
+	/* TUNSETRING's rings: set once under RTNL, see tun/ring.c */
+	struct tun_ring __rcu *uring;
 };
 
 struct tun_dev {
@@ -260,5 +263,9 @@ static void tun_notify_readers(struct tun_queue *q)
 		kill_fasync(&q->fasync, SIGIO, POLL_IN);
 	q->sk.sk_data_ready(&q->sk);
 }
+
+/* tun/ring.c, which comes after the read and write paths it uses */
+static int tun_ring_xmit(struct tun_dev *tun, struct tun_queue *q,
+			 struct tun_ring *r, struct sk_buff *skb);
 
 #endif /* _TUN_TUN_H */
