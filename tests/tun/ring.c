@@ -41,13 +41,40 @@ struct ring {
 	struct tun_ring_idx *rx, *tx;
 };
 
-/* the mappings of the case, unmapped after it like the deferred fds */
-static struct ring *cur[2];
+/*
+ * The mappings of the case, unmapped after it as the deferred fds are
+ * closed: a mapping holds its file, and with it the device and the module.
+ */
+static struct {
+	void *addr;
+	size_t size;
+} maps[4];
+
+static void map_defer(void *addr, size_t size)
+{
+	for (int i = 0; i < 4; i++) {
+		if (!maps[i].addr) {
+			maps[i].addr = addr;
+			maps[i].size = size;
+			return;
+		}
+	}
+	abort();
+}
+
+static void map_forget(void *addr)
+{
+	for (int i = 0; i < 4; i++)
+		if (maps[i].addr == addr)
+			maps[i].addr = NULL;
+}
 
 static void ring_unmap(struct ring *r)
 {
-	if (r->map)
+	if (r->map) {
 		munmap(r->map, r->size);
+		map_forget(r->map);
+	}
 	r->map = NULL;
 }
 
@@ -81,7 +108,7 @@ static int ring_setup(struct ring *r, int fd, uint32_t slots, uint32_t size)
 		r->map = NULL;
 		return tt_fail("mmap: %s", tt_errname(errno));
 	}
-	cur[cur[0] ? 1 : 0] = r;
+	map_defer(r->map, r->size);
 	r->rx = (struct tun_ring_idx *)(r->map + TUN_RING_RX_IDX);
 	r->tx = (struct tun_ring_idx *)(r->map + TUN_RING_TX_IDX);
 	TT_EQ(r->rx->head, 0);
@@ -555,7 +582,6 @@ static int c_multiqueue(void)
 	TT_EQ(r0.rx->head, 0);
 	TT_EQ(r0.tx->tail, 0);
 	TT_EQ(r1.tx->tail, 1);
-	munmap(r0.map, r0.size);
 	return TT_PASS;
 }
 
@@ -684,11 +710,12 @@ static int c_rmmod(void)
 
 static void run(const char *name, tt_case_fn fn)
 {
-	cur[0] = cur[1] = NULL;
 	tt_run(name, fn);
-	for (int i = 0; i < 2; i++)
-		if (cur[i])
-			ring_unmap(cur[i]);
+	for (int i = 0; i < 4; i++) {
+		if (maps[i].addr)
+			munmap(maps[i].addr, maps[i].size);
+		maps[i].addr = NULL;
+	}
 }
 
 int main(void)
