@@ -658,11 +658,12 @@ static int c_detach_queue(void)
 
 	NEED_RING();
 	TT_CALL(mkdev(DEV, flags, &fd));
+	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	/* while it is the only queue, so that every frame goes to it */
+	TT_CALL(in_flight(&r));
 	fd1 = tt_tun_open(0);
 	TT_CHECK(fd1 >= 0, "open: %s", tt_errname(errno));
 	TT_SYS(tt_tun_setiff(fd1, DEV, flags, NULL));
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
-	TT_CALL(in_flight(&r));
 	TT_SYS(ioctl(fd, TUNSETQUEUE, &ifr));
 	/* all to the other queue now, seen in its read() */
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 1));
