@@ -1322,10 +1322,15 @@ static int c_vnet_le(void)
 	v = -1;
 	TT_SYS(ioctl(fd, TUNGETVNETLE, &v));
 	TT_EQ(v, 1);
-	/* No cross-endian support in Debian's kernels. */
-	v = 1;
-	TT_ERRNO(ioctl(fd, TUNSETVNETBE, &v), EINVAL);
-	TT_ERRNO(ioctl(fd, TUNGETVNETBE, &v), EINVAL);
+	/*
+	 * No cross-endian support in Debian's kernels (the debug lane's has
+	 * it: tun/ioctl's vnetbe case tests it there).
+	 */
+	if (tt_kconfig("CONFIG_TUN_VNET_CROSS_LE") != 'y') {
+		v = 1;
+		TT_ERRNO(ioctl(fd, TUNSETVNETBE, &v), EINVAL);
+		TT_ERRNO(ioctl(fd, TUNGETVNETBE, &v), EINVAL);
+	}
 	/* Little endian is what x86 had already: the same bytes. */
 	TT_SYS(set_offload(fd, TUN_F_CSUM));
 	s = udp_sock(DEV_IP, SRC_PORT);
