@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Booting one VM and judging it.  Sourced by tests/vm/run.
 
-VM_TIMEOUT=${TUN_VM_TIMEOUT:-900}
+VM_TIMEOUT=${TUN_VM_TIMEOUT:-1800}
 
 # Slab debugging on Debian's kernels (both build SLUB_DEBUG and
 # PAGE_POISONING in, off until asked): red zones, poison, sanity checks
