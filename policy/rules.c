@@ -324,6 +324,14 @@ static const struct fib_rules_ops tpol_rules_template = {
 	.compare	= tpol_rule_compare,
 	.fill		= tpol_rule_fill,
 	.nlmsg_payload	= tpol_rule_nlmsg_payload,
+	/*
+	 * Where fib_rules announces a rule added or deleted.  There must be
+	 * one: with none, nlmsg_notify() neither sends nor frees the message
+	 * (one leaked skb per change; the debug lane's kmemleak found them).
+	 * An IPv4 family's rules go to the IPv4 rule group, as those of
+	 * ipmr's family (RTNL_FAMILY_IPMR) do.
+	 */
+	.nlgroup	= RTNLGRP_IPV4_RULE,
 	.owner		= THIS_MODULE,
 };
 

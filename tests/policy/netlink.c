@@ -653,6 +653,85 @@ static int case_unprivileged(void)
 	return TT_PASS;
 }
 
+/*
+ * Waits (TT_WAIT_MS at most) on @s for a rule message of our family,
+ * skipping others; its type and FRA_PRIORITY.  -1 if none came.
+ */
+static int rule_event(int s, int *type, uint32_t *pref)
+{
+	static char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	long long until = tt_now_ms() + TT_WAIT_MS;
+
+	while (tt_now_ms() < until) {
+		struct fib_rule_hdr *frh;
+		struct nlmsghdr *nh;
+		ssize_t n = recv(s, buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (n < 0) {
+			tt_sleep_ms(20);
+			continue;
+		}
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			struct rule_seen one = { 0 };
+
+			frh = NLMSG_DATA(nh);
+			if ((nh->nlmsg_type != RTM_NEWRULE &&
+			     nh->nlmsg_type != RTM_DELRULE) ||
+			    frh->family != TPOL_FAMILY)
+				continue;
+			if (dump_rule(nh, &one))
+				return -1;
+			*type = nh->nlmsg_type;
+			*pref = one.pref[0];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * A rule added and deleted is announced to the IPv4 rule group
+ * (RTNLGRP_IPV4_RULE, where fib_rules' IPv4 families announce theirs),
+ * as RTM_NEWRULE and RTM_DELRULE of our family.
+ */
+static int case_rule_notify(void)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1u << (RTNLGRP_IPV4_RULE - 1),
+	};
+	struct fib_rule_hdr frh = { .action = FR_ACT_UNREACHABLE,
+				    .src_len = 24 };
+	uint32_t pref = 0;
+	int rc, s, type = 0;
+	struct req r;
+
+	if ((rc = fresh_netns()))
+		return rc;
+	s = nl_open(NETLINK_ROUTE);
+	TT_CHECK(s >= 0, "netlink socket: %s", tt_errname(errno));
+	tt_defer_fd(s);
+	TT_SYS(bind(s, (struct sockaddr *)&sa, sizeof(sa)));
+
+	rule_req(&r, RTM_NEWRULE, &frh);
+	put_addr(&r, FRA_SRC, "198.18.6.0");
+	put_u32(&r, FRA_PRIORITY, 101);
+	TT_RULE_ACK(r, 0, NULL);
+	TT_CHECK(!rule_event(s, &type, &pref),
+		 "no announcement of the rule added in %d ms", TT_WAIT_MS);
+	TT_EQ(type, RTM_NEWRULE);
+	TT_EQ(pref, 101);
+
+	r.nh->nlmsg_type = RTM_DELRULE;
+	TT_RULE_ACK(r, 0, NULL);
+	TT_CHECK(!rule_event(s, &type, &pref),
+		 "no announcement of the rule deleted in %d ms", TT_WAIT_MS);
+	TT_EQ(type, RTM_DELRULE);
+	TT_EQ(pref, 101);
+	return TT_PASS;
+}
+
 int main(void)
 {
 	tt_init();
@@ -670,5 +749,6 @@ int main(void)
 	tt_run("default-rules", case_default_rules);
 	tt_run("rule-refusals", case_rule_refusals);
 	tt_run("unprivileged", case_unprivileged);
+	tt_run("rule-notify", case_rule_notify);
 	return tt_done();
 }
