@@ -216,27 +216,28 @@ static int tun_set_link_type(struct tun_dev *tun, unsigned short type)
 	return 0;
 }
 
-/* TUNSETVNETBE exists only where the kernel was configured for it. */
-static int tun_set_vnet_be(struct tun_dev *tun, int __user *argp)
+/*
+ * The byte order of the vnet header: TUN_VNET_LE or TUN_VNET_BE in
+ * tun->flags, for TUN[GS]ETVNETLE and TUN[GS]ETVNETBE.
+ */
+static int tun_get_vnet_order(struct tun_dev *tun, unsigned int flag,
+			      int __user *argp)
 {
-	int be;
-
-	if (!IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE))
-		return -EINVAL;
-	if (get_user(be, argp))
-		return -EFAULT;
-	if (be)
-		tun->flags |= TUN_VNET_BE;
-	else
-		tun->flags &= ~TUN_VNET_BE;
-	return 0;
+	return put_user(!!(tun->flags & flag), argp);
 }
 
-static int tun_get_vnet_be(struct tun_dev *tun, int __user *argp)
+static int tun_set_vnet_order(struct tun_dev *tun, unsigned int flag,
+			      int __user *argp)
 {
-	if (!IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE))
-		return -EINVAL;
-	return put_user(!!(tun->flags & TUN_VNET_BE), argp);
+	int on;
+
+	if (get_user(on, argp))
+		return -EFAULT;
+	if (on)
+		tun->flags |= flag;
+	else
+		tun->flags &= ~flag;
+	return 0;
 }
 
 /* SIOCGSKNS, TUNGETDEVNETNS: an fd for @net, to CAP_NET_ADMIN there. */
@@ -421,34 +422,30 @@ static int tun_ioctl_link(struct tun_dev *tun, unsigned int cmd,
 static int tun_ioctl_vnet(struct tun_dev *tun, unsigned int cmd,
 			  int __user *argp)
 {
-	int val;
+	int sz;
 
 	switch (cmd) {
 	case TUNGETVNETHDRSZ:
 		return put_user(tun->vnet_hdr_sz, argp) ? -EFAULT : 0;
 	case TUNSETVNETHDRSZ:
-		if (get_user(val, argp))
+		if (get_user(sz, argp))
 			return -EFAULT;
-		if (val < (int)sizeof(struct virtio_net_hdr))
+		if (sz < (int)sizeof(struct virtio_net_hdr))
 			return -EINVAL;
-		WRITE_ONCE(tun->vnet_hdr_sz, val);
+		WRITE_ONCE(tun->vnet_hdr_sz, sz);
 		return 0;
 	case TUNGETVNETLE:
-		return put_user(!!(tun->flags & TUN_VNET_LE), argp) ?
-		       -EFAULT : 0;
+		return tun_get_vnet_order(tun, TUN_VNET_LE, argp);
 	case TUNSETVNETLE:
-		if (get_user(val, argp))
-			return -EFAULT;
-		if (val)
-			tun->flags |= TUN_VNET_LE;
-		else
-			tun->flags &= ~TUN_VNET_LE;
-		return 0;
-	case TUNGETVNETBE:
-		return tun_get_vnet_be(tun, argp);
-	default:	/* TUNSETVNETBE */
-		return tun_set_vnet_be(tun, argp);
+		return tun_set_vnet_order(tun, TUN_VNET_LE, argp);
 	}
+
+	/* TUN[GS]ETVNETBE exist only where the kernel was configured for it */
+	if (!IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE))
+		return -EINVAL;
+	if (cmd == TUNGETVNETBE)
+		return tun_get_vnet_order(tun, TUN_VNET_BE, argp);
+	return tun_set_vnet_order(tun, TUN_VNET_BE, argp);
 }
 
 /*

@@ -225,37 +225,33 @@ static void tap_net_set_rx_mode(struct net_device *dev)
 {
 }
 
+/* The ops both kinds share; each table below adds its own. */
+#define TUN_NETDEV_OPS_COMMON					\
+	.ndo_init		= tun_net_init,			\
+	.ndo_uninit		= tun_net_uninit,		\
+	.ndo_open		= tun_net_open,			\
+	.ndo_stop		= tun_net_stop,			\
+	.ndo_start_xmit		= tun_net_xmit,			\
+	.ndo_select_queue	= tun_net_select_queue,		\
+	.ndo_change_carrier	= tun_net_change_carrier,	\
+	.ndo_fix_features	= tun_net_fix_features,		\
+	.ndo_set_rx_headroom	= tun_net_set_rx_headroom
+
 static const struct net_device_ops tun_netdev_ops = {
-	.ndo_init		= tun_net_init,
-	.ndo_uninit		= tun_net_uninit,
-	.ndo_open		= tun_net_open,
-	.ndo_stop		= tun_net_stop,
-	.ndo_start_xmit		= tun_net_xmit,
-	.ndo_select_queue	= tun_net_select_queue,
+	TUN_NETDEV_OPS_COMMON,
 	.ndo_get_stats64	= tun_net_get_stats64,
-	.ndo_change_carrier	= tun_net_change_carrier,
-	.ndo_fix_features	= tun_net_fix_features,
-	.ndo_set_rx_headroom	= tun_net_set_rx_headroom,
 };
 
 /* A tap's statistics, as Linux's: without the vnet framing errors. */
 static const struct net_device_ops tap_netdev_ops = {
-	.ndo_init		= tun_net_init,
-	.ndo_uninit		= tun_net_uninit,
-	.ndo_open		= tun_net_open,
-	.ndo_stop		= tun_net_stop,
-	.ndo_start_xmit		= tun_net_xmit,
-	.ndo_select_queue	= tun_net_select_queue,
+	TUN_NETDEV_OPS_COMMON,
 	.ndo_get_stats64	= dev_get_tstats64,
-	.ndo_change_carrier	= tun_net_change_carrier,
-	.ndo_fix_features	= tun_net_fix_features,
 	.ndo_bpf		= tun_net_bpf,
 	.ndo_xdp_xmit		= tun_net_xdp_xmit,
 	.ndo_set_rx_mode	= tap_net_set_rx_mode,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= passthru_features_check,
-	.ndo_set_rx_headroom	= tun_net_set_rx_headroom,
 };
 
 static void tun_default_link(struct ethtool_link_ksettings *link)

@@ -181,19 +181,14 @@ static ssize_t tun_do_read(struct tun_dev *tun, struct tun_queue *q,
 
 static ssize_t tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct file *file = iocb->ki_filp;
-	struct tun_queue *q = file->private_data;
+	struct tun_queue *q = iocb->ki_filp->private_data;
 	ssize_t len = iov_iter_count(to), ret;
 	struct tun_dev *tun;
-	bool noblock;
 
 	tun = tun_get(q);
 	if (!tun)
 		return -EBADFD;
-
-	noblock = (file->f_flags & O_NONBLOCK) ||
-		  (iocb->ki_flags & IOCB_NOWAIT);
-	ret = tun_do_read(tun, q, to, noblock, NULL);
+	ret = tun_do_read(tun, q, to, tun_iocb_noblock(iocb), NULL);
 	ret = min(ret, len);
 	if (ret > 0)
 		iocb->ki_pos = ret;

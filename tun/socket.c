@@ -73,22 +73,10 @@ static int tun_xdp_one(struct tun_dev *tun, struct tun_queue *q,
 	hash = tun_flow_hash_written(tun, q, skb);
 
 	if (q->napi_on) {
-		struct sk_buff_head *wq = &q->sk.sk_write_queue;
-
-		/*
-		 * Under the list's lock, as in tun_rx_deliver(): a queue
-		 * being disabled purges the list after it sets disabled_on,
-		 * so nothing queued after the check is left behind. BHs are
-		 * off for the whole batch.
-		 */
-		spin_lock(&wq->lock);
-		if (unlikely(READ_ONCE(q->disabled_on))) {
-			spin_unlock(&wq->lock);
-			kfree_skb(skb);
-			return -EBUSY;
-		}
-		__skb_queue_tail(wq, skb);
-		spin_unlock(&wq->lock);
+		/* BHs are off for the whole batch */
+		ret = tun_napi_queue(q, skb);
+		if (ret < 0)
+			return ret;
 		*queued = true;
 	} else {
 		netif_receive_skb(skb);

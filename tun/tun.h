@@ -257,6 +257,13 @@ static void tun_queue_purge(struct tun_queue *q)
 	skb_queue_purge(&q->sk.sk_error_queue);
 }
 
+/* A read or a write that must not wait. */
+static bool tun_iocb_noblock(const struct kiocb *iocb)
+{
+	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+	       (iocb->ki_flags & IOCB_NOWAIT);
+}
+
 static void tun_notify_readers(struct tun_queue *q)
 {
 	if (READ_ONCE(q->fasync_on))

@@ -260,15 +260,37 @@ static void tun_rx_batched(struct tun_dev *tun, struct tun_queue *q,
 }
 
 /*
+ * IFF_NAPI: queue @skb for tun_napi_poll(); BHs off. Under the list's
+ * lock, because a queue being disabled purges the list after it sets
+ * disabled_on: nothing queued after the check is left behind. Returns the
+ * length of the list, or -EBUSY (@skb freed) if the queue is disabled.
+ */
+static int tun_napi_queue(struct tun_queue *q, struct sk_buff *skb)
+{
+	struct sk_buff_head *wq = &q->sk.sk_write_queue;
+	int qlen;
+
+	spin_lock(&wq->lock);
+	if (unlikely(READ_ONCE(q->disabled_on))) {
+		spin_unlock(&wq->lock);
+		kfree_skb(skb);
+		return -EBUSY;
+	}
+	__skb_queue_tail(wq, skb);
+	qlen = skb_queue_len(wq);
+	spin_unlock(&wq->lock);
+	return qlen;
+}
+
+/*
  * Hand a built frame to the stack: through GRO for the NAPI modes, else
  * at once (or in a batch). Consumes @skb; returns 0 or a negative errno.
  */
 static int tun_rx_deliver(struct tun_dev *tun, struct tun_queue *q,
 			  struct sk_buff *skb, bool more)
 {
-	struct sk_buff_head *wq = &q->sk.sk_write_queue;
-	unsigned int qlen;
 	u32 headlen;
+	int qlen;
 
 	if (q->napi_frags) {
 		/* GRO takes the frame from its Ethernet header */
@@ -293,19 +315,12 @@ static int tun_rx_deliver(struct tun_dev *tun, struct tun_queue *q,
 	}
 
 	if (q->napi_on) {
-		spin_lock_bh(&wq->lock);
-		if (unlikely(READ_ONCE(q->disabled_on))) {
-			spin_unlock_bh(&wq->lock);
-			kfree_skb(skb);
-			return -EBUSY;
-		}
-		__skb_queue_tail(wq, skb);
-		qlen = skb_queue_len(wq);
-		spin_unlock(&wq->lock);
-		if (!more || qlen > NAPI_POLL_WEIGHT)
+		local_bh_disable();
+		qlen = tun_napi_queue(q, skb);
+		if (qlen > 0 && (!more || qlen > NAPI_POLL_WEIGHT))
 			napi_schedule(&q->napi);
 		local_bh_enable();
-		return 0;
+		return qlen < 0 ? qlen : 0;
 	}
 
 	tun_rx_batched(tun, q, skb, more);
@@ -621,19 +636,14 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 
 static ssize_t tun_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct file *file = iocb->ki_filp;
-	struct tun_queue *q = file->private_data;
+	struct tun_queue *q = iocb->ki_filp->private_data;
 	struct tun_dev *tun;
 	ssize_t ret;
-	bool noblock;
 
 	tun = tun_get(q);
 	if (!tun)
 		return -EBADFD;
-
-	noblock = (file->f_flags & O_NONBLOCK) ||
-		  (iocb->ki_flags & IOCB_NOWAIT);
-	ret = tun_get_user(tun, q, NULL, from, noblock, false);
+	ret = tun_get_user(tun, q, NULL, from, tun_iocb_noblock(iocb), false);
 	tun_put(tun);
 	return ret;
 }
