@@ -319,21 +319,21 @@ static int __init tun_init(void)
 
 	err = register_netdevice_notifier(&tun_notifier);
 	if (err)
-		goto err_notifier;
+		goto err_report;
 	err = rtnl_link_register(&tun_link_ops);
 	if (err)
-		goto err_link;
+		goto err_unregister_notifier;
 	/* last: from here on user space can create devices */
 	err = misc_register(&tun_miscdev);
 	if (err)
-		goto err_misc;
+		goto err_unregister_link;
 	return 0;
 
-err_misc:
+err_unregister_link:
 	rtnl_link_unregister(&tun_link_ops);
-err_link:
+err_unregister_notifier:
 	unregister_netdevice_notifier(&tun_notifier);
-err_notifier:
+err_report:
 	pr_err("initialisation failed: %d\n", err);
 	return err;
 }

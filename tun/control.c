@@ -302,25 +302,25 @@ static int tun_set_queue(struct tun_queue *q, unsigned int req)
 	if (req & IFF_ATTACH_QUEUE) {
 		tun = q->disabled_on;
 		if (!tun)
-			goto out;
+			goto out_unlock;
 		err = security_tun_dev_attach_queue(tun->security);
 		if (err < 0)
-			goto out;
+			goto out_unlock;
 		err = tun_queue_prepare(tun, q, false);
 		if (err < 0)
-			goto out;
+			goto out_unlock;
 		tun_queue_link(tun, q, false, false);	/* keeps its NAPI */
 	} else if (req & IFF_DETACH_QUEUE) {
 		tun = rtnl_dereference(q->tun);
 		if (!tun || !(tun->flags & IFF_MULTI_QUEUE) || q->disabled_on)
-			goto out;
+			goto out_unlock;
 		tun_queue_disable(tun, q);
 		err = 0;
 	} else {
-		goto out;
+		goto out_unlock;
 	}
 	netdev_state_change(tun->dev);
-out:
+out_unlock:
 	rtnl_unlock();
 	return err;
 }

@@ -68,7 +68,7 @@ static int tun_txfilter_set(struct tun_txfilter *flt, void __user *arg)
 		int bit;
 
 		if (!is_multicast_ether_addr(addr[n]))
-			goto out;	/* stays off */
+			goto out_free;	/* stays off */
 		bit = tun_mac_hash(addr[n]);
 		flt->mask[bit >> 5] |= 1U << (bit & 31);
 	}
@@ -77,7 +77,7 @@ static int tun_txfilter_set(struct tun_txfilter *flt, void __user *arg)
 
 	smp_store_release(&flt->count, exact);
 	ret = exact;
-out:
+out_free:
 	kfree(addr);
 	return ret;
 }

@@ -82,20 +82,20 @@ static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	rcu_read_lock();
 	q = rcu_dereference(tun->queues[txq]);
 	if (!q)
-		goto drop;
+		goto err_drop;
 
 	tun_flow_sent_one_queue(tun, skb);
 	if (!tun_txfilter_pass(&tun->txflt, skb))
-		goto drop;
+		goto err_drop;
 	if (rcu_access_pointer(q->sk.sk_filter) && sk_filter(&q->sk, skb))
-		goto drop;
+		goto err_drop;
 	len = tun_run_filter_prog(tun, skb);
 	if (!len || pskb_trim(skb, len))
-		goto drop;
+		goto err_drop;
 
 	/* user pages must not reach a reader that may hold them forever */
 	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC)))
-		goto drop;
+		goto err_drop;
 
 	skb_tx_timestamp(skb);
 	/* the reader may keep the skb indefinitely: release the sender */
@@ -106,10 +106,10 @@ static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	ring = rcu_dereference(q->uring);
 	if (ring) {
 		if (tun_ring_xmit(tun, q, ring, skb))
-			goto drop;
+			goto err_drop;
 	} else {
 		if (ptr_ring_produce(&q->ring, skb))
-			goto drop;
+			goto err_drop;
 		tun_notify_readers(q);
 	}
 
@@ -118,7 +118,7 @@ static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 
-drop:
+err_drop:
 	dev_core_stats_tx_dropped_inc(dev);
 	skb_tx_error(skb);
 	kfree_skb(skb);

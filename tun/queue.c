@@ -219,7 +219,7 @@ static void tun_detach(struct tun_queue *q)
 	rtnl_lock();
 	tun = rtnl_dereference(q->tun);
 	if (!tun)
-		goto out;
+		goto out_unlock;
 
 	/* a disabled queue's NAPI is disabled already */
 	if (q->napi_on && !q->disabled_on)
@@ -245,7 +245,7 @@ static void tun_detach(struct tun_queue *q)
 	}
 	if (tun->dev->reg_state == NETREG_REGISTERED)
 		netdev_state_change(tun->dev);
-out:
+out_unlock:
 	rtnl_unlock();
 }
 

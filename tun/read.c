@@ -101,16 +101,16 @@ static ssize_t tun_put_user(struct tun_dev *tun, struct sk_buff *skb,
 
 		left = min_t(size_t, macs, iov_iter_count(to));
 		if (skb_copy_datagram_iter(skb, 0, to, left) || left < macs)
-			goto done;
+			goto count_tx;
 		if (copy_to_iter(&tag, sizeof(tag), to) != sizeof(tag))
-			goto done;
+			goto count_tx;
 		off = macs;
 	}
 
 	/* a short buffer truncates the frame, as on a datagram socket */
 	left = min_t(size_t, skb->len - off, iov_iter_count(to));
 	skb_copy_datagram_iter(skb, off, to, left);
-done:
+count_tx:
 	/* per-CPU counters: this CPU's until the update is done */
 	preempt_disable();
 	dev_sw_netstats_tx_add(tun->dev, 1, skb->len + vlan_hlen);

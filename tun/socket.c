@@ -144,12 +144,12 @@ static int tun_recvmsg(struct socket *sock, struct msghdr *m, size_t total_len,
 	if (flags & ~(MSG_DONTWAIT | MSG_TRUNC | MSG_ERRQUEUE)) {
 		tun_ptr_free(ptr);
 		ret = -EINVAL;
-		goto out;
+		goto out_put;
 	}
 	if (flags & MSG_ERRQUEUE) {
 		ret = sock_recv_errqueue(sock->sk, m, total_len, SOL_PACKET,
 					 TUN_TX_TIMESTAMP);
-		goto out;
+		goto out_put;
 	}
 	ret = tun_do_read(tun, q, &m->msg_iter, flags & MSG_DONTWAIT, ptr);
 	if (ret > (ssize_t)total_len) {
@@ -157,7 +157,7 @@ static int tun_recvmsg(struct socket *sock, struct msghdr *m, size_t total_len,
 		if (!(flags & MSG_TRUNC))
 			ret = total_len;
 	}
-out:
+out_put:
 	tun_put(tun);
 	return ret;
 }

@@ -130,17 +130,17 @@ static struct sk_buff *tun_build_skb(struct tun_dev *tun, struct tun_queue *q,
 		if (ret < 0) {
 			if (act == XDP_REDIRECT || act == XDP_TX)
 				put_page(frag->page);
-			goto out;
+			goto out_unlock;
 		}
 		if (ret == XDP_REDIRECT)
 			xdp_do_flush();
 		if (ret != XDP_PASS)
-			goto out;
+			goto out_unlock;
 		pad = xdp.data - xdp.data_hard_start;
 		len = xdp.data_end - xdp.data;
 	}
 	skb = tun_finish_build(q, frag, buf, buflen, len, pad);
-out:
+out_unlock:
 	tun_xdp_ctx_exit(&xctx);
 	rcu_read_unlock();
 	local_bh_enable();
@@ -189,7 +189,7 @@ static struct sk_buff *tun_napi_alloc_frags(struct tun_queue *q, size_t len,
 	linear = iov_iter_single_seg_count(it);
 	err = __skb_grow(skb, linear);
 	if (err)
-		goto free;
+		goto err_free_frags;
 	skb->len = len;
 	skb->data_len = len - linear;
 	skb->truesize += skb->data_len;
@@ -201,12 +201,12 @@ static struct sk_buff *tun_napi_alloc_frags(struct tun_queue *q, size_t len,
 
 		if (!fragsz || fragsz > PAGE_SIZE) {
 			err = -EINVAL;
-			goto free;
+			goto err_free_frags;
 		}
 		frag = netdev_alloc_frag(fragsz);
 		if (!frag) {
 			err = -ENOMEM;
-			goto free;
+			goto err_free_frags;
 		}
 		page = virt_to_head_page(frag);
 		skb_fill_page_desc(skb, i - 1, page, frag - page_address(page),
@@ -214,7 +214,7 @@ static struct sk_buff *tun_napi_alloc_frags(struct tun_queue *q, size_t len,
 	}
 	return skb;
 
-free:
+err_free_frags:
 	napi_free_frags(&q->napi);	/* the skb and the fragments so far */
 	return ERR_PTR(err);
 }
