@@ -2,9 +2,17 @@
 /*
  * tun/control.c - control: TUNSETIFF, TUNSETQUEUE and the other ioctls.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_vnet.h"
+#include "tun.h"
+#include "control.h"
+#include "faces.h"
+#include "filter.h"
+#include "netdev.h"
+#include "queue.h"
+#include "ring.h"
 
 static unsigned int tun_flags(const struct tun_dev *tun)
 {

@@ -3,9 +3,11 @@
  * tun/filter.c - the filters: the tap MAC filter, the socket filter, and
  * the eBPF filter and steering programs.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "tun.h"
+#include "filter.h"
 
 static int tun_mac_hash(const u8 *addr)
 {

@@ -3,9 +3,18 @@
  * tun/netdev.c - the net_device: its ops, transmit into the rings,
  * features, setup, and the netdevice events we follow.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_compat.h"
+#include "tun.h"
+#include "netdev.h"
+#include "faces.h"
+#include "filter.h"
+#include "flow.h"
+#include "queue.h"
+#include "ring.h"
+#include "xdp.h"
 
 static int tun_net_init(struct net_device *dev)
 {

@@ -3,9 +3,12 @@
  * tun/queue.c - attaching files to devices and letting go: the queue
  * lifecycle, its NAPI context, and device teardown.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_compat.h"
+#include "tun.h"
+#include "queue.h"
 
 /*
  * Owner and group (TUNSETOWNER/TUNSETGROUP) let a user without

@@ -2,9 +2,12 @@
 /*
  * tun/read.c - the read path: from a queue's ring to user space.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_vnet.h"
+#include "tun.h"
+#include "read.h"
 
 static void *tun_ring_wait(struct tun_queue *q, bool noblock, int *err)
 {

@@ -2,9 +2,17 @@
 /*
  * tun/socket.c - the socket face that vhost-net drives.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_compat.h"
+#include "../include/tun_vnet.h"
+#include "tun.h"
+#include "socket.h"
+#include "flow.h"
+#include "read.h"
+#include "write.h"
+#include "xdp.h"
 
 /*
  * One frame vhost-net built in its own page (TUN_MSG_PTR): a struct

@@ -2,9 +2,15 @@
 /*
  * tun/write.c - the write path: from user space into the stack.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_compat.h"
+#include "../include/tun_vnet.h"
+#include "tun.h"
+#include "write.h"
+#include "flow.h"
+#include "xdp.h"
 
 /*
  * The skb is charged to the queue's socket, so TUNSETSNDBUF bounds the
