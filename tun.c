@@ -9,16 +9,16 @@
  * is queued for read(), and what is written to the file is received by
  * the stack as if it had arrived on the device.
  *
- * The driver is one translation unit, in parts named for what they
- * hold: tun/tun.h (the objects and their locking), tun/queue.c,
- * tun/filter.c, tun/flow.c, tun/xdp.c, tun/netdev.c, tun/read.c,
- * tun/write.c, tun/ring.c, tun/socket.c, tun/control.c and
- * tun/faces.c, included below in that order; this file keeps the
- * character device and the module. One unit, because Kbuild cannot
- * link tun.ko from parts one of which would be tun.o itself, and because
- * the versions of the symbols we export depend on the headers the unit
- * sees (see below); kernel/sched/build_*.c assemble the scheduler the
- * same way.
+ * The driver is in parts named for what they hold, under tun/, included
+ * below; this file keeps the character device and the module. Each part
+ * has a header of what it offers the others, with the locking of what
+ * that protects (tun/queue.h for tun/queue.c, ...), and includes the
+ * headers of the parts it uses; tun/tun.h holds the objects they share.
+ *
+ * One translation unit, for one reason: Kbuild builds tun.ko from tun.o
+ * and the design fixes tun.c as the module's root, so tun.c cannot be
+ * one of several objects linked into a composite tun.o. The parts are
+ * included instead, as kernel/sched/build_*.c assemble the scheduler.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,7 +30,8 @@
  * see. This set sees the same ones as Linux's driver, so Debian's
  * unmodified vhost_net.ko loads against us; the bench checks the CRCs on
  * every build. Add a header only after checking it changes neither CRC
- * (<linux/proc_ns.h>, for one, does).
+ * (<linux/proc_ns.h>, for one, does). The parts include none of the
+ * kernel's headers, only ours.
  */
 #include <linux/module.h>
 #include <linux/errno.h>
@@ -89,6 +90,14 @@
 #include "include/tun_vnet.h"
 #include "include/uapi/linux/tun_ring.h"
 #include "tun/tun.h"
+#include "tun/control.h"
+#include "tun/faces.h"
+#include "tun/netdev.h"
+#include "tun/queue.h"
+#include "tun/read.h"
+#include "tun/ring.h"
+#include "tun/socket.h"
+#include "tun/write.h"
 
 #include "tun/queue.c"
 #include "tun/filter.c"
@@ -319,21 +328,21 @@ static int __init tun_init(void)
 
 	err = register_netdevice_notifier(&tun_notifier);
 	if (err)
-		goto err_notifier;
+		goto err_report;
 	err = rtnl_link_register(&tun_link_ops);
 	if (err)
-		goto err_link;
+		goto err_unregister_notifier;
 	/* last: from here on user space can create devices */
 	err = misc_register(&tun_miscdev);
 	if (err)
-		goto err_misc;
+		goto err_unregister_link;
 	return 0;
 
-err_misc:
+err_unregister_link:
 	rtnl_link_unregister(&tun_link_ops);
-err_link:
+err_unregister_notifier:
 	unregister_netdevice_notifier(&tun_notifier);
-err_notifier:
+err_report:
 	pr_err("initialisation failed: %d\n", err);
 	return err;
 }

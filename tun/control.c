@@ -2,9 +2,17 @@
 /*
  * tun/control.c - control: TUNSETIFF, TUNSETQUEUE and the other ioctls.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_vnet.h"
+#include "tun.h"
+#include "control.h"
+#include "faces.h"
+#include "filter.h"
+#include "netdev.h"
+#include "queue.h"
+#include "ring.h"
 
 static unsigned int tun_flags(const struct tun_dev *tun)
 {
@@ -216,27 +224,28 @@ static int tun_set_link_type(struct tun_dev *tun, unsigned short type)
 	return 0;
 }
 
-/* TUNSETVNETBE exists only where the kernel was configured for it. */
-static int tun_set_vnet_be(struct tun_dev *tun, int __user *argp)
+/*
+ * The byte order of the vnet header: TUN_VNET_LE or TUN_VNET_BE in
+ * tun->flags, for TUN[GS]ETVNETLE and TUN[GS]ETVNETBE.
+ */
+static int tun_get_vnet_order(struct tun_dev *tun, unsigned int flag,
+			      int __user *argp)
 {
-	int be;
-
-	if (!IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE))
-		return -EINVAL;
-	if (get_user(be, argp))
-		return -EFAULT;
-	if (be)
-		tun->flags |= TUN_VNET_BE;
-	else
-		tun->flags &= ~TUN_VNET_BE;
-	return 0;
+	return put_user(!!(tun->flags & flag), argp);
 }
 
-static int tun_get_vnet_be(struct tun_dev *tun, int __user *argp)
+static int tun_set_vnet_order(struct tun_dev *tun, unsigned int flag,
+			      int __user *argp)
 {
-	if (!IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE))
-		return -EINVAL;
-	return put_user(!!(tun->flags & TUN_VNET_BE), argp);
+	int on;
+
+	if (get_user(on, argp))
+		return -EFAULT;
+	if (on)
+		tun->flags |= flag;
+	else
+		tun->flags &= ~flag;
+	return 0;
 }
 
 /* SIOCGSKNS, TUNGETDEVNETNS: an fd for @net, to CAP_NET_ADMIN there. */
@@ -301,49 +310,293 @@ static int tun_set_queue(struct tun_queue *q, unsigned int req)
 	if (req & IFF_ATTACH_QUEUE) {
 		tun = q->disabled_on;
 		if (!tun)
-			goto out;
+			goto out_unlock;
 		err = security_tun_dev_attach_queue(tun->security);
 		if (err < 0)
-			goto out;
+			goto out_unlock;
 		err = tun_queue_prepare(tun, q, false);
 		if (err < 0)
-			goto out;
+			goto out_unlock;
 		tun_queue_link(tun, q, false, false);	/* keeps its NAPI */
 	} else if (req & IFF_DETACH_QUEUE) {
 		tun = rtnl_dereference(q->tun);
 		if (!tun || !(tun->flags & IFF_MULTI_QUEUE) || q->disabled_on)
-			goto out;
+			goto out_unlock;
 		tun_queue_disable(tun, q);
 		err = 0;
 	} else {
-		goto out;
+		goto out_unlock;
 	}
 	netdev_state_change(tun->dev);
-out:
+out_unlock:
 	rtnl_unlock();
 	return err;
 }
 
-/* TUNSETSNDBUF: for the queues attached now; a later one starts unbounded. */
-static void tun_set_sndbuf(struct tun_dev *tun, int sndbuf)
+/* TUNGETIFF: the name and flags; the queue's own state in two of them. */
+static int tun_get_iff(struct tun_dev *tun, struct tun_queue *q,
+		       struct ifreq *ifr, void __user *argp, size_t ifreq_len)
 {
-	unsigned int i;
-
-	for (i = 0; i < tun->numqueues; i++)
-		rtnl_dereference(tun->queues[i])->sk.sk_sndbuf = sndbuf;
+	strscpy(ifr->ifr_name, tun->dev->name, IFNAMSIZ);
+	ifr->ifr_flags = tun_flags(tun);
+	if (q->disabled_on)
+		ifr->ifr_flags |= IFF_DETACH_QUEUE;
+	if (!rcu_access_pointer(q->sk.sk_filter))
+		ifr->ifr_flags |= IFF_NOFILTER;
+	if (copy_to_user(argp, ifr, ifreq_len))
+		return -EFAULT;
+	return 0;
 }
 
+/*
+ * TUNSETPERSIST, TUNSETOWNER, TUNSETGROUP: who may attach, and whether
+ * the device outlives its files. A change is announced to rtnetlink.
+ */
+static int tun_ioctl_owner(struct tun_dev *tun, unsigned int cmd,
+			   unsigned long arg)
+{
+	bool notify = true;
+	kuid_t owner;
+	kgid_t group;
+
+	switch (cmd) {
+	case TUNSETPERSIST:
+		notify = tun_set_persist(tun, arg);
+		break;
+	case TUNSETOWNER:
+		owner = make_kuid(current_user_ns(), arg);
+		if (!uid_valid(owner))
+			return -EINVAL;
+		tun->owner = owner;
+		break;
+	default:	/* TUNSETGROUP */
+		group = make_kgid(current_user_ns(), arg);
+		if (!gid_valid(group))
+			return -EINVAL;
+		tun->group = group;
+		break;
+	}
+	if (notify)
+		netdev_state_change(tun->dev);
+	return 0;
+}
+
+/* TUNSETSNDBUF: for the queues attached now; a later one starts unbounded. */
+static int tun_set_sndbuf(struct tun_dev *tun, int __user *argp)
+{
+	unsigned int i;
+	int sndbuf;
+
+	if (copy_from_user(&sndbuf, argp, sizeof(sndbuf)))
+		return -EFAULT;
+	if (sndbuf <= 0)
+		return -EINVAL;
+	for (i = 0; i < tun->numqueues; i++)
+		rtnl_dereference(tun->queues[i])->sk.sk_sndbuf = sndbuf;
+	return 0;
+}
+
+/*
+ * The link: carrier, link type and hardware address. The ifreq of the
+ * SIOC* ones was copied in already, @ifreq_len bytes of it.
+ */
+static int tun_ioctl_link(struct tun_dev *tun, unsigned int cmd,
+			  unsigned long arg, struct ifreq *ifr,
+			  size_t ifreq_len)
+{
+	void __user *argp = (void __user *)arg;
+	int carrier, err;
+
+	switch (cmd) {
+	case TUNSETCARRIER:
+		if (copy_from_user(&carrier, argp, sizeof(carrier)))
+			return -EFAULT;
+		return tun_net_change_carrier(tun->dev, carrier);
+	case TUNSETLINK:
+		return tun_set_link_type(tun, (unsigned short)arg);
+	case SIOCGIFHWADDR:
+		err = dev_get_mac_address(&ifr->ifr_hwaddr, dev_net(tun->dev),
+					  tun->dev->name);
+		if (!err && copy_to_user(argp, ifr, ifreq_len))
+			err = -EFAULT;
+		return err;
+	default:	/* SIOCSIFHWADDR */
+		return dev_set_mac_address_user(tun->dev, &ifr->ifr_hwaddr,
+						NULL);
+	}
+}
+
+/* The vnet header: its size and byte order (TUN[GS]ETVNET*). */
+static int tun_ioctl_vnet(struct tun_dev *tun, unsigned int cmd,
+			  int __user *argp)
+{
+	int sz;
+
+	switch (cmd) {
+	case TUNGETVNETHDRSZ:
+		return put_user(tun->vnet_hdr_sz, argp) ? -EFAULT : 0;
+	case TUNSETVNETHDRSZ:
+		if (get_user(sz, argp))
+			return -EFAULT;
+		if (sz < (int)sizeof(struct virtio_net_hdr))
+			return -EINVAL;
+		WRITE_ONCE(tun->vnet_hdr_sz, sz);
+		return 0;
+	case TUNGETVNETLE:
+		return tun_get_vnet_order(tun, TUN_VNET_LE, argp);
+	case TUNSETVNETLE:
+		return tun_set_vnet_order(tun, TUN_VNET_LE, argp);
+	}
+
+	/* TUN[GS]ETVNETBE exist only where the kernel was configured for it */
+	if (!IS_ENABLED(CONFIG_TUN_VNET_CROSS_LE))
+		return -EINVAL;
+	if (cmd == TUNGETVNETBE)
+		return tun_get_vnet_order(tun, TUN_VNET_BE, argp);
+	return tun_set_vnet_order(tun, TUN_VNET_BE, argp);
+}
+
+/*
+ * The filters: the MAC filter and the classic socket filter, which are
+ * Ethernet filters (taps only), and the eBPF programs.
+ */
+static int tun_ioctl_filter(struct tun_dev *tun, unsigned int cmd,
+			    void __user *argp)
+{
+	switch (cmd) {
+	case TUNSETSTEERINGEBPF:
+		return tun_set_prog_user(tun, &tun->steering_prog, argp);
+	case TUNSETFILTEREBPF:
+		return tun_set_prog_user(tun, &tun->filter_prog, argp);
+	}
+
+	if (!tun_is_tap(tun))
+		return -EINVAL;
+	switch (cmd) {
+	case TUNSETTXFILTER:
+		return tun_txfilter_set(&tun->txflt, argp);
+	case TUNATTACHFILTER:
+		if (copy_from_user(&tun->fprog, argp, sizeof(tun->fprog)))
+			return -EFAULT;
+		return tun_sockfilter_attach(tun);
+	case TUNDETACHFILTER:
+		tun_sockfilter_detach(tun, tun->numqueues);
+		return 0;
+	default:	/* TUNGETFILTER */
+		if (copy_to_user(argp, &tun->fprog, sizeof(tun->fprog)))
+			return -EFAULT;
+		return 0;
+	}
+}
+
+/*
+ * The ioctls of a file bound to a device, under RTNL, with a device
+ * reference. @ifr holds what was copied in for the ifreq ones.
+ */
+static long tun_ioctl_bound(struct tun_dev *tun, struct tun_queue *q,
+			    unsigned int cmd, unsigned long arg,
+			    struct ifreq *ifr, size_t ifreq_len)
+{
+	void __user *argp = (void __user *)arg;
+	int sndbuf;
+
+	switch (cmd) {
+	/* what only an unbound file may do */
+	case TUNSETIFF:
+		return -EEXIST;
+	case TUNSETIFINDEX:
+		return -EPERM;
+
+	case TUNGETIFF:
+		return tun_get_iff(tun, q, ifr, argp, ifreq_len);
+	case TUNSETNOCSUM:
+		/* accepted and ignored, as it always has been */
+		return 0;
+	case TUNSETDEBUG:
+		tun->msg_enable = (u32)arg;
+		return 0;
+	case TUNSETPERSIST:
+	case TUNSETOWNER:
+	case TUNSETGROUP:
+		return tun_ioctl_owner(tun, cmd, arg);
+	case TUNGETSNDBUF:
+		sndbuf = q->sk.sk_sndbuf;
+		if (copy_to_user(argp, &sndbuf, sizeof(sndbuf)))
+			return -EFAULT;
+		return 0;
+	case TUNSETSNDBUF:
+		return tun_set_sndbuf(tun, argp);
+	case TUNSETCARRIER:
+	case TUNSETLINK:
+	case SIOCGIFHWADDR:
+	case SIOCSIFHWADDR:
+		return tun_ioctl_link(tun, cmd, arg, ifr, ifreq_len);
+	case TUNSETOFFLOAD:
+		return tun_set_offload(tun, arg);
+	case TUNGETVNETHDRSZ:
+	case TUNSETVNETHDRSZ:
+	case TUNGETVNETLE:
+	case TUNSETVNETLE:
+	case TUNGETVNETBE:
+	case TUNSETVNETBE:
+		return tun_ioctl_vnet(tun, cmd, argp);
+	case TUNSETTXFILTER:
+	case TUNATTACHFILTER:
+	case TUNDETACHFILTER:
+	case TUNGETFILTER:
+	case TUNSETSTEERINGEBPF:
+	case TUNSETFILTEREBPF:
+		return tun_ioctl_filter(tun, cmd, argp);
+	case TUNGETDEVNETNS:
+		return tun_open_netns(dev_net(tun->dev));
+	case TUNSETRING:
+		return tun_ring_setup(tun, q, argp);
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * The ioctls of a file not bound to a device yet, under RTNL: bind it
+ * (TUNSETIFF), or choose the ifindex of the device it will create.
+ */
+static long tun_ioctl_unbound(struct tun_queue *q, unsigned int cmd,
+			      void __user *argp, struct ifreq *ifr,
+			      size_t ifreq_len)
+{
+	int ifindex, err;
+
+	switch (cmd) {
+	case TUNSETIFF:
+		ifr->ifr_name[IFNAMSIZ - 1] = '\0';
+		err = tun_set_iff(q, ifr);
+		if (!err && copy_to_user(argp, ifr, ifreq_len))
+			err = -EFAULT;
+		return err;
+	case TUNSETIFINDEX:
+		if (copy_from_user(&ifindex, argp, sizeof(ifindex)))
+			return -EFAULT;
+		if (ifindex < 0)
+			return -EINVAL;
+		q->ifindex = ifindex;
+		return 0;
+	default:
+		return -EBADFD;
+	}
+}
+
+/*
+ * Every ioctl, in an order user space can see: those that need no device
+ * and no RTNL first, then a bad ifreq pointer (EFAULT before EBADFD),
+ * then what depends on the file being bound or not.
+ */
 static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 		      size_t ifreq_len)
 {
 	struct tun_queue *q = file->private_data;
 	void __user *argp = (void __user *)arg;
-	bool notify = false;
 	struct tun_dev *tun;
 	struct ifreq ifr;
-	kuid_t owner;
-	kgid_t group;
-	int ival;
 	long ret;
 
 	if (cmd == TUNGETFEATURES)
@@ -365,225 +618,10 @@ static long tun_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 
 	rtnl_lock();
 	tun = tun_get(q);
-
-	if (cmd == TUNSETIFF) {
-		ret = -EEXIST;
-		if (tun)
-			goto out;
-		ifr.ifr_name[IFNAMSIZ - 1] = '\0';
-		ret = tun_set_iff(q, &ifr);
-		if (!ret && copy_to_user(argp, &ifr, ifreq_len))
-			ret = -EFAULT;
-		goto out;
-	}
-	if (cmd == TUNSETIFINDEX) {
-		ret = -EPERM;
-		if (tun)
-			goto out;
-		ret = -EFAULT;
-		if (copy_from_user(&ival, argp, sizeof(ival)))
-			goto out;
-		ret = -EINVAL;
-		if (ival < 0)
-			goto out;
-		q->ifindex = ival;
-		ret = 0;
-		goto out;
-	}
-
-	ret = -EBADFD;
-	if (!tun)
-		goto out;
-
-	ret = 0;
-	switch (cmd) {
-	case TUNGETIFF:
-		strscpy(ifr.ifr_name, tun->dev->name, IFNAMSIZ);
-		ifr.ifr_flags = tun_flags(tun);
-		if (q->disabled_on)
-			ifr.ifr_flags |= IFF_DETACH_QUEUE;
-		if (!rcu_access_pointer(q->sk.sk_filter))
-			ifr.ifr_flags |= IFF_NOFILTER;
-		if (copy_to_user(argp, &ifr, ifreq_len))
-			ret = -EFAULT;
-		break;
-
-	case TUNSETNOCSUM:
-		/* accepted and ignored, as it always has been */
-		break;
-
-	case TUNSETDEBUG:
-		tun->msg_enable = (u32)arg;
-		break;
-
-	case TUNSETPERSIST:
-		notify = tun_set_persist(tun, arg);
-		break;
-
-	case TUNSETOWNER:
-		owner = make_kuid(current_user_ns(), arg);
-		if (!uid_valid(owner)) {
-			ret = -EINVAL;
-			break;
-		}
-		tun->owner = owner;
-		notify = true;
-		break;
-
-	case TUNSETGROUP:
-		group = make_kgid(current_user_ns(), arg);
-		if (!gid_valid(group)) {
-			ret = -EINVAL;
-			break;
-		}
-		tun->group = group;
-		notify = true;
-		break;
-
-	case TUNGETSNDBUF:
-		ival = q->sk.sk_sndbuf;
-		if (copy_to_user(argp, &ival, sizeof(ival)))
-			ret = -EFAULT;
-		break;
-
-	case TUNSETSNDBUF:
-		if (copy_from_user(&ival, argp, sizeof(ival))) {
-			ret = -EFAULT;
-			break;
-		}
-		if (ival <= 0) {
-			ret = -EINVAL;
-			break;
-		}
-		tun_set_sndbuf(tun, ival);
-		break;
-
-	case TUNSETCARRIER:
-		if (copy_from_user(&ival, argp, sizeof(ival))) {
-			ret = -EFAULT;
-			break;
-		}
-		ret = tun_net_change_carrier(tun->dev, ival);
-		break;
-
-	case TUNSETLINK:
-		ret = tun_set_link_type(tun, (unsigned short)arg);
-		break;
-
-	case TUNSETOFFLOAD:
-		ret = tun_set_offload(tun, arg);
-		break;
-
-	case SIOCGIFHWADDR:
-		ret = dev_get_mac_address(&ifr.ifr_hwaddr, dev_net(tun->dev),
-					  tun->dev->name);
-		if (!ret && copy_to_user(argp, &ifr, ifreq_len))
-			ret = -EFAULT;
-		break;
-
-	case SIOCSIFHWADDR:
-		ret = dev_set_mac_address_user(tun->dev, &ifr.ifr_hwaddr, NULL);
-		break;
-
-	case TUNGETVNETHDRSZ:
-		if (put_user(tun->vnet_hdr_sz, (int __user *)argp))
-			ret = -EFAULT;
-		break;
-
-	case TUNSETVNETHDRSZ:
-		if (get_user(ival, (int __user *)argp)) {
-			ret = -EFAULT;
-			break;
-		}
-		if (ival < (int)sizeof(struct virtio_net_hdr)) {
-			ret = -EINVAL;
-			break;
-		}
-		WRITE_ONCE(tun->vnet_hdr_sz, ival);
-		break;
-
-	case TUNGETVNETLE:
-		if (put_user(!!(tun->flags & TUN_VNET_LE), (int __user *)argp))
-			ret = -EFAULT;
-		break;
-
-	case TUNSETVNETLE:
-		if (get_user(ival, (int __user *)argp)) {
-			ret = -EFAULT;
-			break;
-		}
-		if (ival)
-			tun->flags |= TUN_VNET_LE;
-		else
-			tun->flags &= ~TUN_VNET_LE;
-		break;
-
-	case TUNGETVNETBE:
-		ret = tun_get_vnet_be(tun, argp);
-		break;
-
-	case TUNSETVNETBE:
-		ret = tun_set_vnet_be(tun, argp);
-		break;
-
-	/* the filters below are Ethernet filters: taps only */
-	case TUNSETTXFILTER:
-		ret = -EINVAL;
-		if (tun_is_tap(tun))
-			ret = tun_txfilter_set(&tun->txflt, argp);
-		break;
-
-	case TUNATTACHFILTER:
-		ret = -EINVAL;
-		if (!tun_is_tap(tun))
-			break;
-		ret = -EFAULT;
-		if (copy_from_user(&tun->fprog, argp, sizeof(tun->fprog)))
-			break;
-		ret = tun_sockfilter_attach(tun);
-		break;
-
-	case TUNDETACHFILTER:
-		ret = -EINVAL;
-		if (!tun_is_tap(tun))
-			break;
-		tun_sockfilter_detach(tun, tun->numqueues);
-		ret = 0;
-		break;
-
-	case TUNGETFILTER:
-		ret = -EINVAL;
-		if (!tun_is_tap(tun))
-			break;
-		ret = 0;
-		if (copy_to_user(argp, &tun->fprog, sizeof(tun->fprog)))
-			ret = -EFAULT;
-		break;
-
-	case TUNSETSTEERINGEBPF:
-		ret = tun_set_prog_user(tun, &tun->steering_prog, argp);
-		break;
-
-	case TUNSETFILTEREBPF:
-		ret = tun_set_prog_user(tun, &tun->filter_prog, argp);
-		break;
-
-	case TUNGETDEVNETNS:
-		ret = tun_open_netns(dev_net(tun->dev));
-		break;
-
-	case TUNSETRING:
-		ret = tun_ring_setup(tun, q, argp);
-		break;
-
-	default:
-		ret = -EINVAL;
-		break;
-	}
-
-	if (notify)
-		netdev_state_change(tun->dev);
-out:
+	if (tun)
+		ret = tun_ioctl_bound(tun, q, cmd, arg, &ifr, ifreq_len);
+	else
+		ret = tun_ioctl_unbound(q, cmd, argp, &ifr, ifreq_len);
 	rtnl_unlock();
 	if (tun)
 		tun_put(tun);

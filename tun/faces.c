@@ -2,9 +2,14 @@
 /*
  * tun/faces.c - what the tools see: sysfs attributes, rtnetlink and ethtool.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_compat.h"
+#include "tun.h"
+#include "faces.h"
+#include "control.h"
+#include "netdev.h"
 
 static ssize_t tun_flags_show(struct device *d, struct device_attribute *attr,
 			      char *buf)

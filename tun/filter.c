@@ -3,9 +3,11 @@
  * tun/filter.c - the filters: the tap MAC filter, the socket filter, and
  * the eBPF filter and steering programs.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "tun.h"
+#include "filter.h"
 
 static int tun_mac_hash(const u8 *addr)
 {
@@ -68,7 +70,7 @@ static int tun_txfilter_set(struct tun_txfilter *flt, void __user *arg)
 		int bit;
 
 		if (!is_multicast_ether_addr(addr[n]))
-			goto out;	/* stays off */
+			goto out_free;	/* stays off */
 		bit = tun_mac_hash(addr[n]);
 		flt->mask[bit >> 5] |= 1U << (bit & 31);
 	}
@@ -77,7 +79,7 @@ static int tun_txfilter_set(struct tun_txfilter *flt, void __user *arg)
 
 	smp_store_release(&flt->count, exact);
 	ret = exact;
-out:
+out_free:
 	kfree(addr);
 	return ret;
 }

@@ -3,9 +3,11 @@
  * tun/flow.c - the flow table: which queue answers which flow, for multiqueue
  * steering.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "tun.h"
+#include "flow.h"
 
 static struct hlist_head *tun_flow_bucket(struct tun_dev *tun, u32 hash)
 {

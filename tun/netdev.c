@@ -3,9 +3,18 @@
  * tun/netdev.c - the net_device: its ops, transmit into the rings,
  * features, setup, and the netdevice events we follow.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_compat.h"
+#include "tun.h"
+#include "netdev.h"
+#include "faces.h"
+#include "filter.h"
+#include "flow.h"
+#include "queue.h"
+#include "ring.h"
+#include "xdp.h"
 
 static int tun_net_init(struct net_device *dev)
 {
@@ -82,20 +91,20 @@ static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	rcu_read_lock();
 	q = rcu_dereference(tun->queues[txq]);
 	if (!q)
-		goto drop;
+		goto err_drop;
 
 	tun_flow_sent_one_queue(tun, skb);
 	if (!tun_txfilter_pass(&tun->txflt, skb))
-		goto drop;
+		goto err_drop;
 	if (rcu_access_pointer(q->sk.sk_filter) && sk_filter(&q->sk, skb))
-		goto drop;
+		goto err_drop;
 	len = tun_run_filter_prog(tun, skb);
 	if (!len || pskb_trim(skb, len))
-		goto drop;
+		goto err_drop;
 
 	/* user pages must not reach a reader that may hold them forever */
 	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC)))
-		goto drop;
+		goto err_drop;
 
 	skb_tx_timestamp(skb);
 	/* the reader may keep the skb indefinitely: release the sender */
@@ -106,10 +115,10 @@ static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	ring = rcu_dereference(q->uring);
 	if (ring) {
 		if (tun_ring_xmit(tun, q, ring, skb))
-			goto drop;
+			goto err_drop;
 	} else {
 		if (ptr_ring_produce(&q->ring, skb))
-			goto drop;
+			goto err_drop;
 		tun_notify_readers(q);
 	}
 
@@ -118,7 +127,7 @@ static netdev_tx_t tun_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	rcu_read_unlock();
 	return NETDEV_TX_OK;
 
-drop:
+err_drop:
 	dev_core_stats_tx_dropped_inc(dev);
 	skb_tx_error(skb);
 	kfree_skb(skb);
@@ -225,37 +234,33 @@ static void tap_net_set_rx_mode(struct net_device *dev)
 {
 }
 
+/* The ops both kinds share; each table below adds its own. */
+#define TUN_NETDEV_OPS_COMMON					\
+	.ndo_init		= tun_net_init,			\
+	.ndo_uninit		= tun_net_uninit,		\
+	.ndo_open		= tun_net_open,			\
+	.ndo_stop		= tun_net_stop,			\
+	.ndo_start_xmit		= tun_net_xmit,			\
+	.ndo_select_queue	= tun_net_select_queue,		\
+	.ndo_change_carrier	= tun_net_change_carrier,	\
+	.ndo_fix_features	= tun_net_fix_features,		\
+	.ndo_set_rx_headroom	= tun_net_set_rx_headroom
+
 static const struct net_device_ops tun_netdev_ops = {
-	.ndo_init		= tun_net_init,
-	.ndo_uninit		= tun_net_uninit,
-	.ndo_open		= tun_net_open,
-	.ndo_stop		= tun_net_stop,
-	.ndo_start_xmit		= tun_net_xmit,
-	.ndo_select_queue	= tun_net_select_queue,
+	TUN_NETDEV_OPS_COMMON,
 	.ndo_get_stats64	= tun_net_get_stats64,
-	.ndo_change_carrier	= tun_net_change_carrier,
-	.ndo_fix_features	= tun_net_fix_features,
-	.ndo_set_rx_headroom	= tun_net_set_rx_headroom,
 };
 
 /* A tap's statistics, as Linux's: without the vnet framing errors. */
 static const struct net_device_ops tap_netdev_ops = {
-	.ndo_init		= tun_net_init,
-	.ndo_uninit		= tun_net_uninit,
-	.ndo_open		= tun_net_open,
-	.ndo_stop		= tun_net_stop,
-	.ndo_start_xmit		= tun_net_xmit,
-	.ndo_select_queue	= tun_net_select_queue,
+	TUN_NETDEV_OPS_COMMON,
 	.ndo_get_stats64	= dev_get_tstats64,
-	.ndo_change_carrier	= tun_net_change_carrier,
-	.ndo_fix_features	= tun_net_fix_features,
 	.ndo_bpf		= tun_net_bpf,
 	.ndo_xdp_xmit		= tun_net_xdp_xmit,
 	.ndo_set_rx_mode	= tap_net_set_rx_mode,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_features_check	= passthru_features_check,
-	.ndo_set_rx_headroom	= tun_net_set_rx_headroom,
 };
 
 static void tun_default_link(struct ethtool_link_ksettings *link)

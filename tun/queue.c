@@ -3,9 +3,12 @@
  * tun/queue.c - attaching files to devices and letting go: the queue
  * lifecycle, its NAPI context, and device teardown.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_compat.h"
+#include "tun.h"
+#include "queue.h"
 
 /*
  * Owner and group (TUNSETOWNER/TUNSETGROUP) let a user without
@@ -219,7 +222,7 @@ static void tun_detach(struct tun_queue *q)
 	rtnl_lock();
 	tun = rtnl_dereference(q->tun);
 	if (!tun)
-		goto out;
+		goto out_unlock;
 
 	/* a disabled queue's NAPI is disabled already */
 	if (q->napi_on && !q->disabled_on)
@@ -245,7 +248,7 @@ static void tun_detach(struct tun_queue *q)
 	}
 	if (tun->dev->reg_state == NETREG_REGISTERED)
 		netdev_state_change(tun->dev);
-out:
+out_unlock:
 	rtnl_unlock();
 }
 

@@ -2,9 +2,12 @@
 /*
  * tun/read.c - the read path: from a queue's ring to user space.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_vnet.h"
+#include "tun.h"
+#include "read.h"
 
 static void *tun_ring_wait(struct tun_queue *q, bool noblock, int *err)
 {
@@ -101,16 +104,16 @@ static ssize_t tun_put_user(struct tun_dev *tun, struct sk_buff *skb,
 
 		left = min_t(size_t, macs, iov_iter_count(to));
 		if (skb_copy_datagram_iter(skb, 0, to, left) || left < macs)
-			goto done;
+			goto count_tx;
 		if (copy_to_iter(&tag, sizeof(tag), to) != sizeof(tag))
-			goto done;
+			goto count_tx;
 		off = macs;
 	}
 
 	/* a short buffer truncates the frame, as on a datagram socket */
 	left = min_t(size_t, skb->len - off, iov_iter_count(to));
 	skb_copy_datagram_iter(skb, off, to, left);
-done:
+count_tx:
 	/* per-CPU counters: this CPU's until the update is done */
 	preempt_disable();
 	dev_sw_netstats_tx_add(tun->dev, 1, skb->len + vlan_hlen);
@@ -181,19 +184,14 @@ static ssize_t tun_do_read(struct tun_dev *tun, struct tun_queue *q,
 
 static ssize_t tun_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct file *file = iocb->ki_filp;
-	struct tun_queue *q = file->private_data;
+	struct tun_queue *q = iocb->ki_filp->private_data;
 	ssize_t len = iov_iter_count(to), ret;
 	struct tun_dev *tun;
-	bool noblock;
 
 	tun = tun_get(q);
 	if (!tun)
 		return -EBADFD;
-
-	noblock = (file->f_flags & O_NONBLOCK) ||
-		  (iocb->ki_flags & IOCB_NOWAIT);
-	ret = tun_do_read(tun, q, to, noblock, NULL);
+	ret = tun_do_read(tun, q, to, tun_iocb_noblock(iocb), NULL);
 	ret = min(ret, len);
 	if (ret > 0)
 		iocb->ki_pos = ret;

@@ -7,9 +7,13 @@
  * GRO see them as they see written ones. The protocol is in
  * include/uapi/linux/tun_ring.h and Documentation/tun_ring.rst.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "tun.h"
+#include "ring.h"
+#include "read.h"
+#include "write.h"
 
 /*
  * One per file that asked for rings; hung on tun_queue.uring.

@@ -2,9 +2,17 @@
 /*
  * tun/socket.c - the socket face that vhost-net drives.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_compat.h"
+#include "../include/tun_vnet.h"
+#include "tun.h"
+#include "socket.h"
+#include "flow.h"
+#include "read.h"
+#include "write.h"
+#include "xdp.h"
 
 /*
  * One frame vhost-net built in its own page (TUN_MSG_PTR): a struct
@@ -73,22 +81,10 @@ static int tun_xdp_one(struct tun_dev *tun, struct tun_queue *q,
 	hash = tun_flow_hash_written(tun, q, skb);
 
 	if (q->napi_on) {
-		struct sk_buff_head *wq = &q->sk.sk_write_queue;
-
-		/*
-		 * Under the list's lock, as in tun_rx_deliver(): a queue
-		 * being disabled purges the list after it sets disabled_on,
-		 * so nothing queued after the check is left behind. BHs are
-		 * off for the whole batch.
-		 */
-		spin_lock(&wq->lock);
-		if (unlikely(READ_ONCE(q->disabled_on))) {
-			spin_unlock(&wq->lock);
-			kfree_skb(skb);
-			return -EBUSY;
-		}
-		__skb_queue_tail(wq, skb);
-		spin_unlock(&wq->lock);
+		/* BHs are off for the whole batch */
+		ret = tun_napi_queue(q, skb);
+		if (ret < 0)
+			return ret;
 		*queued = true;
 	} else {
 		netif_receive_skb(skb);
@@ -156,12 +152,12 @@ static int tun_recvmsg(struct socket *sock, struct msghdr *m, size_t total_len,
 	if (flags & ~(MSG_DONTWAIT | MSG_TRUNC | MSG_ERRQUEUE)) {
 		tun_ptr_free(ptr);
 		ret = -EINVAL;
-		goto out;
+		goto out_put;
 	}
 	if (flags & MSG_ERRQUEUE) {
 		ret = sock_recv_errqueue(sock->sk, m, total_len, SOL_PACKET,
 					 TUN_TX_TIMESTAMP);
-		goto out;
+		goto out_put;
 	}
 	ret = tun_do_read(tun, q, &m->msg_iter, flags & MSG_DONTWAIT, ptr);
 	if (ret > (ssize_t)total_len) {
@@ -169,7 +165,7 @@ static int tun_recvmsg(struct socket *sock, struct msghdr *m, size_t total_len,
 		if (!(flags & MSG_TRUNC))
 			ret = total_len;
 	}
-out:
+out_put:
 	tun_put(tun);
 	return ret;
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * tun/tun.h - the driver's objects, their locking, and the helpers every
- * part of tun.ko uses. Included once, by tun.c.
+ * part of tun.ko uses. Each part includes it, and the header of each
+ * other part it uses (tun/queue.h, tun/filter.h, ...), which declares
+ * what that part offers and its locking; the kernel's headers are tun.c's
+ * alone (see there).
  *
  * Two objects, loosely coupled:
  *
@@ -183,12 +186,6 @@ struct tun_dev {
 	struct tun_queue *creator;
 };
 
-static const struct net_device_ops tun_netdev_ops;
-static const struct net_device_ops tap_netdev_ops;
-static const struct ethtool_ops tun_ethtool_ops;
-static struct rtnl_link_ops tun_link_ops;
-static const struct attribute_group tun_attr_group;
-
 static bool tun_is_tap(const struct tun_dev *tun)
 {
 	return (tun->flags & TUN_TYPE_MASK) == IFF_TAP;
@@ -257,15 +254,18 @@ static void tun_queue_purge(struct tun_queue *q)
 	skb_queue_purge(&q->sk.sk_error_queue);
 }
 
+/* A read or a write that must not wait. */
+static bool tun_iocb_noblock(const struct kiocb *iocb)
+{
+	return (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+	       (iocb->ki_flags & IOCB_NOWAIT);
+}
+
 static void tun_notify_readers(struct tun_queue *q)
 {
 	if (READ_ONCE(q->fasync_on))
 		kill_fasync(&q->fasync, SIGIO, POLL_IN);
 	q->sk.sk_data_ready(&q->sk);
 }
-
-/* tun/ring.c, which comes after the read and write paths it uses */
-static int tun_ring_xmit(struct tun_dev *tun, struct tun_queue *q,
-			 struct tun_ring *r, struct sk_buff *skb);
 
 #endif /* _TUN_TUN_H */

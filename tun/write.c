@@ -2,9 +2,15 @@
 /*
  * tun/write.c - the write path: from user space into the stack.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "../include/tun_compat.h"
+#include "../include/tun_vnet.h"
+#include "tun.h"
+#include "write.h"
+#include "flow.h"
+#include "xdp.h"
 
 /*
  * The skb is charged to the queue's socket, so TUNSETSNDBUF bounds the
@@ -130,17 +136,17 @@ static struct sk_buff *tun_build_skb(struct tun_dev *tun, struct tun_queue *q,
 		if (ret < 0) {
 			if (act == XDP_REDIRECT || act == XDP_TX)
 				put_page(frag->page);
-			goto out;
+			goto out_unlock;
 		}
 		if (ret == XDP_REDIRECT)
 			xdp_do_flush();
 		if (ret != XDP_PASS)
-			goto out;
+			goto out_unlock;
 		pad = xdp.data - xdp.data_hard_start;
 		len = xdp.data_end - xdp.data;
 	}
 	skb = tun_finish_build(q, frag, buf, buflen, len, pad);
-out:
+out_unlock:
 	tun_xdp_ctx_exit(&xctx);
 	rcu_read_unlock();
 	local_bh_enable();
@@ -189,7 +195,7 @@ static struct sk_buff *tun_napi_alloc_frags(struct tun_queue *q, size_t len,
 	linear = iov_iter_single_seg_count(it);
 	err = __skb_grow(skb, linear);
 	if (err)
-		goto free;
+		goto err_free_frags;
 	skb->len = len;
 	skb->data_len = len - linear;
 	skb->truesize += skb->data_len;
@@ -201,12 +207,12 @@ static struct sk_buff *tun_napi_alloc_frags(struct tun_queue *q, size_t len,
 
 		if (!fragsz || fragsz > PAGE_SIZE) {
 			err = -EINVAL;
-			goto free;
+			goto err_free_frags;
 		}
 		frag = netdev_alloc_frag(fragsz);
 		if (!frag) {
 			err = -ENOMEM;
-			goto free;
+			goto err_free_frags;
 		}
 		page = virt_to_head_page(frag);
 		skb_fill_page_desc(skb, i - 1, page, frag - page_address(page),
@@ -214,7 +220,7 @@ static struct sk_buff *tun_napi_alloc_frags(struct tun_queue *q, size_t len,
 	}
 	return skb;
 
-free:
+err_free_frags:
 	napi_free_frags(&q->napi);	/* the skb and the fragments so far */
 	return ERR_PTR(err);
 }
@@ -260,15 +266,37 @@ static void tun_rx_batched(struct tun_dev *tun, struct tun_queue *q,
 }
 
 /*
+ * IFF_NAPI: queue @skb for tun_napi_poll(); BHs off. Under the list's
+ * lock, because a queue being disabled purges the list after it sets
+ * disabled_on: nothing queued after the check is left behind. Returns the
+ * length of the list, or -EBUSY (@skb freed) if the queue is disabled.
+ */
+static int tun_napi_queue(struct tun_queue *q, struct sk_buff *skb)
+{
+	struct sk_buff_head *wq = &q->sk.sk_write_queue;
+	int qlen;
+
+	spin_lock(&wq->lock);
+	if (unlikely(READ_ONCE(q->disabled_on))) {
+		spin_unlock(&wq->lock);
+		kfree_skb(skb);
+		return -EBUSY;
+	}
+	__skb_queue_tail(wq, skb);
+	qlen = skb_queue_len(wq);
+	spin_unlock(&wq->lock);
+	return qlen;
+}
+
+/*
  * Hand a built frame to the stack: through GRO for the NAPI modes, else
  * at once (or in a batch). Consumes @skb; returns 0 or a negative errno.
  */
 static int tun_rx_deliver(struct tun_dev *tun, struct tun_queue *q,
 			  struct sk_buff *skb, bool more)
 {
-	struct sk_buff_head *wq = &q->sk.sk_write_queue;
-	unsigned int qlen;
 	u32 headlen;
+	int qlen;
 
 	if (q->napi_frags) {
 		/* GRO takes the frame from its Ethernet header */
@@ -293,23 +321,286 @@ static int tun_rx_deliver(struct tun_dev *tun, struct tun_queue *q,
 	}
 
 	if (q->napi_on) {
-		spin_lock_bh(&wq->lock);
-		if (unlikely(READ_ONCE(q->disabled_on))) {
-			spin_unlock_bh(&wq->lock);
-			kfree_skb(skb);
-			return -EBUSY;
-		}
-		__skb_queue_tail(wq, skb);
-		qlen = skb_queue_len(wq);
-		spin_unlock(&wq->lock);
-		if (!more || qlen > NAPI_POLL_WEIGHT)
+		local_bh_disable();
+		qlen = tun_napi_queue(q, skb);
+		if (qlen > 0 && (!more || qlen > NAPI_POLL_WEIGHT))
 			napi_schedule(&q->napi);
 		local_bh_enable();
-		return 0;
+		return qlen < 0 ? qlen : 0;
 	}
 
 	tun_rx_batched(tun, q, skb, more);
 	return 0;
+}
+
+/*
+ * What the headers in front of a written frame said, and how the frame
+ * is to be built; filled by tun_write_headers().
+ */
+struct tun_wframe {
+	struct tun_pi pi;
+	struct virtio_net_hdr hdr;
+	size_t len;		/* of the frame, after the headers */
+	size_t hdr_len;		/* what the vnet header says is headers */
+	size_t headroom;	/* of an skb the frame is copied into */
+	bool frags;		/* IFF_NAPI_FRAGS: built in q->napi.skb */
+};
+
+/*
+ * The vnet header (IFF_VNET_HDR). The header must cover the checksum
+ * field it points at. The field is 16 bits: an end past 64K wraps, as in
+ * Linux, and the frame then fails the checks of tun_vnet_to_skb().
+ */
+static int tun_write_vnet_hdr(struct tun_dev *tun, struct iov_iter *from,
+			      struct tun_wframe *w)
+{
+	size_t sz = READ_ONCE(tun->vnet_hdr_sz);
+	struct virtio_net_hdr *hdr = &w->hdr;
+
+	if (w->len < sz)
+		return -EINVAL;
+	w->len -= sz;
+	if (!copy_from_iter_full(hdr, sizeof(*hdr), from))
+		return -EFAULT;
+	w->hdr_len = tun16_to_cpu(tun, hdr->hdr_len);
+	if (hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		unsigned int end = tun16_to_cpu(tun, hdr->csum_start) +
+				   tun16_to_cpu(tun, hdr->csum_offset) + 2;
+
+		if (end > w->hdr_len) {
+			hdr->hdr_len = cpu_to_tun16(tun, (u16)end);
+			w->hdr_len = tun16_to_cpu(tun, hdr->hdr_len);
+		}
+	}
+	if (w->hdr_len > w->len)
+		return -EINVAL;
+	iov_iter_advance(from, sz - sizeof(*hdr));
+	return 0;
+}
+
+/*
+ * The headers in front of the frame (struct tun_pi, the vnet header) and
+ * the checks of its length. A malformed request is refused here, before
+ * anything is counted.
+ */
+static int tun_write_headers(struct tun_dev *tun, struct iov_iter *from,
+			     struct tun_wframe *w)
+{
+	int err;
+
+	if (!(tun->flags & IFF_NO_PI)) {
+		if (w->len < sizeof(w->pi))
+			return -EINVAL;
+		w->len -= sizeof(w->pi);
+		if (!copy_from_iter_full(&w->pi, sizeof(w->pi), from))
+			return -EFAULT;
+	}
+	if (tun->flags & IFF_VNET_HDR) {
+		err = tun_write_vnet_hdr(tun, from, w);
+		if (err)
+			return err;
+	}
+	if (tun_is_tap(tun)) {
+		w->headroom += NET_IP_ALIGN;
+		if (w->len < ETH_HLEN || (w->hdr_len && w->hdr_len < ETH_HLEN))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Free a written frame: a frags frame is the NAPI context's skb. */
+static void tun_write_free(struct tun_queue *q, struct sk_buff *skb,
+			   bool frags)
+{
+	if (frags)
+		napi_free_frags(&q->napi);
+	else
+		kfree_skb(skb);
+}
+
+/*
+ * A frame refused once past its headers counts as dropped on receive,
+ * unless only socket memory was short for a writer that would not wait
+ * (EAGAIN: the write can be retried). Frees @skb, if any; returns @err.
+ */
+static int tun_write_drop(struct tun_dev *tun, struct tun_queue *q,
+			  struct sk_buff *skb, bool frags, int err)
+{
+	if (err != -EAGAIN)
+		dev_core_stats_rx_dropped_inc(tun->dev);
+	if (skb)
+		tun_write_free(q, skb, frags);
+	return err;
+}
+
+/*
+ * The frame in an skb: built in a page fragment (where native XDP may
+ * take it first), in the NAPI context's skb (IFF_NAPI_FRAGS), or copied
+ * into one we allocate. Returns the skb, NULL if XDP took the frame, or
+ * an ERR_PTR, the drop counted. *@run_xdp says whether XDP is still to
+ * be run, generically, on the skb.
+ */
+static struct sk_buff *tun_write_alloc(struct tun_dev *tun,
+				       struct tun_queue *q,
+				       struct iov_iter *from,
+				       const struct tun_wframe *w,
+				       bool noblock, bool *run_xdp)
+{
+	struct sk_buff *skb;
+	size_t linear;
+
+	*run_xdp = true;
+	if (!w->frags && tun_can_build_skb(tun, q, w->len, noblock, false)) {
+		skb = tun_build_skb(tun, q, from, &w->hdr, w->len, run_xdp);
+		if (IS_ERR(skb))
+			tun_write_drop(tun, q, NULL, false, PTR_ERR(skb));
+		return skb;
+	}
+
+	if (w->frags) {
+		skb = tun_napi_alloc_frags(q, w->len, from);
+	} else {
+		/* the headers the vnet header announces go in the head */
+		linear = min_t(size_t, w->hdr_len, SKB_MAX_HEAD(w->headroom));
+		if (TUN_COMPAT_PAGED_WRITES && !linear)
+			linear = min_t(size_t, w->len,
+				       SKB_MAX_HEAD(w->headroom));
+		skb = tun_alloc_skb(q, w->headroom, w->len, linear, noblock);
+	}
+	if (IS_ERR(skb)) {
+		tun_write_drop(tun, q, NULL, w->frags, PTR_ERR(skb));
+		return skb;
+	}
+	if (skb_copy_datagram_from_iter(skb, 0, from, w->len))
+		return ERR_PTR(tun_write_drop(tun, q, skb, w->frags, -EFAULT));
+	return skb;
+}
+
+/*
+ * The skb's offload state and protocol, from the headers and the frame.
+ * A refused frame is freed and counted: a vnet header that does not fit
+ * the frame as a framing error, anything else as dropped.
+ */
+static int tun_write_setup(struct tun_dev *tun, struct tun_queue *q,
+			   struct sk_buff *skb, struct tun_wframe *w)
+{
+	u8 version;
+
+	if (tun_vnet_to_skb(skb, &w->hdr, tun_vnet_le(tun))) {
+		atomic_long_inc(&tun->rx_frame_errors);
+		tun_write_free(q, skb, w->frags);
+		return -EINVAL;
+	}
+
+	if (tun_is_tap(tun)) {
+		if (w->frags && !pskb_may_pull(skb, ETH_HLEN))
+			return tun_write_drop(tun, q, skb, true, -ENOMEM);
+		skb->protocol = eth_type_trans(skb, tun->dev);
+	} else {
+		if (tun->flags & IFF_NO_PI) {
+			version = skb->len ? skb->data[0] >> 4 : 0;
+			if (version == 4)
+				w->pi.proto = htons(ETH_P_IP);
+			else if (version == 6)
+				w->pi.proto = htons(ETH_P_IPV6);
+			else
+				return tun_write_drop(tun, q, skb, w->frags,
+						      -EINVAL);
+		}
+		skb_reset_mac_header(skb);
+		skb->protocol = w->pi.proto;
+		skb->dev = tun->dev;
+	}
+
+	skb_reset_network_header(skb);
+	skb_probe_transport_header(skb);
+	skb_record_rx_queue(skb, q->index);
+	return 0;
+}
+
+/*
+ * Generic XDP, then the stack: the frame is consumed either way. The
+ * write succeeds (0) if the program took the frame; an error of the
+ * delivery itself is counted where it happens.
+ */
+static int tun_write_deliver(struct tun_dev *tun, struct tun_queue *q,
+			     struct sk_buff *skb, const struct tun_wframe *w,
+			     bool run_xdp, bool more)
+{
+	struct net_device *dev = tun->dev;
+	bool pass;
+	u32 hash;
+	int err;
+
+	if (run_xdp) {
+		pass = tun_xdp_generic(tun, &skb);
+		/*
+		 * A frags frame is the NAPI context's skb, which the program
+		 * may have consumed (sent on or freed) or, since 6.10,
+		 * replaced by a copy: napi.skb must never be left pointing
+		 * at what the next napi_get_frags() would build in.
+		 */
+		if (w->frags)
+			q->napi.skb = pass ? skb : NULL;
+		if (!pass)
+			return 0;
+	}
+
+	hash = tun_flow_hash_written(tun, q, skb);
+
+	rcu_read_lock();
+	if (unlikely(!(dev->flags & IFF_UP))) {
+		rcu_read_unlock();
+		return tun_write_drop(tun, q, skb, w->frags, -EIO);
+	}
+	err = tun_rx_deliver(tun, q, skb, more);
+	rcu_read_unlock();
+	if (err)
+		return err;
+
+	/* per-CPU counters: this CPU's until the update is done */
+	preempt_disable();
+	dev_sw_netstats_rx_add(dev, w->len);
+	preempt_enable();
+	if (hash)
+		tun_flow_learn(tun, hash, READ_ONCE(q->index));
+	return 0;
+}
+
+/*
+ * A frame past its headers, to the stack; 0 or a negative errno. The
+ * steps free and count what they refuse. @ubuf as for tun_get_user().
+ */
+static int tun_write_frame(struct tun_dev *tun, struct tun_queue *q,
+			   struct ubuf_info *ubuf, struct iov_iter *from,
+			   struct tun_wframe *w, bool noblock, bool more)
+{
+	struct sk_buff *skb;
+	bool run_xdp;
+	int err;
+
+	skb = tun_write_alloc(tun, q, from, w, noblock, &run_xdp);
+	if (IS_ERR(skb))
+		return PTR_ERR(skb);
+	if (!skb) {
+		/*
+		 * XDP took it, copied: vhost-net's pages are free. A success
+		 * without this would leave vhost waiting for them for ever
+		 * (on an error it drops its own reference instead).
+		 */
+		if (ubuf)
+			tun_compat_ubuf_copied(ubuf);
+		return 0;
+	}
+
+	err = tun_write_setup(tun, q, skb, w);
+	if (err)
+		return err;
+	/* copied and accepted: what the stack does with it is not vhost's */
+	if (ubuf)
+		tun_compat_ubuf_copied(ubuf);
+
+	return tun_write_deliver(tun, q, skb, w, run_xdp, more);
 }
 
 /*
@@ -325,210 +616,40 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 			    struct ubuf_info *ubuf, struct iov_iter *from,
 			    bool noblock, bool more)
 {
-	struct tun_pi pi = { .proto = htons(ETH_P_IP) };
-	struct virtio_net_hdr hdr = { 0 };
-	struct net_device *dev = tun->dev;
 	size_t total = iov_iter_count(from);
-	size_t len = total, headroom = READ_ONCE(tun->rx_headroom);
-	size_t hdr_len = 0, linear;
-	bool frags = q->napi_frags;
-	bool run_xdp = true;
-	struct sk_buff *skb;
-	u32 hash = 0;
+	struct tun_wframe w = {
+		.pi.proto	= htons(ETH_P_IP),
+		.len		= total,
+		.headroom	= READ_ONCE(tun->rx_headroom),
+		.frags		= q->napi_frags,
+	};
 	int err;
 
-	/* malformed requests: refused before anything is counted */
-	if (!(tun->flags & IFF_NO_PI)) {
-		if (len < sizeof(pi))
-			return -EINVAL;
-		len -= sizeof(pi);
-		if (!copy_from_iter_full(&pi, sizeof(pi), from))
-			return -EFAULT;
-	}
-	if (tun->flags & IFF_VNET_HDR) {
-		size_t sz = READ_ONCE(tun->vnet_hdr_sz);
-
-		if (len < sz)
-			return -EINVAL;
-		len -= sz;
-		if (!copy_from_iter_full(&hdr, sizeof(hdr), from))
-			return -EFAULT;
-		hdr_len = tun16_to_cpu(tun, hdr.hdr_len);
-		/*
-		 * The header must cover the checksum field it points at. The
-		 * field is 16 bits: an end past 64K wraps, as in Linux, and
-		 * the frame then fails the checks of tun_vnet_to_skb().
-		 */
-		if (hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-			unsigned int end = tun16_to_cpu(tun, hdr.csum_start) +
-					   tun16_to_cpu(tun, hdr.csum_offset) + 2;
-
-			if (end > hdr_len) {
-				hdr.hdr_len = cpu_to_tun16(tun, (u16)end);
-				hdr_len = tun16_to_cpu(tun, hdr.hdr_len);
-			}
-		}
-		if (hdr_len > len)
-			return -EINVAL;
-		iov_iter_advance(from, sz - sizeof(hdr));
-	}
-	if (tun_is_tap(tun)) {
-		headroom += NET_IP_ALIGN;
-		if (len < ETH_HLEN || (hdr_len && hdr_len < ETH_HLEN))
-			return -EINVAL;
-	}
-
-	/* from here on a refused frame counts as dropped on receive */
-	if (!frags && tun_can_build_skb(tun, q, len, noblock, false)) {
-		skb = tun_build_skb(tun, q, from, &hdr, len, &run_xdp);
-		if (IS_ERR(skb)) {
-			err = PTR_ERR(skb);
-			skb = NULL;
-			goto drop;
-		}
-		if (!skb) {
-			/*
-			 * XDP took it, copied: vhost-net's pages are free.
-			 * A success without this would leave vhost waiting
-			 * for them for ever (on an error it drops its own
-			 * reference instead).
-			 */
-			if (ubuf)
-				tun_compat_ubuf_copied(ubuf);
-			return total;
-		}
-		goto built;
-	}
-	if (frags) {
-		mutex_lock(&q->napi_mutex);
-		skb = tun_napi_alloc_frags(q, len, from);
-	} else {
-		/* the headers the vnet header announces go in the head */
-		linear = min_t(size_t, hdr_len, SKB_MAX_HEAD(headroom));
-		if (TUN_COMPAT_PAGED_WRITES && !linear)
-			linear = min_t(size_t, len, SKB_MAX_HEAD(headroom));
-		skb = tun_alloc_skb(q, headroom, len, linear, noblock);
-	}
-	if (IS_ERR(skb)) {
-		err = PTR_ERR(skb);
-		skb = NULL;
-		goto drop;
-	}
-	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
-		err = -EFAULT;
-		goto drop;
-	}
-
-built:
-	/* a header that does not fit the frame is a framing error */
-	if (tun_vnet_to_skb(skb, &hdr, tun_vnet_le(tun))) {
-		atomic_long_inc(&tun->rx_frame_errors);
-		err = -EINVAL;
-		goto free;
-	}
-
-	if (tun_is_tap(tun)) {
-		if (frags && !pskb_may_pull(skb, ETH_HLEN)) {
-			err = -ENOMEM;
-			goto drop;
-		}
-		skb->protocol = eth_type_trans(skb, dev);
-	} else {
-		if (tun->flags & IFF_NO_PI) {
-			u8 version = skb->len ? skb->data[0] >> 4 : 0;
-
-			if (version == 4) {
-				pi.proto = htons(ETH_P_IP);
-			} else if (version == 6) {
-				pi.proto = htons(ETH_P_IPV6);
-			} else {
-				err = -EINVAL;
-				goto drop;
-			}
-		}
-		skb_reset_mac_header(skb);
-		skb->protocol = pi.proto;
-		skb->dev = dev;
-	}
-
-	if (ubuf)
-		tun_compat_ubuf_copied(ubuf);
-
-	skb_reset_network_header(skb);
-	skb_probe_transport_header(skb);
-	skb_record_rx_queue(skb, q->index);
-
-	/* the program may take the frame; the write succeeds all the same */
-	if (run_xdp) {
-		bool pass = tun_xdp_generic(tun, &skb);
-
-		/*
-		 * A frags frame is the NAPI context's skb, which the program
-		 * may have consumed (sent on or freed) or, since 6.10,
-		 * replaced by a copy: napi.skb must never be left pointing
-		 * at what the next napi_get_frags() would build in.
-		 */
-		if (frags)
-			q->napi.skb = pass ? skb : NULL;
-		if (!pass) {
-			if (frags)
-				mutex_unlock(&q->napi_mutex);
-			return total;
-		}
-	}
-
-	hash = tun_flow_hash_written(tun, q, skb);
-
-	rcu_read_lock();
-	if (unlikely(!(dev->flags & IFF_UP))) {
-		rcu_read_unlock();
-		err = -EIO;
-		goto drop;
-	}
-	err = tun_rx_deliver(tun, q, skb, more);
-	rcu_read_unlock();
-	if (frags)
-		mutex_unlock(&q->napi_mutex);
+	err = tun_write_headers(tun, from, &w);
 	if (err)
 		return err;
 
-	/* per-CPU counters: this CPU's until the update is done */
-	preempt_disable();
-	dev_sw_netstats_rx_add(dev, len);
-	preempt_enable();
-	if (hash)
-		tun_flow_learn(tun, hash, READ_ONCE(q->index));
-	return total;
-
-drop:
-	if (err != -EAGAIN)
-		dev_core_stats_rx_dropped_inc(dev);
-free:
-	if (frags) {
-		if (skb)
-			napi_free_frags(&q->napi);
+	/* one writer at a time builds in the NAPI context's skb */
+	if (w.frags)
+		mutex_lock(&q->napi_mutex);
+	err = tun_write_frame(tun, q, ubuf, from, &w, noblock, more);
+	if (w.frags)
 		mutex_unlock(&q->napi_mutex);
-	} else {
-		kfree_skb(skb);
-	}
-	return err;
+	if (err)
+		return err;
+	return total;
 }
 
 static ssize_t tun_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct file *file = iocb->ki_filp;
-	struct tun_queue *q = file->private_data;
+	struct tun_queue *q = iocb->ki_filp->private_data;
 	struct tun_dev *tun;
 	ssize_t ret;
-	bool noblock;
 
 	tun = tun_get(q);
 	if (!tun)
 		return -EBADFD;
-
-	noblock = (file->f_flags & O_NONBLOCK) ||
-		  (iocb->ki_flags & IOCB_NOWAIT);
-	ret = tun_get_user(tun, q, NULL, from, noblock, false);
+	ret = tun_get_user(tun, q, NULL, from, tun_iocb_noblock(iocb), false);
 	tun_put(tun);
 	return ret;
 }

@@ -3,9 +3,11 @@
  * tun/xdp.c - XDP on taps: the program, its verdicts, and frames
  * redirected to us.
  *
- * Part of tun.ko, compiled inside tun.c (see there why), after
- * tun/tun.h; it sees what the parts before it in that order define.
+ * Part of tun.ko (tun.c).
  */
+
+#include "tun.h"
+#include "xdp.h"
 
 static int tun_xdp_set(struct net_device *dev, struct bpf_prog *prog)
 {
