@@ -468,11 +468,11 @@ static bool __init tpol_class_selftest(void)
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
-		goto out;
+		goto out_report;
 	s->model = kcalloc(ST_ROUTES, sizeof(*s->model), GFP_KERNEL);
 	s->seen = kcalloc(ST_ROUTES, sizeof(*s->seen), GFP_KERNEL);
 	if (!s->model || !s->seen)
-		goto free;
+		goto out_free;
 	mutex_init(&s->lock);
 	tpol_class_init(&s->c, &s->lock);
 
@@ -481,13 +481,13 @@ static bool __init tpol_class_selftest(void)
 	tpol_class_flush(&s->c);
 	mutex_unlock(&s->lock);
 	mutex_destroy(&s->lock);
-free:
+out_free:
 	if (ok)
 		pr_info("class selftest: %u checks passed\n", s->checks);
 	kfree(s->seen);
 	kfree(s->model);
 	kfree(s);
-out:
+out_report:
 	if (!ok)
 		pr_err("class selftest: FAILED\n");
 	return ok;

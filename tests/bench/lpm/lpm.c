@@ -305,14 +305,14 @@ static unsigned int class_walk_visits(const struct tpol_pnode *p, u32 k,
 	const struct tpol_rnode *rn;
 	unsigned int n = 0;
 
-	while (p && covers(p, k)) {
+	while (p && tpol_covers(p, k)) {
 		n++;
 		for (rn = p->routes; rn; rn = rn->next)
 			if (!rn->rt.tos)
 				*found = true;
 		if (p->len == 32)
 			break;
-		p = p->child[kbit(k, p->len)];
+		p = p->child[tpol_kbit(k, p->len)];
 	}
 	return n + !!p;
 }
