@@ -94,10 +94,10 @@ static bool tpol_valid_route(const struct tpol_route *rt)
 	if (!tpol_valid_prefix(rt->dst, rt->dst_len) || rt->oif < 0)
 		return false;
 	switch (rt->type) {
-	case TPOL_RT_UNICAST:
+	case TPOL_ROUTE_UNICAST:
 		return rt->gw || rt->oif;
-	case TPOL_RT_REJECT:
-	case TPOL_RT_THROW:
+	case TPOL_ROUTE_REJECT:
+	case TPOL_ROUTE_THROW:
 		return !rt->gw && !rt->oif;
 	}
 	return false;

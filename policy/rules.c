@@ -105,9 +105,9 @@ static int tpol_rule_action(struct fib_rule *rule, struct flowi *fl,
 
 	rt = tpol_class_lookup(&tpol_pernet(net)->classes[rule->table],
 			       fl4->daddr, fl4->flowi4_tos);
-	if (!rt || rt->type == TPOL_RT_THROW)
+	if (!rt || rt->type == TPOL_ROUTE_THROW)
 		return -EAGAIN;
-	if (rt->type == TPOL_RT_REJECT)
+	if (rt->type == TPOL_ROUTE_REJECT)
 		return -ENETUNREACH;
 	return tpol_resolve(net, rt->gw, rt->oif, res);
 }

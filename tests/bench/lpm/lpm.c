@@ -434,7 +434,7 @@ int main(int argc, char **argv)
 		routes[i].dst_len = p[i].len;
 		routes[i].gw = cpu_to_be32(i + 1);	/* names the prefix */
 		routes[i].oif = 1;
-		routes[i].type = TPOL_RT_UNICAST;
+		routes[i].type = TPOL_ROUTE_UNICAST;
 		hist[p[i].len]++;
 	}
 	printf("# %u prefixes, seed %#llx; by length:", n,
