@@ -4,7 +4,7 @@
  * metric, RCU readers, one writer at a time. policy/class.h describes the
  * structure and its locking.
  *
- * Part of tun_policy.ko, compiled inside tun_policy.c (see there why).
+ * Part of tun_policy.ko (tun_policy.c).
  * tests/policy/class_table.c also builds it in user space, against
  * tests/policy/kshim.h: use nothing from the kernel that the shim lacks.
  */
