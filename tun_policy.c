@@ -11,8 +11,10 @@
  * model; include/uapi/linux/tun_policy.h the interface.
  *
  * The module is one translation unit, in parts under policy/ included
- * below, as tun.c is for tun.ko: Kbuild cannot link tun_policy.ko from
- * parts one of which would be tun_policy.o itself.
+ * below, for one reason: Kbuild builds tun_policy.ko from tun_policy.o,
+ * so the root tun_policy.c cannot be one of several objects of a
+ * composite tun_policy.o. The parts only say that they are part of
+ * tun_policy.ko (tun_policy.c).
  *
  *   policy/class.[ch]   a class: the longest-prefix-match table
  *   policy/tpol.h       the per-namespace state, a rule, a lookup result

@@ -4,7 +4,7 @@
  * metric, RCU readers, one writer at a time. policy/class.h describes the
  * structure and its locking.
  *
- * Part of tun_policy.ko, compiled inside tun_policy.c (see there why).
+ * Part of tun_policy.ko (tun_policy.c).
  * tests/policy/class_table.c also builds it in user space, against
  * tests/policy/kshim.h: use nothing from the kernel that the shim lacks.
  */
@@ -30,24 +30,24 @@
 #define deref_r(c, p)	rcu_dereference_check(p, lockdep_is_held((c)->lock))
 
 /* The netmask of a prefix length, in host order. */
-static inline u32 pmask(u8 len)
+static inline u32 tpol_pmask(u8 len)
 {
 	return len ? ~0U << (32 - len) : 0;
 }
 
 /* Bit number @i of @k, counting from the most significant (0..31). */
-static inline unsigned int kbit(u32 k, u8 i)
+static inline unsigned int tpol_kbit(u32 k, u8 i)
 {
 	return (k >> (31 - i)) & 1;
 }
 
-static inline bool covers(const struct tpol_pnode *p, u32 k)
+static inline bool tpol_covers(const struct tpol_pnode *p, u32 k)
 {
-	return !((k ^ p->key) & pmask(p->len));
+	return !((k ^ p->key) & tpol_pmask(p->len));
 }
 
 /* How many leading bits @a and @b share, at most @max. */
-static u8 common_len(u32 a, u32 b, u8 max)
+static u8 tpol_common_len(u32 a, u32 b, u8 max)
 {
 	unsigned int n = 32 - fls(a ^ b);
 
@@ -55,15 +55,15 @@ static u8 common_len(u32 a, u32 b, u8 max)
 }
 
 /* tos 0 matches any packet, so it is tried last. */
-static inline unsigned int tos_rank(u8 tos)
+static inline unsigned int tpol_tos_rank(u8 tos)
 {
 	return tos ? tos : 256;
 }
 
 /* Lookup order within one prefix; 0 for the same key. */
-static int rt_order(const struct tpol_route *a, const struct tpol_route *b)
+static int tpol_rt_order(const struct tpol_route *a, const struct tpol_route *b)
 {
-	unsigned int ta = tos_rank(a->tos), tb = tos_rank(b->tos);
+	unsigned int ta = tpol_tos_rank(a->tos), tb = tpol_tos_rank(b->tos);
 
 	if (ta != tb)
 		return ta < tb ? -1 : 1;
@@ -73,7 +73,7 @@ static int rt_order(const struct tpol_route *a, const struct tpol_route *b)
 }
 
 /* Dump order; 0 for the same key. */
-static int rt_cmp(const struct tpol_route *a, const struct tpol_route *b)
+static int tpol_rt_cmp(const struct tpol_route *a, const struct tpol_route *b)
 {
 	u32 ka = be32_to_cpu(a->dst), kb = be32_to_cpu(b->dst);
 
@@ -81,30 +81,30 @@ static int rt_cmp(const struct tpol_route *a, const struct tpol_route *b)
 		return ka < kb ? -1 : 1;
 	if (a->dst_len != b->dst_len)
 		return a->dst_len < b->dst_len ? -1 : 1;
-	return rt_order(a, b);
+	return tpol_rt_order(a, b);
 }
 
-static bool valid_prefix(__be32 dst, u8 len)
+static bool tpol_valid_prefix(__be32 dst, u8 len)
 {
-	return len <= 32 && !(be32_to_cpu(dst) & ~pmask(len));
+	return len <= 32 && !(be32_to_cpu(dst) & ~tpol_pmask(len));
 }
 
-static bool valid_route(const struct tpol_route *rt)
+static bool tpol_valid_route(const struct tpol_route *rt)
 {
-	if (!valid_prefix(rt->dst, rt->dst_len) || rt->oif < 0)
+	if (!tpol_valid_prefix(rt->dst, rt->dst_len) || rt->oif < 0)
 		return false;
 	switch (rt->type) {
-	case TPOL_RT_UNICAST:
+	case TPOL_ROUTE_UNICAST:
 		return rt->gw || rt->oif;
-	case TPOL_RT_REJECT:
-	case TPOL_RT_THROW:
+	case TPOL_ROUTE_REJECT:
+	case TPOL_ROUTE_THROW:
 		return !rt->gw && !rt->oif;
 	}
 	return false;
 }
 
-static bool rt_match(const struct tpol_route *rt, const struct tpol_route *want,
-		     unsigned int match)
+static bool tpol_rt_match(const struct tpol_route *rt,
+			  const struct tpol_route *want, unsigned int match)
 {
 	if ((match & TPOL_MATCH_TOS) && rt->tos != want->tos)
 		return false;
@@ -119,7 +119,7 @@ static bool rt_match(const struct tpol_route *rt, const struct tpol_route *want,
 	return true;
 }
 
-static void changed(struct tpol_class *c, unsigned int count)
+static void tpol_changed(struct tpol_class *c, unsigned int count)
 {
 	WRITE_ONCE(c->count, count);
 	WRITE_ONCE(c->gen, c->gen + 1);
@@ -135,7 +135,7 @@ void tpol_class_init(struct tpol_class *c, struct mutex *lock)
 }
 
 /* The first key of block @i of the jump table. */
-static inline u32 block_key(unsigned int i)
+static inline u32 tpol_block_key(unsigned int i)
 {
 	return (u32)i << (32 - TPOL_JUMP_BITS);
 }
@@ -146,11 +146,11 @@ static inline u32 block_key(unsigned int i)
  * Above that length a vertex's covering and its child depend only on the
  * block, not on the rest of the key.
  */
-static struct tpol_pnode *jump_target(struct tpol_class *c,
-				      struct tpol_pnode *p, u32 k)
+static struct tpol_pnode *tpol_jump_target(struct tpol_class *c,
+					   struct tpol_pnode *p, u32 k)
 {
-	while (p && p->len < TPOL_JUMP_BITS && covers(p, k))
-		p = deref_w(c, p->child[kbit(k, p->len)]);
+	while (p && p->len < TPOL_JUMP_BITS && tpol_covers(p, k))
+		p = deref_w(c, p->child[tpol_kbit(k, p->len)]);
 	return p && p->len >= TPOL_JUMP_BITS ? p : NULL;
 }
 
@@ -161,7 +161,7 @@ static struct tpol_pnode *jump_target(struct tpol_class *c,
  * every entry. Called after the change is published and before what it
  * unlinked is queued for freeing (see class.h).
  */
-static void jump_fix(struct tpol_class *c, struct tpol_pnode *up, u32 key)
+static void tpol_jump_fix(struct tpol_class *c, struct tpol_pnode *up, u32 key)
 {
 	struct tpol_jump *j = deref_w(c, c->jump);
 	struct tpol_pnode __rcu **slot = &c->root;
@@ -172,14 +172,15 @@ static void jump_fix(struct tpol_class *c, struct tpol_pnode *up, u32 key)
 	if (!j || (up && up->len >= TPOL_JUMP_BITS))
 		return;
 	if (up) {
-		slot = &up->child[kbit(key, up->len)];
+		slot = &up->child[tpol_kbit(key, up->len)];
 		len = up->len + 1;
 	}
 	top = deref_w(c, *slot);
-	first = (key & pmask(len)) >> (32 - TPOL_JUMP_BITS);
+	first = (key & tpol_pmask(len)) >> (32 - TPOL_JUMP_BITS);
 	n = 1U << (TPOL_JUMP_BITS - len);
 	for (i = first; i < first + n; i++)
-		rcu_assign_pointer(j->v[i], jump_target(c, top, block_key(i)));
+		rcu_assign_pointer(j->v[i],
+				   tpol_jump_target(c, top, tpol_block_key(i)));
 }
 
 /*
@@ -187,7 +188,7 @@ static void jump_fix(struct tpol_class *c, struct tpol_pnode *up, u32 key)
  * complete before it is published. Without memory for it the class goes
  * on without one (the next add tries again): it is only a shortcut.
  */
-static void jump_build(struct tpol_class *c)
+static void tpol_jump_build(struct tpol_class *c)
 {
 	struct tpol_pnode *root = deref_w(c, c->root);
 	struct tpol_jump *j;
@@ -200,12 +201,13 @@ static void jump_build(struct tpol_class *c)
 	if (!j)
 		return;
 	for (i = 0; i < ARRAY_SIZE(j->v); i++)
-		RCU_INIT_POINTER(j->v[i], jump_target(c, root, block_key(i)));
+		RCU_INIT_POINTER(j->v[i],
+				 tpol_jump_target(c, root, tpol_block_key(i)));
 	rcu_assign_pointer(c->jump, j);
 }
 
 /* Unpublishes the jump table, before any vertex it names is freed. */
-static void jump_drop(struct tpol_class *c)
+static void tpol_jump_drop(struct tpol_class *c)
 {
 	struct tpol_jump *j = deref_w(c, c->jump);
 
@@ -221,20 +223,20 @@ static void jump_drop(struct tpol_class *c)
  * vertex that is not a prefix of @key/@len) and *@upp the vertex owning
  * that link (NULL for the root).
  */
-static struct tpol_pnode *descend(struct tpol_class *c, u32 key, u8 len,
-				  struct tpol_pnode __rcu ***slotp,
-				  struct tpol_pnode **upp)
+static struct tpol_pnode *tpol_descend(struct tpol_class *c, u32 key, u8 len,
+				       struct tpol_pnode __rcu ***slotp,
+				       struct tpol_pnode **upp)
 {
 	struct tpol_pnode __rcu **slot = &c->root;
 	struct tpol_pnode *up = NULL, *p;
 
 	while ((p = deref_w(c, *slot))) {
-		if (p->len > len || !covers(p, key))
+		if (p->len > len || !tpol_covers(p, key))
 			break;
 		if (p->len == len)
 			return p;
 		up = p;
-		slot = &p->child[kbit(key, p->len)];
+		slot = &p->child[tpol_kbit(key, p->len)];
 	}
 	*slotp = slot;
 	*upp = up;
@@ -248,9 +250,9 @@ static struct tpol_pnode *descend(struct tpol_class *c, u32 key, u8 len,
  * their common prefix takes the slot with both below. Everything new is
  * complete before the one store that publishes it.
  */
-static int link_prefix(struct tpol_class *c, u32 key, u8 len,
-		       struct tpol_rnode *rn, struct tpol_pnode __rcu **slot,
-		       struct tpol_pnode *up)
+static int tpol_link_prefix(struct tpol_class *c, u32 key, u8 len,
+			    struct tpol_rnode *rn, struct tpol_pnode __rcu **slot,
+			    struct tpol_pnode *up)
 {
 	struct tpol_pnode *down = deref_w(c, *slot), *p, *b;
 	u8 common;
@@ -265,21 +267,21 @@ static int link_prefix(struct tpol_class *c, u32 key, u8 len,
 	if (!down) {
 		p->parent = up;
 		rcu_assign_pointer(*slot, p);
-		jump_fix(c, up, key);
+		tpol_jump_fix(c, up, key);
 		return 0;
 	}
 
 	/*
-	 * descend() stopped at down: either down->len > len, or down does
+	 * tpol_descend() stopped at down: either down->len > len, or down does
 	 * not cover key, and then they share fewer than down->len bits.
 	 */
-	common = common_len(key, down->key, len);
+	common = tpol_common_len(key, down->key, len);
 	if (common == len) {
-		RCU_INIT_POINTER(p->child[kbit(down->key, len)], down);
+		RCU_INIT_POINTER(p->child[tpol_kbit(down->key, len)], down);
 		p->parent = up;
 		down->parent = p;
 		rcu_assign_pointer(*slot, p);
-		jump_fix(c, up, key);
+		tpol_jump_fix(c, up, key);
 		return 0;
 	}
 
@@ -288,15 +290,15 @@ static int link_prefix(struct tpol_class *c, u32 key, u8 len,
 		kfree(p);
 		return -ENOMEM;
 	}
-	b->key = key & pmask(common);
+	b->key = key & tpol_pmask(common);
 	b->len = common;
-	RCU_INIT_POINTER(b->child[kbit(key, common)], p);
-	RCU_INIT_POINTER(b->child[kbit(down->key, common)], down);
+	RCU_INIT_POINTER(b->child[tpol_kbit(key, common)], p);
+	RCU_INIT_POINTER(b->child[tpol_kbit(down->key, common)], down);
 	b->parent = up;
 	p->parent = b;
 	down->parent = b;
 	rcu_assign_pointer(*slot, b);
-	jump_fix(c, up, key);
+	tpol_jump_fix(c, up, key);
 	return 0;
 }
 
@@ -305,7 +307,7 @@ int tpol_class_add(struct tpol_class *c, const struct tpol_route *rt)
 	struct tpol_rnode __rcu **link = NULL;
 	struct tpol_rnode *rn, *cur = NULL;
 	/*
-	 * descend() sets slot and up whenever it returns NULL, the only
+	 * tpol_descend() sets slot and up whenever it returns NULL, the only
 	 * case that uses them; gcc cannot always see that (-Wmaybe-
 	 * uninitialized in the user-space builds), hence the NULLs.
 	 */
@@ -315,14 +317,14 @@ int tpol_class_add(struct tpol_class *c, const struct tpol_route *rt)
 	int err, d;
 
 	lockdep_assert_held(c->lock);
-	if (!valid_route(rt))
+	if (!tpol_valid_route(rt))
 		return -EINVAL;
 
-	p = descend(c, key, rt->dst_len, &slot, &up);
+	p = tpol_descend(c, key, rt->dst_len, &slot, &up);
 	if (p) {
 		link = &p->routes;
 		while ((cur = deref_w(c, *link))) {
-			d = rt_order(&cur->rt, rt);
+			d = tpol_rt_order(&cur->rt, rt);
 			if (!d)
 				return -EEXIST;
 			if (d > 0)
@@ -340,38 +342,38 @@ int tpol_class_add(struct tpol_class *c, const struct tpol_route *rt)
 		RCU_INIT_POINTER(rn->next, cur);
 		rcu_assign_pointer(*link, rn);
 	} else {
-		err = link_prefix(c, key, rt->dst_len, rn, slot, up);
+		err = tpol_link_prefix(c, key, rt->dst_len, rn, slot, up);
 		if (err) {
 			kfree(rn);
 			return err;
 		}
 	}
-	changed(c, c->count + 1);
-	jump_build(c);
+	tpol_changed(c, c->count + 1);
+	tpol_jump_build(c);
 	return 0;
 }
 
-static struct tpol_pnode __rcu **slot_of(struct tpol_class *c,
-					 struct tpol_pnode *p)
+static struct tpol_pnode __rcu **tpol_slot_of(struct tpol_class *c,
+					      struct tpol_pnode *p)
 {
 	struct tpol_pnode *up = p->parent;
 
-	return up ? &up->child[kbit(p->key, up->len)] : &c->root;
+	return up ? &up->child[tpol_kbit(p->key, up->len)] : &c->root;
 }
 
 /*
  * Puts @by (a child of @p, or NULL) where @p hangs, and re-points the
  * jump entries that named @p: the caller frees @p next.
  */
-static void replace(struct tpol_class *c, struct tpol_pnode *p,
-		    struct tpol_pnode *by)
+static void tpol_replace(struct tpol_class *c, struct tpol_pnode *p,
+			 struct tpol_pnode *by)
 {
-	struct tpol_pnode __rcu **slot = slot_of(c, p);
+	struct tpol_pnode __rcu **slot = tpol_slot_of(c, p);
 
 	if (by)
 		by->parent = p->parent;
 	rcu_assign_pointer(*slot, by);
-	jump_fix(c, p->parent, p->key);
+	tpol_jump_fix(c, p->parent, p->key);
 }
 
 /*
@@ -381,7 +383,7 @@ static void replace(struct tpol_class *c, struct tpol_pnode *p,
  * Readers still on a removed vertex keep its child pointers until the
  * grace period ends.
  */
-static void prune(struct tpol_class *c, struct tpol_pnode *p)
+static void tpol_prune(struct tpol_class *c, struct tpol_pnode *p)
 {
 	struct tpol_pnode *c0 = deref_w(c, p->child[0]);
 	struct tpol_pnode *c1 = deref_w(c, p->child[1]);
@@ -389,14 +391,14 @@ static void prune(struct tpol_class *c, struct tpol_pnode *p)
 
 	if (c0 && c1)
 		return;
-	replace(c, p, c0 ? c0 : c1);
+	tpol_replace(c, p, c0 ? c0 : c1);
 	kfree_rcu(p, rcu);
 	if (c0 || c1 || !up || rcu_access_pointer(up->routes))
 		return;
 	other = deref_w(c, up->child[0]);
 	if (!other)
 		other = deref_w(c, up->child[1]);
-	replace(c, up, other);
+	tpol_replace(c, up, other);
 	kfree_rcu(up, rcu);
 }
 
@@ -409,14 +411,14 @@ int tpol_class_del(struct tpol_class *c, const struct tpol_route *rt,
 	struct tpol_rnode *cur;
 
 	lockdep_assert_held(c->lock);
-	if (!valid_prefix(rt->dst, rt->dst_len))
+	if (!tpol_valid_prefix(rt->dst, rt->dst_len))
 		return -EINVAL;
 
-	p = descend(c, be32_to_cpu(rt->dst), rt->dst_len, &slot, &up);
+	p = tpol_descend(c, be32_to_cpu(rt->dst), rt->dst_len, &slot, &up);
 	if (!p)
 		return -ESRCH;
 	link = &p->routes;
-	while ((cur = deref_w(c, *link)) && !rt_match(&cur->rt, rt, match))
+	while ((cur = deref_w(c, *link)) && !tpol_rt_match(&cur->rt, rt, match))
 		link = &cur->next;
 	if (!cur)
 		return -ESRCH;
@@ -426,15 +428,15 @@ int tpol_class_del(struct tpol_class *c, const struct tpol_route *rt,
 		*old = cur->rt;
 	kfree_rcu(cur, rcu);
 	if (!rcu_access_pointer(p->routes))
-		prune(c, p);
-	changed(c, c->count - 1);
+		tpol_prune(c, p);
+	tpol_changed(c, c->count - 1);
 	if (!c->count)
-		jump_drop(c);
+		tpol_jump_drop(c);
 	return 0;
 }
 
-static bool push(struct tpol_pnode **stack, unsigned int *n,
-		 struct tpol_pnode *p)
+static bool tpol_push(struct tpol_pnode **stack, unsigned int *n,
+		      struct tpol_pnode *p)
 {
 	if (!p)
 		return true;
@@ -451,33 +453,33 @@ void tpol_class_flush(struct tpol_class *c)
 	unsigned int n = 0;
 
 	lockdep_assert_held(c->lock);
-	jump_drop(c);
+	tpol_jump_drop(c);
 	p = deref_w(c, c->root);
 	if (!p)
 		return;
 	RCU_INIT_POINTER(c->root, NULL);
-	push(stack, &n, p);
+	tpol_push(stack, &n, p);
 	while (n) {
 		p = stack[--n];
 		/*
 		 * Take everything needed from p before it is queued: we are
 		 * no RCU reader, the grace period may end at once.
 		 */
-		push(stack, &n, deref_w(c, p->child[1]));
-		push(stack, &n, deref_w(c, p->child[0]));
+		tpol_push(stack, &n, deref_w(c, p->child[1]));
+		tpol_push(stack, &n, deref_w(c, p->child[0]));
 		for (rn = deref_w(c, p->routes); rn; rn = next) {
 			next = deref_w(c, rn->next);
 			kfree_rcu(rn, rcu);
 		}
 		kfree_rcu(p, rcu);
 	}
-	changed(c, 0);
+	tpol_changed(c, 0);
 }
 
 /* The walk of tpol_class_lookup(), from @p down. */
-static const struct tpol_route *walk_from(const struct tpol_class *c,
-					  const struct tpol_pnode *p, u32 k,
-					  u8 tos)
+static const struct tpol_route *tpol_walk_from(const struct tpol_class *c,
+					       const struct tpol_pnode *p, u32 k,
+					       u8 tos)
 {
 	const struct tpol_route *best = NULL;
 	const struct tpol_rnode *rn;
@@ -489,7 +491,7 @@ static const struct tpol_route *walk_from(const struct tpol_class *c,
 	 * prefix, the list order makes the first fit the answer to rules
 	 * 3 and 4.
 	 */
-	while (p && covers(p, k)) {
+	while (p && tpol_covers(p, k)) {
 		for (rn = deref_r(c, p->routes); rn; rn = deref_r(c, rn->next)) {
 			if (!rn->rt.tos || rn->rt.tos == tos) {
 				best = &rn->rt;
@@ -498,7 +500,7 @@ static const struct tpol_route *walk_from(const struct tpol_class *c,
 		}
 		if (p->len == 32)
 			break;
-		p = deref_r(c, p->child[kbit(k, p->len)]);
+		p = deref_r(c, p->child[tpol_kbit(k, p->len)]);
 	}
 	return best;
 }
@@ -516,12 +518,12 @@ const struct tpol_route *tpol_class_lookup(const struct tpol_class *c,
 	 * trie may still have one.
 	 */
 	if (j) {
-		best = walk_from(c, deref_r(c, j->v[k >> (32 - TPOL_JUMP_BITS)]),
-				 k, tos);
+		best = tpol_walk_from(c, deref_r(c, j->v[k >> (32 - TPOL_JUMP_BITS)]),
+				      k, tos);
 		if (best)
 			return best;
 	}
-	return walk_from(c, deref_r(c, c->root), k, tos);
+	return tpol_walk_from(c, deref_r(c, c->root), k, tos);
 }
 
 int tpol_class_walk(const struct tpol_class *c, const struct tpol_route *after,
@@ -534,36 +536,36 @@ int tpol_class_walk(const struct tpol_class *c, const struct tpol_route *after,
 	unsigned int n = 0;
 	int ret;
 
-	push(stack, &n, deref_r(c, c->root));
+	tpol_push(stack, &n, deref_r(c, c->root));
 	while (n) {
 		p = stack[--n];
 		/* Every address below p precedes @after's: skip it all. */
-		if (after && (p->key | ~pmask(p->len)) < from)
+		if (after && (p->key | ~tpol_pmask(p->len)) < from)
 			continue;
 		for (rn = deref_r(c, p->routes); rn; rn = deref_r(c, rn->next)) {
-			if (after && rt_cmp(&rn->rt, after) <= 0)
+			if (after && tpol_rt_cmp(&rn->rt, after) <= 0)
 				continue;
 			ret = fn(&rn->rt, arg);
 			if (ret)
 				return ret;
 		}
 		/* child[0] holds the lower addresses: it goes first. */
-		if (!push(stack, &n, deref_r(c, p->child[1])) ||
-		    !push(stack, &n, deref_r(c, p->child[0])))
+		if (!tpol_push(stack, &n, deref_r(c, p->child[1])) ||
+		    !tpol_push(stack, &n, deref_r(c, p->child[0])))
 			return -EFAULT;
 	}
 	return 0;
 }
 
 #ifdef TPOL_DEBUG
-static int check_vertex(const struct tpol_class *c, const struct tpol_pnode *p,
-			unsigned int *routes)
+static int tpol_check_vertex(const struct tpol_class *c,
+			     const struct tpol_pnode *p, unsigned int *routes)
 {
 	const struct tpol_rnode *rn, *prev = NULL;
 	const struct tpol_pnode *q;
 	unsigned int b;
 
-	if (p->len > 32 || (p->key & ~pmask(p->len))) {
+	if (p->len > 32 || (p->key & ~tpol_pmask(p->len))) {
 		pr_err("class check: vertex %08x/%u malformed\n", p->key, p->len);
 		return -EINVAL;
 	}
@@ -571,8 +573,8 @@ static int check_vertex(const struct tpol_class *c, const struct tpol_pnode *p,
 		q = deref_r(c, p->child[b]);
 		if (!q)
 			continue;
-		if (q->parent != p || q->len <= p->len || !covers(p, q->key) ||
-		    kbit(q->key, p->len) != b) {
+		if (q->parent != p || q->len <= p->len || !tpol_covers(p, q->key) ||
+		    tpol_kbit(q->key, p->len) != b) {
 			pr_err("class check: %08x/%u is no child %u of %08x/%u\n",
 			       q->key, q->len, b, p->key, p->len);
 			return -EINVAL;
@@ -588,8 +590,8 @@ static int check_vertex(const struct tpol_class *c, const struct tpol_pnode *p,
 	for (; rn; prev = rn, rn = deref_r(c, rn->next)) {
 		(*routes)++;
 		if (be32_to_cpu(rn->rt.dst) != p->key ||
-		    rn->rt.dst_len != p->len || !valid_route(&rn->rt) ||
-		    (prev && rt_order(&prev->rt, &rn->rt) >= 0)) {
+		    rn->rt.dst_len != p->len || !tpol_valid_route(&rn->rt) ||
+		    (prev && tpol_rt_order(&prev->rt, &rn->rt) >= 0)) {
 			pr_err("class check: route %08x/%u tos %u metric %u misplaced in %08x/%u\n",
 			       be32_to_cpu(rn->rt.dst), rn->rt.dst_len,
 			       rn->rt.tos, rn->rt.metric, p->key, p->len);
@@ -600,7 +602,7 @@ static int check_vertex(const struct tpol_class *c, const struct tpol_pnode *p,
 }
 
 /* Every entry of the jump table is where the block's walk leads. */
-static int check_jump(const struct tpol_class *c)
+static int tpol_check_jump(const struct tpol_class *c)
 {
 	const struct tpol_jump *j = deref_r(c, c->jump);
 	const struct tpol_pnode *p, *want;
@@ -614,10 +616,10 @@ static int check_jump(const struct tpol_class *c)
 		return -EINVAL;
 	}
 	for (i = 0; i < ARRAY_SIZE(j->v); i++) {
-		k = block_key(i);
+		k = tpol_block_key(i);
 		p = deref_r(c, c->root);
-		while (p && p->len < TPOL_JUMP_BITS && covers(p, k))
-			p = deref_r(c, p->child[kbit(k, p->len)]);
+		while (p && p->len < TPOL_JUMP_BITS && tpol_covers(p, k))
+			p = deref_r(c, p->child[tpol_kbit(k, p->len)]);
 		want = p && p->len >= TPOL_JUMP_BITS ? p : NULL;
 		if (deref_r(c, j->v[i]) != want) {
 			pr_err("class check: jump entry %u is stale\n", i);
@@ -638,14 +640,14 @@ int tpol_class_check(const struct tpol_class *c)
 		pr_err("class check: the root has a parent\n");
 		return -EINVAL;
 	}
-	push(stack, &n, p);
+	tpol_push(stack, &n, p);
 	while (n) {
 		p = stack[--n];
-		err = check_vertex(c, p, &routes);
+		err = tpol_check_vertex(c, p, &routes);
 		if (err)
 			return err;
-		if (!push(stack, &n, deref_r(c, p->child[1])) ||
-		    !push(stack, &n, deref_r(c, p->child[0])))
+		if (!tpol_push(stack, &n, deref_r(c, p->child[1])) ||
+		    !tpol_push(stack, &n, deref_r(c, p->child[0])))
 			return -EINVAL;
 	}
 	if (routes != c->count) {
@@ -653,6 +655,6 @@ int tpol_class_check(const struct tpol_class *c)
 		       routes, c->count);
 		return -EINVAL;
 	}
-	return check_jump(c);
+	return tpol_check_jump(c);
 }
 #endif /* TPOL_DEBUG */

@@ -61,13 +61,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #endif
-
-enum tpol_route_type {
-	TPOL_RT_UNICAST,	/* forward to gw and/or oif */
-	TPOL_RT_REJECT,		/* end the whole lookup with an error */
-	TPOL_RT_THROW,		/* end the lookup in this class */
-	__TPOL_RT_MAX
-};
+#include "../include/uapi/linux/tun_policy.h"
 
 /*
  * A route, as a value: what tpol_class_add() takes, tpol_class_del()
@@ -83,7 +77,7 @@ struct tpol_route {
 	int oif;		/* output ifindex, 0: none */
 	u8 dst_len;
 	u8 tos;
-	u8 type;		/* enum tpol_route_type */
+	u8 type;		/* enum tpol_route_kind */
 };
 
 /*

@@ -55,12 +55,13 @@ static struct tpol_route __init st_route(__be32 dst, u8 len, u8 tos,
 {
 	struct tpol_route rt = {
 		.dst = dst, .dst_len = len, .tos = tos, .metric = metric,
+		.type = TPOL_ROUTE_UNICAST,
 	};
 
 	if (id == ST_REJECT)
-		rt.type = TPOL_RT_REJECT;
+		rt.type = TPOL_ROUTE_REJECT;
 	else if (id == ST_THROW)
-		rt.type = TPOL_RT_THROW;
+		rt.type = TPOL_ROUTE_THROW;
 	else
 		rt.gw = ST_IP(192, 0, 2, id);
 	return rt;
@@ -91,9 +92,9 @@ static int __init st_look(struct tpol_st *s, __be32 daddr, u8 tos)
 
 	rcu_read_lock();
 	rt = tpol_class_lookup(&s->c, daddr, tos);
-	if (rt && rt->type == TPOL_RT_REJECT)
+	if (rt && rt->type == TPOL_ROUTE_REJECT)
 		id = ST_REJECT;
-	else if (rt && rt->type == TPOL_RT_THROW)
+	else if (rt && rt->type == TPOL_ROUTE_THROW)
 		id = ST_THROW;
 	else if (rt)
 		id = be32_to_cpu(rt->gw) & 0xff;
@@ -167,7 +168,7 @@ static bool __init st_rules(struct tpol_st *s)
 	rt.oif = 3;
 	ST_CHECK(s, tpol_class_add(&s->c, &rt) == -EINVAL);
 	rt = st_route(ST_IP(10, 9, 0, 0), 16, 0, 1, 9);
-	rt.type = __TPOL_RT_MAX;
+	rt.type = __TPOL_ROUTE_MAX;
 	ST_CHECK(s, tpol_class_add(&s->c, &rt) == -EINVAL);
 	ST_CHECK(s, tpol_class_count(&s->c) == 10);
 	ST_TRIE_OK(s);
@@ -186,9 +187,9 @@ static bool __init st_rules(struct tpol_st *s)
 	ST_CHECK(s, tpol_class_del(&s->c, &rt, TPOL_MATCH_GW, NULL) == -ESRCH);
 	/* 10.1.2.0/24 keeps tos 4 REJECT and tos 0 THROW: tos 4 goes first. */
 	ST_CHECK(s, tpol_class_del(&s->c, &rt, 0, &old) == 0);
-	ST_CHECK(s, old.type == TPOL_RT_REJECT && old.tos == 0x04);
+	ST_CHECK(s, old.type == TPOL_ROUTE_REJECT && old.tos == 0x04);
 	ST_CHECK(s, tpol_class_del(&s->c, &rt, 0, &old) == 0);
-	ST_CHECK(s, old.type == TPOL_RT_THROW);
+	ST_CHECK(s, old.type == TPOL_ROUTE_THROW);
 	ST_CHECK(s, tpol_class_del(&s->c, &rt, 0, &old) == -ESRCH);
 	ST_CHECK(s, st_look(s, ST_IP(10, 1, 2, 4), 0) == 2);
 	ST_CHECK(s, st_look(s, ST_IP(10, 1, 2, 3), 0) == 5);
@@ -326,7 +327,7 @@ static bool __init st_walk_ok(struct tpol_st *s)
 static struct tpol_route __init st_random_route(struct tpol_st *s)
 {
 	static const u8 toses[] = { 0, 0, 0, 0x04, 0x08, 0x10 };
-	struct tpol_route rt = { };
+	struct tpol_route rt = { .type = TPOL_ROUTE_UNICAST };
 	u32 r = st_rand(s), addr;
 	unsigned int len;
 
@@ -342,10 +343,10 @@ static struct tpol_route __init st_random_route(struct tpol_st *s)
 	rt.metric = (r >> 28) % 4;
 	switch (st_rand(s) % 10) {
 	case 0:
-		rt.type = TPOL_RT_REJECT;
+		rt.type = TPOL_ROUTE_REJECT;
 		break;
 	case 1:
-		rt.type = TPOL_RT_THROW;
+		rt.type = TPOL_ROUTE_THROW;
 		break;
 	default:
 		rt.gw = cpu_to_be32(st_rand(s) | 1);
@@ -468,11 +469,11 @@ static bool __init tpol_class_selftest(void)
 
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
-		goto out;
+		goto out_report;
 	s->model = kcalloc(ST_ROUTES, sizeof(*s->model), GFP_KERNEL);
 	s->seen = kcalloc(ST_ROUTES, sizeof(*s->seen), GFP_KERNEL);
 	if (!s->model || !s->seen)
-		goto free;
+		goto out_free;
 	mutex_init(&s->lock);
 	tpol_class_init(&s->c, &s->lock);
 
@@ -481,13 +482,13 @@ static bool __init tpol_class_selftest(void)
 	tpol_class_flush(&s->c);
 	mutex_unlock(&s->lock);
 	mutex_destroy(&s->lock);
-free:
+out_free:
 	if (ok)
 		pr_info("class selftest: %u checks passed\n", s->checks);
 	kfree(s->seen);
 	kfree(s->model);
 	kfree(s);
-out:
+out_report:
 	if (!ok)
 		pr_err("class selftest: FAILED\n");
 	return ok;

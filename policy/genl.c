@@ -26,19 +26,6 @@ static const struct nla_policy tpol_genl_policy[TPOL_A_MAX + 1] = {
 						   TPOL_ROUTE_MAX),
 };
 
-/* enum tpol_route_type (the table's) <-> enum tpol_route_kind (uapi) */
-static u8 tpol_route_kind(u8 type)
-{
-	return type == TPOL_RT_REJECT ? TPOL_ROUTE_REJECT :
-	       type == TPOL_RT_THROW ? TPOL_ROUTE_THROW : TPOL_ROUTE_UNICAST;
-}
-
-static u8 tpol_route_type(u8 kind)
-{
-	return kind == TPOL_ROUTE_REJECT ? TPOL_RT_REJECT :
-	       kind == TPOL_ROUTE_THROW ? TPOL_RT_THROW : TPOL_RT_UNICAST;
-}
-
 /* A route was added (+1) or removed (-1). tn->lock held. */
 static void tpol_routes_changed(struct tpol_net *tn, int delta)
 {
@@ -62,6 +49,7 @@ static int tpol_genl_route(struct genl_info *info, u8 *class,
 		return -EINVAL;
 	}
 	memset(rt, 0, sizeof(*rt));
+	rt->type = TPOL_ROUTE_UNICAST;
 	*class = nla_get_u8(a[TPOL_A_CLASS]);
 	rt->dst = nla_get_in_addr(a[TPOL_A_DST]);
 	rt->dst_len = nla_get_u8(a[TPOL_A_DST_LEN]);
@@ -106,7 +94,7 @@ static int tpol_genl_route(struct genl_info *info, u8 *class,
 		*match |= TPOL_MATCH_OIF;
 	}
 	if (a[TPOL_A_TYPE]) {
-		rt->type = tpol_route_type(nla_get_u8(a[TPOL_A_TYPE]));
+		rt->type = nla_get_u8(a[TPOL_A_TYPE]);
 		*match |= TPOL_MATCH_TYPE;
 	}
 	return 0;
@@ -123,11 +111,11 @@ static int tpol_genl_newroute(struct sk_buff *skb, struct genl_info *info)
 	err = tpol_genl_route(info, &class, &rt, &match);
 	if (err)
 		return err;
-	if (rt.type == TPOL_RT_UNICAST && !rt.gw && !rt.oif) {
+	if (rt.type == TPOL_ROUTE_UNICAST && !rt.gw && !rt.oif) {
 		GENL_SET_ERR_MSG(info, "A route needs a gateway or a device");
 		return -EINVAL;
 	}
-	if (rt.type != TPOL_RT_UNICAST && (rt.gw || rt.oif)) {
+	if (rt.type != TPOL_ROUTE_UNICAST && (rt.gw || rt.oif)) {
 		GENL_SET_ERR_MSG(info,
 				 "REJECT and THROW routes take no gateway or device");
 		return -EINVAL;
@@ -185,7 +173,7 @@ static int tpol_genl_put_route(struct sk_buff *skb, u8 class,
 	    nla_put_u32(skb, TPOL_A_METRIC, rt->metric) ||
 	    (rt->gw && nla_put_in_addr(skb, TPOL_A_GATEWAY, rt->gw)) ||
 	    (rt->oif && nla_put_u32(skb, TPOL_A_OIF, rt->oif)) ||
-	    nla_put_u8(skb, TPOL_A_TYPE, tpol_route_kind(rt->type)))
+	    nla_put_u8(skb, TPOL_A_TYPE, rt->type))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -95,7 +95,7 @@ static void tpol_flow(struct flowi4 *fl4, struct net *net,
 }
 
 /* Our route for the result; NULL when out of memory. */
-static struct rtable *tpol_route(const struct tpol_result *res, int iif)
+static struct rtable *tpol_result_rtable(const struct tpol_result *res, int iif)
 {
 	struct rtable *rt;
 
@@ -165,7 +165,7 @@ static unsigned int tpol_hook_in(void *priv, struct sk_buff *skb,
 	if (!in_dev || !IN_DEV_FORWARD(in_dev))
 		return NF_ACCEPT;
 
-	rt = tpol_route(&res, state->in->ifindex);
+	rt = tpol_result_rtable(&res, state->in->ifindex);
 	if (!rt)
 		return NF_DROP;
 	rt->dst.input = tpol_forward;
@@ -211,7 +211,7 @@ static unsigned int tpol_hook_out(void *priv, struct sk_buff *skb,
 	if (res.local)
 		return NF_ACCEPT;
 
-	rt = tpol_route(&res, 0);
+	rt = tpol_result_rtable(&res, 0);
 	if (!rt)
 		return NF_DROP_ERR(-ENOBUFS);
 	skb_dst_drop(skb);

@@ -51,14 +51,14 @@ static int tpol_ct_get(struct tpol_net *tn, struct netlink_ext_ack *extack)
 		return 0;
 	err = nf_ct_netns_get(tn->net, NFPROTO_IPV4);
 	if (err)
-		goto fail;
+		goto err_unuse;
 	err = nf_nat_ipv4_register_fn(tn->net, &tpol_nat_ops);
 	if (err) {
 		nf_ct_netns_put(tn->net, NFPROTO_IPV4);
-		goto fail;
+		goto err_unuse;
 	}
 	return 0;
-fail:
+err_unuse:
 	tn->ct_users--;
 	NL_SET_ERR_MSG(extack, "Cannot start connection tracking");
 	return err;

@@ -105,9 +105,9 @@ static int tpol_rule_action(struct fib_rule *rule, struct flowi *fl,
 
 	rt = tpol_class_lookup(&tpol_pernet(net)->classes[rule->table],
 			       fl4->daddr, fl4->flowi4_tos);
-	if (!rt || rt->type == TPOL_RT_THROW)
+	if (!rt || rt->type == TPOL_ROUTE_THROW)
 		return -EAGAIN;
-	if (rt->type == TPOL_RT_REJECT)
+	if (rt->type == TPOL_ROUTE_REJECT)
 		return -ENETUNREACH;
 	return tpol_resolve(net, rt->gw, rt->oif, res);
 }
@@ -125,16 +125,12 @@ static int tpol_rule_match(struct fib_rule *rule, struct flowi *fl,
 	return 1;
 }
 
-static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
-			       struct fib_rule_hdr *frh, struct nlattr **tb,
+/* What fib_rules' own header and attributes may say in our family. */
+static int tpol_rule_check_hdr(const struct fib_rule *rule,
+			       const struct fib_rule_hdr *frh,
+			       struct nlattr **tb,
 			       struct netlink_ext_ack *extack)
 {
-	struct tpol_rule *r = to_tpol_rule(rule);
-	struct nlattr *a[TPOL_RA_MAX + 1] = {};
-	struct net *net = rule->fr_net;
-	bool own_route;
-	int err;
-
 	switch (rule->action) {
 	case FR_ACT_TO_TBL:
 	case FR_ACT_BLACKHOLE:
@@ -156,14 +152,16 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 				    "Realms are not supported by this rule family");
 		return -EINVAL;
 	}
-	if (tb[FRA_TPOL]) {
-		err = nla_parse_nested(a, TPOL_RA_MAX, tb[FRA_TPOL],
-				       tpol_rule_policy, extack);
-		if (err)
-			return err;
-	}
+	return 0;
+}
 
-	own_route = a[TPOL_RA_GATEWAY] || a[TPOL_RA_OIF];
+/* A rule either looks up a class or has its own route, never both. */
+static int tpol_rule_check_target(const struct fib_rule *rule,
+				  struct nlattr **a,
+				  struct netlink_ext_ack *extack)
+{
+	bool own_route = a[TPOL_RA_GATEWAY] || a[TPOL_RA_OIF];
+
 	if (rule->action != FR_ACT_TO_TBL &&
 	    (a[TPOL_RA_TYPE] || a[TPOL_RA_NAT] || own_route)) {
 		NL_SET_ERR_MSG(extack,
@@ -186,7 +184,14 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 		NL_SET_ERR_MSG(extack, "Invalid class: classes are 1 to 255");
 		return -EINVAL;
 	}
+	return 0;
+}
 
+/* The FRA_TPOL attributes into @r: type, NAT address, route, flags. */
+static int tpol_rule_parse_tpol(struct tpol_rule *r,
+				const struct fib_rule *rule, struct nlattr **a,
+				struct netlink_ext_ack *extack)
+{
 	r->type = a[TPOL_RA_TYPE] ? nla_get_u8(a[TPOL_RA_TYPE]) :
 		  rule->action == FR_ACT_TO_TBL ? TPOL_RULE_ROUTE : 0;
 	if (r->type == TPOL_RULE_NAT) {
@@ -217,7 +222,8 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 	if (a[TPOL_RA_OIF]) {
 		u32 oif = nla_get_u32(a[TPOL_RA_OIF]);
 
-		if (!oif || oif > INT_MAX || !__dev_get_by_index(net, oif)) {
+		if (!oif || oif > INT_MAX ||
+		    !__dev_get_by_index(rule->fr_net, oif)) {
 			NL_SET_ERR_MSG_ATTR(extack, a[TPOL_RA_OIF],
 					    "Unknown output device");
 			return -ENODEV;
@@ -226,7 +232,14 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 	}
 	if (a[TPOL_RA_FLAGS])
 		r->flags = nla_get_u32(a[TPOL_RA_FLAGS]);
+	return 0;
+}
 
+/* The selectors of fib_rules' header into @r, as the lookup wants them. */
+static void tpol_rule_set_selectors(struct tpol_rule *r,
+				    const struct fib_rule_hdr *frh,
+				    struct nlattr **tb)
+{
 	r->src_len = frh->src_len;
 	r->dst_len = frh->dst_len;
 	r->tos = frh->tos;
@@ -236,6 +249,32 @@ static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
 		r->dst = nla_get_in_addr(tb[FRA_DST]);
 	r->srcmask = inet_make_mask(r->src_len);
 	r->dstmask = inet_make_mask(r->dst_len);
+}
+
+static int tpol_rule_configure(struct fib_rule *rule, struct sk_buff *skb,
+			       struct fib_rule_hdr *frh, struct nlattr **tb,
+			       struct netlink_ext_ack *extack)
+{
+	struct tpol_rule *r = to_tpol_rule(rule);
+	struct nlattr *a[TPOL_RA_MAX + 1] = {};
+	int err;
+
+	err = tpol_rule_check_hdr(rule, frh, tb, extack);
+	if (err)
+		return err;
+	if (tb[FRA_TPOL]) {
+		err = nla_parse_nested(a, TPOL_RA_MAX, tb[FRA_TPOL],
+				       tpol_rule_policy, extack);
+		if (err)
+			return err;
+	}
+	err = tpol_rule_check_target(rule, a, extack);
+	if (err)
+		return err;
+	err = tpol_rule_parse_tpol(r, rule, a, extack);
+	if (err)
+		return err;
+	tpol_rule_set_selectors(r, frh, tb);
 	return tpol_rule_take(r, extack);
 }
 

@@ -93,7 +93,7 @@ struct tpol_result {
 	bool local;		/* class LOCAL: for this host, the kernel's */
 };
 
-/* The pernet id (one translation unit: see tun_policy.c). */
+/* The pernet id; tun_policy.c is this header's one includer. */
 static unsigned int tpol_net_id __read_mostly;
 
 static inline struct tpol_net *tpol_pernet(const struct net *net)
@@ -102,8 +102,8 @@ static inline struct tpol_net *tpol_pernet(const struct net *net)
 }
 
 /*
- * One translation unit (tun_policy.c includes the parts in the order
- * rules.c, genl.c, hook.c, nat.c); what a part uses from a later one.
+ * tun_policy.c includes the parts in the order rules.c, genl.c, hook.c,
+ * nat.c; what a part uses from a later one.
  */
 static int tpol_rule_take(struct tpol_rule *r, struct netlink_ext_ack *extack);
 static int tpol_rule_delete(struct fib_rule *rule);

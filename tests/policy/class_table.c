@@ -43,13 +43,13 @@ static struct tpol_route R(const char *dst, int len, int tos, unsigned metric,
 {
 	struct tpol_route rt = {
 		.dst = tt_ip4(dst), .dst_len = len, .tos = tos,
-		.metric = metric,
+		.metric = metric, .type = TPOL_ROUTE_UNICAST,
 	};
 
 	if (id == REJECT)
-		rt.type = TPOL_RT_REJECT;
+		rt.type = TPOL_ROUTE_REJECT;
 	else if (id == THROW)
-		rt.type = TPOL_RT_THROW;
+		rt.type = TPOL_ROUTE_THROW;
 	else
 		rt.gw = htonl(0xc0000200 | (id & 0xff));
 	return rt;
@@ -78,9 +78,9 @@ static int look(const char *daddr, int tos)
 	mutex_unlock(&lock);
 	rcu_read_lock();
 	rt = tpol_class_lookup(&cls, tt_ip4(daddr), tos);
-	if (rt && rt->type == TPOL_RT_REJECT)
+	if (rt && rt->type == TPOL_ROUTE_REJECT)
 		id = REJECT;
-	else if (rt && rt->type == TPOL_RT_THROW)
+	else if (rt && rt->type == TPOL_ROUTE_THROW)
 		id = THROW;
 	else if (rt)
 		id = ntohl(rt->gw) & 0xff;
@@ -232,7 +232,7 @@ static int c_reject_throw(void)
 	/* The route returned is the stored one, with its fields. */
 	rt = tpol_class_lookup(&cls, tt_ip4("10.1.0.1"), 0x04);
 	TT_CHECK(rt, "no route");
-	TT_EQ(rt->type, TPOL_RT_THROW);
+	TT_EQ(rt->type, TPOL_ROUTE_THROW);
 	TT_EQ(rt->dst, tt_ip4("10.1.0.0"));
 	TT_EQ(rt->dst_len, 16);
 	TT_EQ(rt->gw, 0);
@@ -328,7 +328,7 @@ static int c_add_einval(void)
 	rt.oif = 1;
 	TT_EQ(tpol_class_add(&cls, &rt), -EINVAL);
 	rt = R("10.0.0.0", 8, 0, 0, 1);
-	rt.type = __TPOL_RT_MAX;
+	rt.type = __TPOL_ROUTE_MAX;
 	TT_EQ(tpol_class_add(&cls, &rt), -EINVAL);
 	TT_EQ(tpol_class_count(&cls), 0);
 	TT_EQ(tpol_class_gen(&cls), gen);
@@ -491,7 +491,7 @@ static int c_del_narrowing(void)
 	TT_EQ(old.tos, 0);
 	TT_EQ(old.metric, 1);
 	/* By type. */
-	rt.type = TPOL_RT_REJECT;
+	rt.type = TPOL_ROUTE_REJECT;
 	TT_EQ(tpol_class_del(&cls, &rt, TPOL_MATCH_TYPE, &old), 0);
 	TT_EQ(old.metric, 3);
 	TT_EQ(tpol_class_del(&cls, &rt, TPOL_MATCH_TYPE, &old), -ESRCH);
@@ -902,7 +902,7 @@ static u32 bases[6];
 static struct tpol_route random_route(void)
 {
 	static const u8 toses[] = { 0, 0, 0, 0x04, 0x08, 0x10, 0x1c };
-	struct tpol_route rt = { 0 };
+	struct tpol_route rt = { .type = TPOL_ROUTE_UNICAST };
 	u32 r = rnd(), addr;
 	unsigned int len;
 
@@ -924,10 +924,10 @@ static struct tpol_route random_route(void)
 	rt.metric = (r >> 16) % 3 ? (r >> 24) % 4 : rnd();
 	switch (rnd() % 8) {
 	case 0:
-		rt.type = TPOL_RT_REJECT;
+		rt.type = TPOL_ROUTE_REJECT;
 		break;
 	case 1:
-		rt.type = TPOL_RT_THROW;
+		rt.type = TPOL_ROUTE_THROW;
 		break;
 	default:
 		rt.gw = rnd() % 3 ? htonl(rnd() | 1) : 0;

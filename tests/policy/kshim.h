@@ -17,6 +17,10 @@
  * Allocations are counted (kshim_live) so that a test can prove nothing
  * leaks, and kshim_fail_in makes the n-th next allocation fail, so that a
  * test can prove a failed add leaves the table as it was.
+ *
+ * Defined KSHIM_BASE_ONLY, it gives only the types and plain helpers
+ * before that point, for tests/bench/lpm/shim.h, which models the
+ * locks, RCU and the allocator its own way.
  */
 #ifndef KSHIM_H
 #define KSHIM_H
@@ -54,6 +58,7 @@ static inline int fls(unsigned int x)
 	return x ? 32 - __builtin_clz(x) : 0;
 }
 
+#ifndef KSHIM_BASE_ONLY
 static void kshim_die(const char *what, const char *file, int line)
 {
 	printf("# kshim: %s at %s:%d\n", what, file, line);
@@ -195,4 +200,5 @@ static inline void *kvzalloc(size_t size, int gfp)
 
 #define kvfree_rcu(p, field)	kfree(p)
 
+#endif /* !KSHIM_BASE_ONLY */
 #endif /* KSHIM_H */

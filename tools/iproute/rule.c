@@ -13,6 +13,7 @@
  * rule (in preference order) that matches every part of it.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <linux/rtnetlink.h>
 
@@ -69,13 +70,107 @@ static enum rule_type type_of(const char *w)
 	return T_NONE;
 }
 
+/* How a keyword's value parses, and where it goes. */
+enum rule_value { V_NONE, V_PREFIX, V_TOS, V_U32, V_CLASS, V_IFNAME, V_ADDR };
+
+#define ANY_TYPE	(-1)
+
 /*
  * The words may come in any order, with one exception that the seed's
  * syntax makes: "dev" names the input device before the rule's type,
  * and the output device after "route" ("gw" too belongs to "route").
+ * A word's first entry whose type fits is taken; a word that has
+ * entries but none that fits is a usage error with the word's "misplaced"
+ * message (given the rule's type word). A word of none is a rule type.
  */
+static const struct rule_word {
+	const char *word;
+	int type;		/* the rule type it follows, or ANY_TYPE */
+	unsigned int bit;	/* S_*: it may be given once */
+	const char *once;	/* what arg_once calls it; NULL: the word */
+	enum rule_value value;
+	size_t off;		/* where in struct rule the value goes */
+	uint32_t flag;		/* V_NONE: the TPOL_RULE_F_* it sets */
+	const char *misplaced;
+} rule_words[] = {
+#define VALUE(w, t, b, v, field)					\
+	{ .word = w, .type = t, .bit = b, .value = v,			\
+	  .off = offsetof(struct rule, field) }
+	VALUE("from",  ANY_TYPE, S_FROM,  V_PREFIX, src),
+	VALUE("to",    ANY_TYPE, S_TO,    V_PREFIX, dst),
+	VALUE("tos",   ANY_TYPE, S_TOS,   V_TOS,    tos),
+	VALUE("pref",  ANY_TYPE, S_PREF,  V_U32,    pref),
+	VALUE("class", ANY_TYPE, S_CLASS, V_CLASS,  cls),
+	VALUE("dev",   T_NONE,   S_IIF,   V_IFNAME, iif),
+	{ .word = "dev", .type = T_ROUTE, .bit = S_OIF, .once = "route dev",
+	  .value = V_IFNAME, .off = offsetof(struct rule, oifname),
+	  .misplaced = "\"dev\" after \"%s\": the input device goes before the rule's type" },
+	{ .word = "gw", .type = T_ROUTE, .bit = S_GW, .value = V_ADDR,
+	  .off = offsetof(struct rule, gw),
+	  .misplaced = "\"gw\" belongs to \"route\" (route gw GATEWAY)" },
+	{ .word = "log", .type = ANY_TYPE, .bit = S_LOG, .flag = TPOL_RULE_F_LOG },
+	{ .word = "valve", .type = ANY_TYPE, .bit = S_VALVE,
+	  .flag = TPOL_RULE_F_VALVE },
+#undef VALUE
+};
+#define NWORDS	(sizeof(rule_words) / sizeof(rule_words[0]))
+
+/* The entry for W in a rule of type T; NULL if W is no keyword. */
+static const struct rule_word *rule_word(const struct args *a, const char *w,
+					 enum rule_type t)
+{
+	const struct rule_word *misplaced = NULL;
+	size_t i;
+
+	for (i = 0; i < NWORDS; i++) {
+		if (strcmp(w, rule_words[i].word))
+			continue;
+		if (rule_words[i].type == ANY_TYPE ||
+		    rule_words[i].type == (int)t)
+			return &rule_words[i];
+		if (rule_words[i].misplaced)
+			misplaced = &rule_words[i];
+	}
+	if (misplaced)
+		usage_error(a, misplaced->misplaced, types[t].word);
+	return NULL;
+}
+
+/* Takes KW's value, if it has one; NULL or why the value is wrong. */
+static const char *rule_value(struct args *a, struct rule *r,
+			      const struct rule_word *kw, const char **v)
+{
+	void *to = (char *)r + kw->off;
+
+	arg_once(a, &r->seen, kw->bit, kw->once ? kw->once : kw->word);
+	if (kw->value == V_NONE) {
+		r->flags |= kw->flag;
+		return NULL;
+	}
+	*v = arg_value(a, kw->word);
+	switch (kw->value) {
+	case V_PREFIX:
+		return parse_prefix(*v, to);
+	case V_TOS:
+		return parse_tos(*v, to);
+	case V_U32:
+		return parse_u32(*v, to);
+	case V_CLASS:
+		return parse_class(*v, to);
+	case V_ADDR:
+		return parse_addr(*v, to);
+	case V_IFNAME:
+		*(const char **)to = *v;
+		return parse_ifname(*v);
+	case V_NONE:
+		break;
+	}
+	return NULL;
+}
+
 static void rule_parse(struct args *a, struct rule *r, bool add)
 {
+	const struct rule_word *kw;
 	const char *w, *v = NULL, *why;
 	enum rule_type t;
 
@@ -85,51 +180,9 @@ static void rule_parse(struct args *a, struct rule *r, bool add)
 
 	while ((w = arg_next(a))) {
 		why = NULL;
-		if (!strcmp(w, "from")) {
-			arg_once(a, &r->seen, S_FROM, w);
-			v = arg_value(a, w);
-			why = parse_prefix(v, &r->src);
-		} else if (!strcmp(w, "to")) {
-			arg_once(a, &r->seen, S_TO, w);
-			v = arg_value(a, w);
-			why = parse_prefix(v, &r->dst);
-		} else if (!strcmp(w, "tos")) {
-			arg_once(a, &r->seen, S_TOS, w);
-			v = arg_value(a, w);
-			why = parse_tos(v, &r->tos);
-		} else if (!strcmp(w, "pref")) {
-			arg_once(a, &r->seen, S_PREF, w);
-			v = arg_value(a, w);
-			why = parse_u32(v, &r->pref);
-		} else if (!strcmp(w, "class")) {
-			arg_once(a, &r->seen, S_CLASS, w);
-			v = arg_value(a, w);
-			why = parse_class(v, &r->cls);
-		} else if (!strcmp(w, "dev") && r->type == T_NONE) {
-			arg_once(a, &r->seen, S_IIF, w);
-			v = arg_value(a, w);
-			why = parse_ifname(v);
-			r->iif = v;
-		} else if (!strcmp(w, "dev") && r->type == T_ROUTE) {
-			arg_once(a, &r->seen, S_OIF, "route dev");
-			v = arg_value(a, w);
-			why = parse_ifname(v);
-			r->oifname = v;
-		} else if (!strcmp(w, "dev")) {
-			usage_error(a, "\"dev\" after \"%s\": the input device goes before the rule's type",
-				    types[r->type].word);
-		} else if (!strcmp(w, "gw")) {
-			if (r->type != T_ROUTE)
-				usage_error(a, "\"gw\" belongs to \"route\" (route gw GATEWAY)");
-			arg_once(a, &r->seen, S_GW, w);
-			v = arg_value(a, w);
-			why = parse_addr(v, &r->gw);
-		} else if (!strcmp(w, "log")) {
-			arg_once(a, &r->seen, S_LOG, w);
-			r->flags |= TPOL_RULE_F_LOG;
-		} else if (!strcmp(w, "valve")) {
-			arg_once(a, &r->seen, S_VALVE, w);
-			r->flags |= TPOL_RULE_F_VALVE;
+		kw = rule_word(a, w, r->type);
+		if (kw) {
+			why = rule_value(a, r, kw, &v);
 		} else if ((t = type_of(w)) != T_NONE) {
 			if (r->type == t)
 				usage_error(a, "\"%s\" given twice", w);

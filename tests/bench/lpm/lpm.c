@@ -305,14 +305,14 @@ static unsigned int class_walk_visits(const struct tpol_pnode *p, u32 k,
 	const struct tpol_rnode *rn;
 	unsigned int n = 0;
 
-	while (p && covers(p, k)) {
+	while (p && tpol_covers(p, k)) {
 		n++;
 		for (rn = p->routes; rn; rn = rn->next)
 			if (!rn->rt.tos)
 				*found = true;
 		if (p->len == 32)
 			break;
-		p = p->child[kbit(k, p->len)];
+		p = p->child[tpol_kbit(k, p->len)];
 	}
 	return n + !!p;
 }
@@ -434,7 +434,7 @@ int main(int argc, char **argv)
 		routes[i].dst_len = p[i].len;
 		routes[i].gw = cpu_to_be32(i + 1);	/* names the prefix */
 		routes[i].oif = 1;
-		routes[i].type = TPOL_RT_UNICAST;
+		routes[i].type = TPOL_ROUTE_UNICAST;
 		hist[p[i].len]++;
 	}
 	printf("# %u prefixes, seed %#llx; by length:", n,

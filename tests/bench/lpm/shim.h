@@ -21,37 +21,10 @@
 #ifndef LPM_SHIM_H
 #define LPM_SHIM_H
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <linux/types.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 
-typedef __u8 u8;
-typedef __u16 u16;
-typedef __u32 u32;
-typedef __u64 u64;
-
-#define __rcu
-#define __force
-#define __init
-
-#define cpu_to_be32(x)	htonl(x)
-#define be32_to_cpu(x)	ntohl(x)
-
-#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
-
-static inline int fls(unsigned int x)
-{
-	return x ? 32 - __builtin_clz(x) : 0;
-}
+#define KSHIM_BASE_ONLY
+#include "../../policy/kshim.h"
 
 #define WARN_ON_ONCE(cond)                                                     \
 	({                                                                     \
