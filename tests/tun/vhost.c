@@ -576,11 +576,16 @@ static int new_eventfd(int *fd)
 	return TT_PASS;
 }
 
-static int set_backend(struct vnet *v, unsigned int index, int fd)
+static int vfd_set_backend(int vfd, unsigned int index, int fd)
 {
 	struct vhost_vring_file b = { .index = index, .fd = fd };
 
-	return ioctl(v->vfd, VHOST_NET_SET_BACKEND, &b);
+	return ioctl(vfd, VHOST_NET_SET_BACKEND, &b);
+}
+
+static int set_backend(struct vnet *v, unsigned int index, int fd)
+{
+	return vfd_set_backend(v->vfd, index, fd);
 }
 
 /*
@@ -2359,7 +2364,7 @@ static tt_case_fn current;
 
 static int run_current(void)
 {
-	struct vhost_vring_file b = { .fd = -1 };
+	unsigned int i;
 	int r, vfd;
 
 	if (!vnet_advertised)
@@ -2370,10 +2375,10 @@ static int run_current(void)
 	if (vfd < 0)
 		return r;
 	/* QEMU's stop (vhost_net_stop_one): both queues' backends off. */
-	for (b.index = RXQ; b.index <= TXQ; b.index++) {
-		if (ioctl(vfd, VHOST_NET_SET_BACKEND, &b) && r == TT_PASS)
-			r = tt_fail("stopping queue %u: backend -1: %s",
-				    b.index, tt_errname(errno));
+	for (i = RXQ; i <= TXQ; i++) {
+		if (vfd_set_backend(vfd, i, -1) && r == TT_PASS)
+			r = tt_fail("stopping queue %u: backend -1: %s", i,
+				    tt_errname(errno));
 	}
 	return r;
 }
