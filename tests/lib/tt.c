@@ -358,6 +358,23 @@ long tt_module_refcnt(const char *name)
 	return v;
 }
 
+int tt_module_unload_wait(const char *name, int ms)
+{
+	long long until = tt_now_ms() + ms;
+	int err;
+
+	for (;;) {
+		if (tt_module_refcnt(name) <= 0) {
+			err = tt_module_unload(name);
+			if (err != -EAGAIN)
+				return err;
+		}
+		if (tt_now_ms() >= until)
+			return tt_module_unload(name);
+		tt_sleep_ms(50);
+	}
+}
+
 /* ---- /dev/net/tun ---- */
 
 int tt_tun_node(void)

@@ -166,6 +166,13 @@ int tt_module_loaded(const char *name);
 int tt_module_unload(const char *name);
 /* /sys/module/NAME/refcnt, or -1. */
 long tt_module_refcnt(const char *name);
+/*
+ * tt_module_unload() once NAME's references are gone, waiting up to ms for
+ * them: what a case before let go of may still pin the module for a while
+ * (a namespace's devices go in a worker after its last user, skbs charged
+ * to a queue's socket when they are freed).  The error of the last try.
+ */
+int tt_module_unload_wait(const char *name, int ms);
 
 /* ---- /dev/net/tun ---- */
 #define TT_TUN_PATH "/dev/net/tun"

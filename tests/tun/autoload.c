@@ -27,7 +27,7 @@ static int ensure_unloaded(void)
 		return tt_skip("tun is built into this kernel");
 	if (!tt_module_loaded("tun"))
 		return TT_PASS;
-	err = tt_module_unload("tun");
+	err = tt_module_unload_wait("tun", TT_WAIT_MS);
 	if (err)
 		return tt_fail("cannot unload tun: %s", tt_errname(-err));
 	TT_CHECK(!tt_module_loaded("tun"), "tun still loaded after unload");

@@ -29,11 +29,22 @@ loaded() {
 	grep -q "^$1 " /proc/modules
 }
 
-# unload MODULE: rmmod it if loaded; the case fails if it stays
+# unload MODULE: rmmod it if loaded; the case fails if it stays.  What a
+# case before let go of can still pin the module for a while: a namespace
+# is torn down by a worker after `ip netns del` returns, and with it the
+# persistent devices in it (each holds a reference, as stock's does) and
+# the skbs still charged to a queue's socket.  So wait, with a bound, for
+# the references to go before asking; a module that keeps one fails.
 unload() {
+	local refs
 	loaded "$1" || return 0
+	for _ in $(seq 600); do
+		refs=$(cat "/sys/module/$1/refcnt")
+		((refs == 0)) && break
+		sleep 0.1
+	done
 	tt_cmd rmmod "$1"
-	! loaded "$1" || tt_fail "rmmod $1: $TT_ERR"
+	! loaded "$1" || tt_fail "rmmod $1: $TT_ERR (refcnt $(cat "/sys/module/$1/refcnt"), holders: $(ls "/sys/module/$1/holders"))"
 }
 
 # is_ours: the loaded tun is the one in updates/.  Ours has a MODULE_VERSION,
@@ -189,6 +200,9 @@ case_ip_tuntap_ping() {
 	tt_cmd ip netns exec install_l ping -c 3 -w 120 198.18.40.2
 	kill "$relay"
 	wait "$relay" 2>/dev/null
+	# the devices go now, under rtnl, not later with their namespaces
+	ip -n install_l link del ttin0
+	ip -n install_r link del ttin1
 	ip netns del install_l
 	ip netns del install_r
 	((TT_RC == 0)) || tt_fail "ping across tunrelay exited $TT_RC: $TT_OUT $TT_ERR"

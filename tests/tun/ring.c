@@ -731,12 +731,7 @@ static int c_rmmod(void)
 		 err ? tt_errname(-err) : "it unloaded");
 	ring_unmap(&r);
 	TT_CHECK(tt_link_wait(DEV, 0, TT_WAIT_MS), "device stayed");
-	err = -EAGAIN;
-	for (int i = 0; i < 100 && err == -EAGAIN; i++) {
-		err = tt_module_unload("tun");
-		if (err == -EAGAIN)
-			tt_sleep_ms(100);
-	}
+	err = tt_module_unload_wait("tun", TT_WAIT_MS);
 	TT_CHECK(!err, "rmmod after munmap: %s", tt_errname(-err));
 	fd = tt_tun_open(0);
 	TT_CHECK(fd >= 0, "open after rmmod: %s", tt_errname(errno));
