@@ -29,6 +29,8 @@
 #                           removes what install put there, and depmod
 # make docs-check           Documentation/*.rst through docutils, strictly,
 #                           and iproute(8) through groff -ww (and mandoc)
+# make clean                the build's products; make distclean: also .build/,
+#                           the VMs' work (never while a VM runs)
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
 W	?= 1
@@ -49,7 +51,7 @@ PYTHON3	?= python3
 
 VM_ARGS	= --tun "$(TUN)" --series "$(SERIES)" $(if $(FILTER),--filter "$(FILTER)")
 
-.PHONY: all modules clean check check-debug debug-kernel fuzz run sparse tools install \
+.PHONY: all modules clean distclean check check-debug debug-kernel fuzz run sparse tools install \
 	modules_install uninstall modules_uninstall docs-check bench-lpm
 
 all: modules
@@ -97,7 +99,12 @@ docs-check:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/iproute clean
-	rm -rf .build tests/build
+	rm -rf tests/build
+
+# .build/ holds the VMs' work (their initramfs, consoles and results, the
+# bench's too) and is in use while one runs: only distclean removes it.
+distclean: clean
+	rm -rf .build
 
 check:
 	tests/vm/run --mode check $(VM_ARGS)
