@@ -31,6 +31,9 @@
  *	tunbench devices COUNT	create COUNT devices (open + TUNSETIFF), then
  *				delete them (close): time and memory per
  *				device; pps is devices created per second
+ *	tunbench mem SIZE	a queue nobody reads, filled and overloaded:
+ *				bytes per queued packet, growth under
+ *				overload; pps is packets refused per second
  *
  * Not a test: it asserts nothing about the figures.  It exits non-zero only
  * when it could not set the workload up.
@@ -592,10 +595,90 @@ static int bench_devices(int count)
 	return 0;
 }
 
+/*
+ * Memory of a queue nobody reads: UDP packets of SIZE payload sent out
+ * through tun0 until its queue (txqueuelen 1000) is full and drops, then
+ * for the wall time more of them, all refused.  Reports what the queued
+ * packets hold (MemFree and Slab before the first packet and once the
+ * queue is full, over the packets a read then finds queued) and what the
+ * overload added between its first and its last second (growth_b: 0 for
+ * a queue that stays bounded); pps is the rate the full device refused
+ * packets at.
+ */
+static int bench_mem(size_t size)
+{
+	long long free0, slab0, free1, slab1, slab2, slab3;
+	unsigned long long sent = 0, sent0;
+	int fd0 = mkdev(DEV0, 0, NET0_ADDR), s;
+	static uint8_t buf[2048];
+	struct tt_stats st;
+	double t0, t1, mid, end;
+	char extra[256];
+	long queued = 0;
+
+	if (size > sizeof(buf))
+		return die("size");
+	s = udp_socket(NET0_ADDR, 0);
+	udp_connect(s, NET0_PEER, PORT);
+	memset(buf, 0xa5, sizeof(buf));
+	sysctl_set("/proc/sys/vm/drop_caches", "3");
+	free0 = meminfo("MemFree");
+	slab0 = meminfo("Slab");
+	/* fill: until the device counts its first drop, for 30 s at most */
+	end = now() + 30;
+	for (;;) {
+		if (send(s, buf, size, 0) == (ssize_t)size)
+			sent++;
+		if (sent % 64)
+			continue;
+		if (tt_stats(DEV0, &st))
+			die("stats");
+		if (st.tx_dropped)
+			break;
+		if (now() > end)
+			return die("the queue never filled");
+	}
+	free1 = meminfo("MemFree");
+	slab1 = meminfo("Slab");
+	/*
+	 * Overload: the queue is full, every packet is refused.  Counted
+	 * after a warm-up, as the other workloads are.
+	 */
+	t0 = now();
+	mid = t0 + (seconds / 5 > 1 ? 1 : seconds / 5);
+	end = t0 + seconds;
+	slab2 = -1;
+	sent0 = 0;
+	while ((t1 = now()) < end) {
+		if (slab2 < 0 && t1 >= mid) {
+			slab2 = meminfo("Slab");
+			sent0 = sent;
+			t0 = t1;
+		}
+		for (int i = 0; i < 64; i++)
+			if (send(s, buf, size, 0) == (ssize_t)size)
+				sent++;
+	}
+	slab3 = meminfo("Slab");
+	/* what the queue holds, counted by reading it out */
+	while (read(fd0, pkt, sizeof(pkt)) > 0)
+		queued++;
+	if (!queued)
+		return die("nothing queued");
+	snprintf(extra, sizeof(extra),
+		 "queued=%ld mem_b=%.0f slab_b=%.0f growth_b=%.0f show=queued,mem_b,slab_b,growth_b",
+		 queued, (double)(free0 - free1) * 1024 / (double)queued,
+		 (double)(slab1 - slab0) * 1024 / (double)queued,
+		 (double)(slab3 - slab2) * 1024);
+	printf("BENCH name=%s pps=%.1f gbps=0 %s\n", row,
+	       (double)(sent - sent0) / (t1 - t0), extra);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: tunbench fwd|write|read SIZE | mq QUEUES [SIZE] | gso tso|uso|plain | devices COUNT\n");
+		"usage: tunbench fwd|write|read SIZE | mq QUEUES [SIZE] | gso tso|uso|plain | devices COUNT | mem SIZE\n");
 	return 2;
 }
 
@@ -627,6 +710,8 @@ int main(int argc, char **argv)
 		rc = bench_gso(argv[2]);
 	else if (!strcmp(argv[1], "devices"))
 		rc = bench_devices(atoi(argv[2]));
+	else if (!strcmp(argv[1], "mem"))
+		rc = bench_mem((size_t)atoi(argv[2]));
 	else
 		return usage();
 	return rc;
