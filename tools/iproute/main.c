@@ -43,15 +43,21 @@ static void usage(FILE *f)
 		usage_delrule, usage_words);
 }
 
+/* "iproute: <message>" and a newline, on stderr. */
+static void say(const char *fmt, va_list ap)
+{
+	fputs(PROG ": ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 NORETURN void usage_error(const struct args *a, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (a && a->usage)
 		fprintf(stderr, "Usage: %s\n%s", a->usage, usage_words);
 	else
@@ -63,11 +69,9 @@ NORETURN void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(EXIT_ERROR);
 }
 

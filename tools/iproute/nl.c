@@ -282,13 +282,37 @@ static void nl_warn(const struct nl *nl)
 		fprintf(stderr, PROG ": warning: %s\n", nl->extack);
 }
 
-int nl_request(struct nl *nl, struct msg *m, nl_cb cb, void *arg)
+/* A dump's NLMSG_DONE: its own error, then its reason. */
+static int nl_dump_done(struct nl *nl, const struct nlmsghdr *nlh, bool intr)
+{
+	int err = 0;
+
+	if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+		memcpy(&err, NLMSG_DATA(nlh), sizeof(int));
+		nl_extack(nl, nlh, (const char *)NLMSG_DATA(nlh) +
+			  NLMSG_ALIGN(sizeof(int)));
+	}
+	if (err > 0)
+		return -EPROTO;
+	if (err)
+		return err;
+	return intr ? NL_DUMP_INTR : 0;
+}
+
+/*
+ * Sends M and reads the answers to it until the last: the ack of a
+ * request, the NLMSG_DONE of a dump. CB, if any, sees every other answer.
+ * (Not told by M's flags: NLM_F_EXCL of a new object shares a bit with
+ * NLM_F_DUMP.)
+ */
+static int nl_exchange(struct nl *nl, struct msg *m, bool dump, nl_cb cb,
+		       void *arg)
 {
 	const struct nlmsghdr *nlh;
+	bool intr = false;
 	ssize_t n;
 	int err;
 
-	m->nlh.nlmsg_flags |= NLM_F_ACK;
 	err = nl_send(nl, m);
 	if (err)
 		return err;
@@ -300,61 +324,35 @@ int nl_request(struct nl *nl, struct msg *m, nl_cb cb, void *arg)
 		     nlh = NLMSG_NEXT(nlh, n)) {
 			if (nlh->nlmsg_seq != m->nlh.nlmsg_seq)
 				continue;	/* an answer to someone else */
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = true;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				err = nl_ack(nl, nlh);
+				/* a dump ends with NLMSG_DONE, not an ack */
+				if (dump)
+					return err ? err : -EPROTO;
 				if (!err)
 					nl_warn(nl);
 				return err;
 			}
+			if (dump && nlh->nlmsg_type == NLMSG_DONE)
+				return nl_dump_done(nl, nlh, intr);
 			if (cb)
 				cb(nlh, arg);
 		}
 	}
 }
 
+int nl_request(struct nl *nl, struct msg *m, nl_cb cb, void *arg)
+{
+	m->nlh.nlmsg_flags |= NLM_F_ACK;
+	return nl_exchange(nl, m, false, cb, arg);
+}
+
 int nl_dump(struct nl *nl, struct msg *m, nl_cb cb, void *arg)
 {
-	const struct nlmsghdr *nlh;
-	bool intr = false;
-	ssize_t n;
-	int err;
-
 	m->nlh.nlmsg_flags |= NLM_F_DUMP;
-	err = nl_send(nl, m);
-	if (err)
-		return err;
-	for (;;) {
-		n = nl_recv(nl);
-		if (n < 0)
-			return n;
-		for (nlh = (const struct nlmsghdr *)rbuf; NLMSG_OK(nlh, n);
-		     nlh = NLMSG_NEXT(nlh, n)) {
-			if (nlh->nlmsg_seq != m->nlh.nlmsg_seq)
-				continue;
-			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-				intr = true;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				/* a dump ends with NLMSG_DONE, not an ack */
-				err = nl_ack(nl, nlh);
-				return err ? err : -EPROTO;
-			}
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				/* The dump's own error, then its reason. */
-				err = 0;
-				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
-					memcpy(&err, NLMSG_DATA(nlh), sizeof(int));
-					nl_extack(nl, nlh, (const char *)NLMSG_DATA(nlh) +
-						  NLMSG_ALIGN(sizeof(int)));
-				}
-				if (err > 0)
-					err = -EPROTO;
-				if (err)
-					return err;
-				return intr ? NL_DUMP_INTR : 0;
-			}
-			cb(nlh, arg);
-		}
-	}
+	return nl_exchange(nl, m, true, cb, arg);
 }
 
 /* ---- generic netlink ---- */

@@ -296,6 +296,16 @@ static void rule_family_load(int err, const char *extack)
 	nl_close(&g);
 }
 
+/* The end of a rule request: a missing rule family is said in its words. */
+static void rule_check(int err, const char *extack)
+{
+	if (err == -EAFNOSUPPORT)
+		die("%s: tun_policy has not registered its rule family (%d)",
+		    strerror(-err), TPOL_FAMILY);
+	if (err)
+		die_nl(err, extack);
+}
+
 static int rule_change(struct args *a, bool add)
 {
 	struct rule r;
@@ -314,11 +324,7 @@ static int rule_change(struct args *a, bool add)
 			break;
 		rule_family_load(err, nl.extack);
 	}
-	if (err == -EAFNOSUPPORT)
-		die("%s: tun_policy has not registered its rule family (%d)",
-		    strerror(-err), TPOL_FAMILY);
-	if (err)
-		die_nl(err, nl.extack);
+	rule_check(err, nl.extack);
 	nl_close(&nl);
 	return 0;
 }
@@ -460,11 +466,7 @@ int cmd_rule_show(struct args *a)
 		if (tries == 4)
 			die("the rules kept changing during the dump, try again");
 	}
-	if (err == -EAFNOSUPPORT)
-		die("%s: tun_policy has not registered its rule family (%d)",
-		    strerror(-err), TPOL_FAMILY);
-	if (err)
-		die_nl(err, nl.extack);
+	rule_check(err, nl.extack);
 	nl_close(&nl);
 	out_flush();
 	return 0;
