@@ -91,27 +91,13 @@ static int is_tap(int flags)
 /*
  * A fresh device, up, IPv6 off, 198.18.7.1/24; a tap also gets a permanent
  * neighbour entry for the peer, so that nothing but the frames a case
- * provokes ever reaches the fd.  Returns the fd, or tt_fail()'s value.
+ * provokes ever reaches the fd.
  */
-static int mkdev(const char *name, int flags)
-{
-	int fd, err;
-
-	fd = tt_tun_alloc(name, flags, NULL);
-	if (fd < 0)
-		return tt_fail("TUNSETIFF %s 0x%x: %s", name, flags,
-			       tt_errname(errno));
-	err = tt_link_prepare(name, DEV_IP, 24, NULL);
-	if (err)
-		return tt_fail("configuring %s: %s", name, tt_errname(-err));
-	if (is_tap(flags)) {
-		err = tt_neigh_add(name, PEER_IP, peer_mac);
-		if (err)
-			return tt_fail("neighbour on %s: %s", name,
-				       tt_errname(-err));
-	}
-	return fd;
-}
+static const struct tt_devopts devopts = {
+	.ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.peer_mac = peer_mac,
+};
 
 struct counters {
 	unsigned long long rxp, rxb, rxd, rxfe, txp, txb, txd;
@@ -380,31 +366,15 @@ static size_t tcp4(uint8_t *b, uint32_t src, uint32_t dst, uint16_t sport,
 	return 20 + thl + dlen;
 }
 
-static size_t echo_request(uint8_t *buf, uint16_t seq)
-{
-	return tt_icmp4_echo(buf, tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8, 0x4243,
-			     seq, payload, PAYLOAD_LEN);
-}
-
-/* The exact reply the stack must produce to echo_request(seq). */
-static int check_echo_reply(const uint8_t *p, size_t len, uint16_t seq)
-{
-	uint8_t want[ECHO_LEN];
-
-	TT_EQ(len, ECHO_LEN);
-	TT_EQ(p[0], 0x45);
-	TT_EQ(get16(p + 2), ECHO_LEN);
-	TT_EQ(p[9], IPPROTO_ICMP);
-	TT_EQ(tt_csum(p, 20), 0);
-	TT_CHECK(!memcmp(p + 12, (uint32_t[]){ tt_ip4(DEV_IP) }, 4),
-		 "reply source is not " DEV_IP);
-	TT_CHECK(!memcmp(p + 16, (uint32_t[]){ tt_ip4(PEER_IP) }, 4),
-		 "reply destination is not " PEER_IP);
-	tt_icmp4_echo(want, tt_ip4(DEV_IP), tt_ip4(PEER_IP), 0, 0x4243, seq,
-		      payload, PAYLOAD_LEN);
-	TT_MEMEQ(p + 20, want + 20, len - 20);
-	return TT_PASS;
-}
+/* The peer's echo requests and the exact replies the stack gives. */
+static const struct tt_echo echo = {
+	.dev_ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.id = 0x4243,
+	.payload = payload,
+	.plen = PAYLOAD_LEN,
+	.peer_mac = peer_mac,
+};
 
 static int hdr_is(const uint8_t *p, int flags, int gso_type, int hdr_len,
 		  int gso_size, int csum_start, int csum_offset)
@@ -578,10 +548,10 @@ static int c_offload_default(void)
 {
 	int fd;
 
-	fd = mkdev("ttvn3", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn3", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_CALL(features_of("ttvn3", 0, 1));
-	fd = mkdev("ttvn4", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn4", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_CALL(features_of("ttvn4", 0, 1));
 	/* TUNSETOFFLOAD(0) turns the wish off too. */
@@ -613,7 +583,7 @@ static int offload_accepted(const char *dev, int flags)
 	};
 	int fd;
 
-	fd = mkdev(dev, flags);
+	fd = tt_mkdev(dev, flags, &devopts);
 	TT_SYS(fd);
 	for (size_t i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
 		if (set_offload(fd, both[i]))
@@ -664,7 +634,7 @@ static int c_offload_refused(void)
 	const unsigned int before = TUN_F_CSUM | TUN_F_TSO4;
 	int fd;
 
-	fd = mkdev("ttvn7", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn7", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_SYS(set_offload(fd, before));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -689,7 +659,7 @@ static int c_offload_without_vnet_hdr(void)
 	int fd;
 
 	/* TUNSETOFFLOAD does not depend on IFF_VNET_HDR. */
-	fd = mkdev("ttvn8", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttvn8", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	TT_SYS(set_offload(fd, TUN_F_CSUM | TUN_F_TSO4));
 	TT_CALL(offload_features_are("ttvn8", TUN_F_CSUM | TUN_F_TSO4));
@@ -708,28 +678,25 @@ static int zero_hdr_echo(const char *dev, int flags)
 {
 	uint8_t req[VH_LEN + 14 + ECHO_LEN], buf[2048], mac[6];
 	size_t l2 = is_tap(flags) ? 14 : 0, n;
+	const uint8_t *m = NULL;
 	ssize_t r;
 	int fd;
 
-	fd = mkdev(dev, flags);
+	fd = tt_mkdev(dev, flags, &devopts);
 	TT_SYS(fd);
 	mkhdr(req, 0, 0, 0, 0, 0, 0);
 	if (l2) {
 		TT_SYS(tt_link_hwaddr(dev, mac));
-		tt_eth(req + VH_LEN, mac, peer_mac, 0x0800);
+		m = mac;
 	}
-	n = VH_LEN + l2 + echo_request(req + VH_LEN + l2, 1);
+	n = VH_LEN + tt_echo_request(req + VH_LEN, &echo, m, 1);
 	TT_EQ(write(fd, req, n), (ssize_t)n);
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, (ssize_t)n);
 	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
-	if (l2) {
-		TT_MEMEQ(buf + VH_LEN, peer_mac, 6);
-		TT_MEMEQ(buf + VH_LEN + 6, mac, 6);
-		TT_EQ(get16(buf + VH_LEN + 12), 0x0800);
-	}
-	TT_CALL(check_echo_reply(buf + VH_LEN + l2, (size_t)r - VH_LEN - l2, 1));
+	TT_CALL(tt_echo_reply_check(buf + VH_LEN, (size_t)r - VH_LEN, &echo, m,
+				    1));
 	TT_CALL(queue_empty(fd));
 	STATS(dev, 1, l2 + ECHO_LEN, 0, 0, 1, l2 + ECHO_LEN, 0);
 	return TT_PASS;
@@ -759,7 +726,7 @@ static int udp_read(const char *dev, int flags, unsigned int offload)
 	ssize_t r;
 	int fd, s;
 
-	fd = mkdev(dev, flags);
+	fd = tt_mkdev(dev, flags, &devopts);
 	TT_SYS(fd);
 	TT_SYS(set_offload(fd, offload));
 	s = udp_sock(DEV_IP, SRC_PORT);
@@ -910,7 +877,7 @@ static int c_tcp_syn_csum(void)
 	ssize_t n;
 	int fd, s;
 
-	fd = mkdev("ttvn15", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn15", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_SYS(set_offload(fd, TUN_F_CSUM));
 	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -946,7 +913,7 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 	struct conn c = { 0 };
 	ssize_t n;
 
-	c.fd = mkdev(dev, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	c.fd = tt_mkdev(dev, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(c.fd);
 	TT_SYS(set_offload(c.fd, offload));
 	TT_CALL(tcp_connect(&c, offload));
@@ -1016,7 +983,7 @@ static int c_tso4_write(void)
 	size_t len, total = 0;
 	ssize_t n;
 
-	c.fd = mkdev("ttvn18", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	c.fd = tt_mkdev("ttvn18", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(c.fd);
 	TT_CALL(tcp_connect(&c, 0));
 	mkhdr(buf, VH_F_NEEDS_CSUM, VH_GSO_TCPV4, 40, MSS, 20, 16);
@@ -1054,7 +1021,7 @@ static int c_udp_segment_no_uso(void)
 	int fd, s, seg = MSS, sw = 0;
 	ssize_t r;
 
-	fd = mkdev("ttvn19", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn19", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, SRC_PORT);
 	TT_SYS(s);
@@ -1107,7 +1074,7 @@ static int c_uso_read(void)
 	int fd, s, seg = MSS;
 	ssize_t r;
 
-	fd = mkdev("ttvn20", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn20", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, SRC_PORT);
 	TT_SYS(s);
@@ -1156,7 +1123,7 @@ static int c_uso_write(void)
 	ssize_t r;
 	int fd, s;
 
-	fd = mkdev("ttvn21", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn21", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, DEV_PORT);
 	TT_SYS(s);
@@ -1199,13 +1166,13 @@ static int c_hdrsz_12(void)
 	int fd, v = 12;
 	ssize_t r;
 
-	fd = mkdev("ttvn22", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn22", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_SYS(ioctl(fd, TUNSETVNETHDRSZ, &v));
 	mkhdr(req, 0, 0, 0, 0, 0, 0);
 	req[10] = 0xbe;
 	req[11] = 0xef;
-	echo_request(req + 12, 1);
+	tt_echo_request(req + 12, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
@@ -1213,7 +1180,7 @@ static int c_hdrsz_12(void)
 	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
 	TT_EQ(buf[10], 0xee);
 	TT_EQ(buf[11], 0xee);
-	TT_CALL(check_echo_reply(buf + 12, ECHO_LEN, 1));
+	TT_CALL(tt_echo_reply_check(buf + 12, ECHO_LEN, &echo, NULL, 1));
 	/* Shorter than the 12-byte header: refused. */
 	TT_ERRNO(write(fd, req, 11), EINVAL);
 	/* A read with room for the header only: the frame is cut. */
@@ -1234,10 +1201,10 @@ static int c_read_short(void)
 	ssize_t r;
 	int fd;
 
-	fd = mkdev("ttvn23", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn23", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	mkhdr(req, 0, 0, 0, 0, 0, 0);
-	echo_request(req + VH_LEN, 1);
+	tt_echo_request(req + VH_LEN, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	p.fd = fd;
 	p.events = POLLIN;
@@ -1265,12 +1232,12 @@ static int c_pi_then_hdr(void)
 	ssize_t r;
 	int fd, s;
 
-	fd = mkdev("ttvn24", IFF_TUN | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn24", IFF_TUN | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	/* Write: tun_pi, then the header, then the packet. */
 	memcpy(req, &pi, 4);
 	mkhdr(req + 4, 0, 0, 0, 0, 0, 0);
-	echo_request(req + 4 + VH_LEN, 1);
+	tt_echo_request(req + 4 + VH_LEN, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	/* Read: the same order. */
 	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
@@ -1279,7 +1246,8 @@ static int c_pi_then_hdr(void)
 	TT_EQ(pi.flags, 0);
 	TT_EQ(ntohs(pi.proto), 0x0800);
 	TT_CALL(hdr_is(buf + 4, 0, VH_GSO_NONE, 0, 0, 0, 0));
-	TT_CALL(check_echo_reply(buf + 4 + VH_LEN, ECHO_LEN, 1));
+	TT_CALL(tt_echo_reply_check(buf + 4 + VH_LEN, ECHO_LEN, &echo, NULL,
+				    1));
 	/* csum_start counts from the packet, not from tun_pi. */
 	TT_SYS(set_offload(fd, TUN_F_CSUM));
 	s = udp_sock(DEV_IP, SRC_PORT);
@@ -1315,7 +1283,7 @@ static int c_vnet_le(void)
 	ssize_t r;
 	int fd, s, v;
 
-	fd = mkdev("ttvn25", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn25", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	v = 1;
 	TT_SYS(ioctl(fd, TUNSETVNETLE, &v));
@@ -1370,7 +1338,7 @@ static int needs_csum_write(const char *dev, int flags)
 	ssize_t r;
 	int fd, s;
 
-	fd = mkdev(dev, flags);
+	fd = tt_mkdev(dev, flags, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, DEV_PORT);
 	TT_SYS(s);
@@ -1424,7 +1392,7 @@ static int c_csum_beyond_frame(void)
 	size_t n;
 	int fd;
 
-	fd = mkdev("ttvn28", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn28", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	n = udp_frame(f);
 	/*
@@ -1458,7 +1426,7 @@ static int c_hdr_len_beyond_frame(void)
 	size_t n;
 	int fd, s;
 
-	fd = mkdev("ttvn29", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn29", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, DEV_PORT);
 	TT_SYS(s);
@@ -1483,7 +1451,7 @@ static int c_gso_unknown(void)
 	size_t n;
 	int fd;
 
-	fd = mkdev("ttvn30", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn30", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	n = udp_frame(f);
 	for (size_t i = 0; i < sizeof(types); i++) {
@@ -1504,7 +1472,7 @@ static int c_gso_size_zero(void)
 	size_t len;
 	int fd;
 
-	fd = mkdev("ttvn31", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn31", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	len = tcp4(f + VH_LEN, tt_ip4(PEER_IP), tt_ip4(DEV_IP), PEER_PORT,
 		   DEV_PORT, 1, 1, TH_ACK, 0, bulk, 3000, 1);
@@ -1527,7 +1495,7 @@ static int c_csum_start_in_ip_header(void)
 	size_t n;
 	int fd, s;
 
-	fd = mkdev("ttvn32", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn32", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, DEV_PORT);
 	TT_SYS(s);
@@ -1550,7 +1518,7 @@ static int c_write_short(void)
 	uint8_t f[256];
 	int fd;
 
-	fd = mkdev("ttvn33", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn33", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	memset(f, 0, sizeof(f));
 	TT_ERRNO(write(fd, f, 0), EINVAL);
@@ -1568,7 +1536,7 @@ static int c_tap_write_short(void)
 	uint8_t f[256], mac[6];
 	int fd;
 
-	fd = mkdev("ttvn34", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn34", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttvn34", mac));
 	memset(f, 0, sizeof(f));
@@ -1623,7 +1591,7 @@ static int big_write_case(const char *dev, int flags)
 	uint8_t mac[6], *ip;
 	int fd;
 
-	fd = mkdev(dev, flags);
+	fd = tt_mkdev(dev, flags, &devopts);
 	TT_SYS(fd);
 	ip = f + VH_LEN + l2;
 	if (l2) {
