@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <linux/virtio_net.h>
 
 #include "../../include/uapi/linux/tun_ring.h"
 
@@ -220,8 +221,9 @@ static int echo_through(int flags)
 	struct tt_stats st0, st1;
 	uint8_t buf[64 + ECHO_LEN];
 	size_t pi = flags & IFF_NO_PI ? 0 : 4;
-	/* the default TUNSETVNETHDRSZ: struct virtio_net_hdr */
-	size_t off = pi + (flags & IFF_VNET_HDR ? 10 : 0);
+	/* the default TUNSETVNETHDRSZ */
+	size_t vnet = flags & IFF_VNET_HDR ? sizeof(struct virtio_net_hdr) : 0;
+	size_t off = pi + vnet;
 	struct ring r;
 	uint32_t i;
 	int fd;

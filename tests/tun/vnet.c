@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/virtio_net.h>
 
 #ifndef TUN_F_USO4
 #define TUN_F_USO4 0x20
@@ -36,22 +37,11 @@
 #define TUN_F_USO6 0x40
 #endif
 
-/* struct virtio_net_hdr, little endian on x86 (the native order). */
-struct vnet_hdr {
-	uint8_t flags;
-	uint8_t gso_type;
-	uint16_t hdr_len;
-	uint16_t gso_size;
-	uint16_t csum_start;
-	uint16_t csum_offset;
-} __attribute__((packed));
-
-#define VH_LEN 10
-#define VH_F_NEEDS_CSUM 1
-#define VH_GSO_NONE 0
-#define VH_GSO_TCPV4 1
-#define VH_GSO_UDP_L4 5
-#define VH_GSO_ECN 0x80
+#define VH_LEN ((int)sizeof(struct virtio_net_hdr))
+/* from 6.2's UAPI on; the host's headers may be older */
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5
+#endif
 
 #define DEV_IP "198.18.7.1"
 #define PEER_IP "198.18.7.2"
@@ -379,7 +369,7 @@ static const struct tt_echo echo = {
 static int hdr_is(const uint8_t *p, int flags, int gso_type, int hdr_len,
 		  int gso_size, int csum_start, int csum_offset)
 {
-	struct vnet_hdr h;
+	struct virtio_net_hdr h;
 
 	memcpy(&h, p, VH_LEN);
 	TT_EQ(h.flags, flags);
@@ -394,7 +384,7 @@ static int hdr_is(const uint8_t *p, int flags, int gso_type, int hdr_len,
 static void mkhdr(uint8_t *p, int flags, int gso_type, int hdr_len,
 		  int gso_size, int csum_start, int csum_offset)
 {
-	struct vnet_hdr h = {
+	struct virtio_net_hdr h = {
 		.flags = (uint8_t)flags,
 		.gso_type = (uint8_t)gso_type,
 		.hdr_len = (uint16_t)hdr_len,
@@ -694,7 +684,7 @@ static int zero_hdr_echo(const char *dev, int flags)
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, (ssize_t)n);
-	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	TT_CALL(tt_echo_reply_check(buf + VH_LEN, (size_t)r - VH_LEN, &echo, m,
 				    1));
 	TT_CALL(queue_empty(fd));
@@ -741,14 +731,14 @@ static int udp_read(const char *dev, int flags, unsigned int offload)
 	TT_EQ(get16(ip + 24), 8 + dl);
 	TT_MEMEQ(ip + 28, bulk, dl);
 	if (offload & TUN_F_CSUM) {
-		TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, l2 + 20,
-			    6));
+		TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+			       VIRTIO_NET_HDR_GSO_NONE, 0, 0, l2 + 20, 6));
 		TT_EQ(get16(ip + 26), ntohs(pseudo_partial(ip, 8 + dl)));
 		TT_CHECK(l4_csum(ip, ip + 20, 8 + dl) != 0,
 			 "the checksum is already complete");
 		complete_csum(buf + VH_LEN, l2 + 28 + dl, l2 + 20, 6);
 	} else {
-		TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+		TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	}
 	TT_EQ(l4_csum(ip, ip + 20, 8 + dl), 0);
 	TT_CALL(queue_empty(fd));
@@ -833,9 +823,10 @@ static int tcp_connect(struct conn *c, unsigned int offload)
 	TT_EQ(t[13], TH_SYN);
 	/* The SYN's checksum is left to the reader as well with CSUM. */
 	if (offload & TUN_F_CSUM)
-		TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 16));
+		TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+			       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 16));
 	else
-		TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+		TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	c->txb = (size_t)n - VH_LEN;
 	c->cport = get16(t);
 	c->cseq = get32(t + 4) + 1;
@@ -892,7 +883,8 @@ static int c_tcp_syn_csum(void)
 	thl = (size_t)(ip[32] >> 4) * 4;
 	TT_EQ(ip[33], TH_SYN);
 	TT_EQ((size_t)n, VH_LEN + 20 + thl);
-	TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 16));
+	TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 16));
 	TT_EQ(get16(ip + 36), ntohs(pseudo_partial(ip, thl)));
 	complete_csum(ip, 20 + thl, 20, 16);
 	TT_EQ(l4_csum(ip, ip + 20, thl), 0);
@@ -937,13 +929,14 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 		if (!frames && (offload & TUN_F_TSO4))
 			TT_CHECK(dl > MSS, "first frame: %zu bytes of data", dl);
 		if (dl > MSS) {
-			TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_TCPV4, 40,
-				    MSS, 20, 16));
+			TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				       VIRTIO_NET_HDR_GSO_TCPV4, 40, MSS, 20,
+				       16));
 			TT_EQ(dl % MSS, 0);
 			gso_frames++;
 		} else {
-			TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
-				    20, 16));
+			TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 16));
 		}
 		got += dl;
 		frames++;
@@ -986,7 +979,8 @@ static int c_tso4_write(void)
 	c.fd = tt_mkdev("ttvn18", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(c.fd);
 	TT_CALL(tcp_connect(&c, 0));
-	mkhdr(buf, VH_F_NEEDS_CSUM, VH_GSO_TCPV4, 40, MSS, 20, 16);
+	mkhdr(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 40,
+	      MSS, 20, 16);
 	len = tcp4(buf + VH_LEN, tt_ip4(PEER_IP), tt_ip4(DEV_IP), PEER_PORT,
 		   c.cport, c.pseq, c.cseq, TH_ACK | TH_PSH, 0, bulk, 3000, 1);
 	TT_EQ(write(c.fd, buf, VH_LEN + len), (ssize_t)(VH_LEN + len));
@@ -1035,7 +1029,8 @@ static int c_udp_segment_no_uso(void)
 		for (int i = 0; i < 3; i++) {
 			r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 			TT_EQ(r, VH_LEN + 28 + MSS);
-			TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+			TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0,
+				       0));
 			ip = buf + VH_LEN;
 			TT_EQ(get16(ip + 24), 8 + MSS);
 			TT_MEMEQ(ip + 28, bulk + i * MSS, MSS);
@@ -1048,7 +1043,8 @@ static int c_udp_segment_no_uso(void)
 	for (int i = 0; i < 3; i++) {
 		r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 		TT_EQ(r, VH_LEN + 28 + MSS);
-		TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
+		TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+			       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
 		ip = buf + VH_LEN;
 		TT_EQ(get16(ip + 2), 28 + MSS);
 		TT_EQ(get16(ip + 24), 8 + MSS);
@@ -1086,8 +1082,8 @@ static int c_uso_read(void)
 		for (int i = 0; i < 3; i++) {
 			r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 			TT_EQ(r, VH_LEN + 28 + MSS);
-			TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
-				    20, 6));
+			TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
 		}
 		TT_CALL(queue_empty(fd));
 		return TT_PASS;
@@ -1096,7 +1092,8 @@ static int c_uso_read(void)
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
 	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, VH_LEN + 28 + 3000);
-	TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_UDP_L4, 28, MSS, 20, 6));
+	TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		       VIRTIO_NET_HDR_GSO_UDP_L4, 28, MSS, 20, 6));
 	ip = buf + VH_LEN;
 	TT_EQ(get16(ip + 2), 28 + 3000);
 	TT_EQ(get16(ip + 20), SRC_PORT);
@@ -1127,7 +1124,8 @@ static int c_uso_write(void)
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, DEV_PORT);
 	TT_SYS(s);
-	mkhdr(buf, VH_F_NEEDS_CSUM, VH_GSO_UDP_L4, 28, MSS, 20, 6);
+	mkhdr(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_UDP_L4, 28,
+	      MSS, 20, 6);
 	len = udp4(buf + VH_LEN, tt_ip4(PEER_IP), tt_ip4(DEV_IP), SRC_PORT,
 		   DEV_PORT, bulk, 3000);
 	{
@@ -1177,7 +1175,7 @@ static int c_hdrsz_12(void)
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, 12 + ECHO_LEN);
-	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	TT_EQ(buf[10], 0xee);
 	TT_EQ(buf[11], 0xee);
 	TT_CALL(tt_echo_reply_check(buf + 12, ECHO_LEN, &echo, NULL, 1));
@@ -1188,7 +1186,7 @@ static int c_hdrsz_12(void)
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, 12, TT_WAIT_MS);
 	TT_EQ(r, 12);
-	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	TT_CALL(queue_empty(fd));
 	STATS("ttvn22", 2, 2 * ECHO_LEN, 0, 0, 2, 2 * ECHO_LEN, 0);
 	return TT_PASS;
@@ -1217,7 +1215,7 @@ static int c_read_short(void)
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	r = tt_read_timeout(fd, buf, VH_LEN + 20, TT_WAIT_MS);
 	TT_EQ(r, VH_LEN + 20);
-	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	TT_EQ(buf[VH_LEN], 0x45);
 	TT_EQ(get16(buf + VH_LEN + 2), ECHO_LEN);
 	TT_CALL(queue_empty(fd));
@@ -1245,7 +1243,7 @@ static int c_pi_then_hdr(void)
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
 	TT_EQ(ntohs(pi.proto), 0x0800);
-	TT_CALL(hdr_is(buf + 4, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf + 4, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	TT_CALL(tt_echo_reply_check(buf + 4 + VH_LEN, ECHO_LEN, &echo, NULL,
 				    1));
 	/* csum_start counts from the packet, not from tun_pi. */
@@ -1258,7 +1256,8 @@ static int c_pi_then_hdr(void)
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
 	TT_EQ(ntohs(pi.proto), 0x0800);
-	TT_CALL(hdr_is(buf + 4, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
+	TT_CALL(hdr_is(buf + 4, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
 	ip = buf + 4 + VH_LEN;
 	complete_csum(ip, 128, 20, 6);
 	TT_EQ(l4_csum(ip, ip + 20, 108), 0);
@@ -1268,7 +1267,8 @@ static int c_pi_then_hdr(void)
 	TT_EQ(r, 4 + VH_LEN + 20);
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, TUN_PKT_STRIP);
-	TT_CALL(hdr_is(buf + 4, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
+	TT_CALL(hdr_is(buf + 4, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
 	/* tun_pi and a short header: refused. */
 	TT_ERRNO(write(fd, req, 4 + VH_LEN - 1), EINVAL);
 	TT_ERRNO(write(fd, req, 3), EINVAL);
@@ -1350,13 +1350,14 @@ static int needs_csum_write(const char *dev, int flags)
 			       DEV_PORT, bulk, 48);
 	ip[26] ^= 0x5a;
 	TT_CHECK(l4_csum(ip, ip + 20, 56) != 0, "checksum still valid");
-	mkhdr(f, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, l2 + 20, 6);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, 0, 0,
+	      l2 + 20, 6);
 	TT_EQ(write(fd, f, n), (ssize_t)n);
 	r = recv_timeout(s, got, sizeof(got), TT_WAIT_MS);
 	TT_CHECK(r >= 0, "recv: %s", tt_errname(errno));
 	TT_EQ(r, 48);
 	TT_MEMEQ(got, bulk, 48);
-	mkhdr(f, 0, VH_GSO_NONE, 0, 0, 0, 0);
+	mkhdr(f, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0);
 	TT_EQ(write(fd, f, n), (ssize_t)n);
 	TT_ERRNO(recv_timeout(s, got, sizeof(got), 300), ETIMEDOUT);
 	TT_ERRNO(recvfrom(s, got, sizeof(got), 0, (struct sockaddr *)&from,
@@ -1399,22 +1400,22 @@ static int c_csum_beyond_frame(void)
 	 * csum_start + csum_offset + 2 > 76 raises hdr_len past the frame:
 	 * refused before anything counts.
 	 */
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 20, 56);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 20, 56);
 	TT_ERRNO(write(fd, f, n), EINVAL);
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 76, 0);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 76, 0);
 	TT_ERRNO(write(fd, f, n), EINVAL);
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 60, 0x7fff);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 60, 0x7fff);
 	TT_ERRNO(write(fd, f, n), EINVAL);
 	STATS("ttvn28", 0, 0, 0, 0, 0, 0, 0);
 	/*
 	 * The raised hdr_len is 16 bits: 0xffff + 0xffff + 2 wraps to 0,
 	 * passes that check and is refused later, as a frame error.
 	 */
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 0xffff, 0xffff);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 0xffff, 0xffff);
 	TT_ERRNO(write(fd, f, n), EINVAL);
 	STATS("ttvn28", 0, 0, 0, 1, 0, 0, 0);
 	/* Ending exactly at the end of the frame is accepted. */
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 20, 54);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 20, 54);
 	TT_EQ(write(fd, f, n), (ssize_t)n);
 	STATS("ttvn28", 1, 76, 0, 1, 0, 0, 0);
 	return TT_PASS;
@@ -1446,7 +1447,7 @@ static int c_hdr_len_beyond_frame(void)
 
 static int c_gso_unknown(void)
 {
-	static const uint8_t types[] = { 2, 6, 0x7f, VH_GSO_ECN };
+	static const uint8_t types[] = { 2, 6, 0x7f, VIRTIO_NET_HDR_GSO_ECN };
 	uint8_t f[256];
 	size_t n;
 	int fd;
@@ -1455,7 +1456,7 @@ static int c_gso_unknown(void)
 	TT_SYS(fd);
 	n = udp_frame(f);
 	for (size_t i = 0; i < sizeof(types); i++) {
-		mkhdr(f, VH_F_NEEDS_CSUM, types[i], 28, 20, 20, 6);
+		mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, types[i], 28, 20, 20, 6);
 		errno = 0;
 		if (write(fd, f, n) != -1 || errno != EINVAL)
 			return tt_fail("gso_type 0x%x: want EINVAL, got %s",
@@ -1476,9 +1477,10 @@ static int c_gso_size_zero(void)
 	TT_SYS(fd);
 	len = tcp4(f + VH_LEN, tt_ip4(PEER_IP), tt_ip4(DEV_IP), PEER_PORT,
 		   DEV_PORT, 1, 1, TH_ACK, 0, bulk, 3000, 1);
-	mkhdr(f, VH_F_NEEDS_CSUM, VH_GSO_TCPV4, 40, 0, 20, 16);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 40, 0,
+	      20, 16);
 	TT_ERRNO(write(fd, f, VH_LEN + len), EINVAL);
-	mkhdr(f, 0, VH_GSO_TCPV4, 40, 0, 0, 0);
+	mkhdr(f, 0, VIRTIO_NET_HDR_GSO_TCPV4, 40, 0, 0, 0);
 	TT_ERRNO(write(fd, f, VH_LEN + len), EINVAL);
 	STATS("ttvn31", 0, 0, 0, 2, 0, 0, 0);
 	return TT_PASS;
@@ -1500,7 +1502,7 @@ static int c_csum_start_in_ip_header(void)
 	s = udp_sock(DEV_IP, DEV_PORT);
 	TT_SYS(s);
 	n = udp_frame(f);
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 10, 0);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 10, 0);
 	if (tt_series_ge(6, 2)) {
 		TT_ERRNO(write(fd, f, n), EINVAL);
 		STATS("ttvn32", 0, 0, 0, 1, 0, 0, 0);
@@ -1615,12 +1617,12 @@ static int big_write_case(const char *dev, int flags)
 			ssize_t r;
 
 			if (k == BIGW_NEEDS_CSUM)
-				mkhdr(f, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
+				mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				      VIRTIO_NET_HDR_GSO_NONE, 0, 0,
 				      (int)l2 + 20, 6);
 			else
-				mkhdr(f, 0, VH_GSO_NONE,
-				      k == BIGW_HDR_LEN ? (int)hdr : 0, 0, 0,
-				      0);
+				mkhdr(f, 0, VIRTIO_NET_HDR_GSO_NONE,
+				      k == BIGW_HDR_LEN ? (int)hdr : 0, 0, 0, 0);
 			errno = 0;
 			r = write(fd, f, VH_LEN + len);
 			if (refused) {

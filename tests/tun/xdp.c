@@ -59,6 +59,7 @@
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/virtio_net.h>
 #include <poll.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -72,7 +73,7 @@
 #define PAYLOAD_LEN 32
 #define ECHO_LEN (28 + PAYLOAD_LEN)
 #define FRAME_LEN (14 + ECHO_LEN)
-#define VH_LEN 10
+#define VH_LEN ((int)sizeof(struct virtio_net_hdr))
 
 static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x0d, 0x02 };
 static uint8_t payload[PAYLOAD_LEN];
@@ -1111,8 +1112,8 @@ static int vnet_gso_drop_case(const char *dev, int nonblock)
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
 	memset(f, 0, sizeof(f));
-	f[0] = 1;	/* VIRTIO_NET_HDR_F_NEEDS_CSUM */
-	f[1] = 1;	/* VIRTIO_NET_HDR_GSO_TCPV4 */
+	f[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	f[1] = VIRTIO_NET_HDR_GSO_TCPV4;
 	v = 14 + 40;	/* hdr_len */
 	memcpy(f + 2, &v, 2);
 	v = 1000;	/* gso_size */
