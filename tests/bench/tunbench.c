@@ -52,6 +52,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/virtio_net.h>
 
 #ifndef TUN_F_USO4
 #define TUN_F_USO4 0x20
@@ -60,20 +61,11 @@
 #define TUN_F_USO6 0x40
 #endif
 
-/* struct virtio_net_hdr, native (little endian) order. */
-struct vnet_hdr {
-	uint8_t flags;
-	uint8_t gso_type;
-	uint16_t hdr_len;
-	uint16_t gso_size;
-	uint16_t csum_start;
-	uint16_t csum_offset;
-} __attribute__((packed));
-
-#define VH_LEN 10
-#define VH_F_NEEDS_CSUM 1
-#define VH_GSO_TCPV4 1
-#define VH_GSO_UDP_L4 5
+#define VH_LEN ((int)sizeof(struct virtio_net_hdr))
+/* from 6.2's UAPI on; the host's headers may be older */
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5
+#endif
 
 #define DEV0 "tbench0"
 #define DEV1 "tbench1"
@@ -476,7 +468,7 @@ static int bench_mq(int nq, int mq, size_t size)
 static int bench_gso(const char *kind)
 {
 	unsigned int off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
-	struct vnet_hdr h = { 0 };
+	struct virtio_net_hdr h = { 0 };
 	struct worker *w, *r;
 	int fd0, fd1;
 	size_t len;
@@ -495,8 +487,8 @@ static int bench_gso(const char *kind)
 	if (!strcmp(kind, "tso")) {
 		/* 45 segments of 1448 bytes: 65200 bytes of IP */
 		len = tcp4(pkt + VH_LEN, NET0_PEER, NET1_PEER, 45 * 1448);
-		h.flags = VH_F_NEEDS_CSUM;
-		h.gso_type = VH_GSO_TCPV4;
+		h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		h.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
 		h.hdr_len = 40;
 		h.gso_size = 1448;
 		h.csum_start = 20;
@@ -504,8 +496,8 @@ static int bench_gso(const char *kind)
 	} else if (!strcmp(kind, "uso")) {
 		/* 44 segments of 1472 bytes: 64796 bytes of IP */
 		len = udp4(pkt + VH_LEN, NET0_PEER, NET1_PEER, 44 * 1472);
-		h.flags = VH_F_NEEDS_CSUM;
-		h.gso_type = VH_GSO_UDP_L4;
+		h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		h.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
 		h.hdr_len = 28;
 		h.gso_size = 1472;
 		h.csum_start = 20;

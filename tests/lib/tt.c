@@ -1152,3 +1152,83 @@ int tt_bpf_map_read(int map, uint32_t key, uint64_t *val)
 		return -errno;
 	return 0;
 }
+
+/* ---- test devices and ICMP echo through them ---- */
+
+int tt_dev_setup(const char *name, int flags, const struct tt_devopts *o)
+{
+	int err;
+
+	err = tt_link_prepare(name, o ? o->ip : NULL, 24, NULL);
+	if (err)
+		return tt_fail("configuring %s: %s", name, tt_errname(-err));
+	if (o && o->ip && o->peer_ip &&
+	    (flags & (IFF_TUN | IFF_TAP)) == IFF_TAP) {
+		err = tt_neigh_add(name, o->peer_ip, o->peer_mac);
+		if (err)
+			return tt_fail("neighbour on %s: %s", name,
+				       tt_errname(-err));
+	}
+	return TT_PASS;
+}
+
+int tt_mkdev(const char *name, int flags, const struct tt_devopts *o)
+{
+	int fd, e;
+
+	fd = tt_tun_open(o ? o->oflags : 0);
+	if (fd < 0)
+		return tt_fail("open " TT_TUN_PATH ": %s", tt_errname(errno));
+	if (tt_tun_setiff(fd, name, flags, NULL) < 0) {
+		e = errno;
+		tt_close(fd);
+		return tt_fail("TUNSETIFF %s 0x%x: %s", name, flags,
+			       tt_errname(e));
+	}
+	TT_CALL(tt_dev_setup(name, flags, o));
+	return fd;
+}
+
+size_t tt_echo_request(uint8_t *buf, const struct tt_echo *e,
+		       const uint8_t *dev_mac, uint16_t seq)
+{
+	size_t off = 0;
+
+	if (dev_mac)
+		off = tt_eth(buf, dev_mac, e->peer_mac, 0x0800);
+	return off + tt_icmp4_echo(buf + off, tt_ip4(e->peer_ip),
+				   tt_ip4(e->dev_ip), 8, e->id, seq,
+				   e->payload, e->plen);
+}
+
+int tt_echo_reply_check(const uint8_t *p, size_t len, const struct tt_echo *e,
+			const uint8_t *dev_mac, uint16_t seq)
+{
+	/* __thread: a case may check replies from threads of its own. */
+	static __thread uint8_t want[14 + 65535];
+	size_t off = dev_mac ? 14 : 0, iplen = 28 + e->plen;
+	uint32_t src = tt_ip4(e->dev_ip), dst = tt_ip4(e->peer_ip);
+
+	if (iplen > 65535)
+		return tt_fail("echo of %zu bytes of payload: too long",
+			       e->plen);
+	TT_EQ(len, off + iplen);
+	if (dev_mac) {
+		tt_eth(want, e->peer_mac, dev_mac, 0x0800);
+		TT_MEMEQ(p, want, 14);
+		p += 14;
+	}
+	TT_EQ(p[0], 0x45);
+	TT_EQ(p[2] << 8 | p[3], iplen);
+	TT_EQ(p[9], IPPROTO_ICMP);
+	TT_EQ(tt_csum(p, 20), 0);
+	TT_CHECK(!memcmp(p + 12, &src, 4), "reply source is not %s",
+		 e->dev_ip);
+	TT_CHECK(!memcmp(p + 16, &dst, 4), "reply destination is not %s",
+		 e->peer_ip);
+	/* ICMP: type 0, the same id, sequence and payload, a valid checksum. */
+	tt_icmp4_echo(want, src, dst, 0, e->id, seq, e->payload, e->plen);
+	TT_MEMEQ(p + 20, want + 20, iplen - 20);
+	TT_EQ(tt_csum(p + 20, iplen - 20), 0);
+	return TT_PASS;
+}

@@ -293,4 +293,65 @@ int tt_bpf_counting_prog(int type, int map, int ret);
 /* Slot @key of an array map made by tt_bpf_array_map(); 0 or -errno. */
 int tt_bpf_map_read(int map, uint32_t key, uint64_t *val);
 
+/*
+ * ---- test devices and ICMP echo through them ----
+ *
+ * What most tun tests start a case with: a fresh device prepared the usual
+ * way, and an ICMP echo that the stack answers byte for byte.
+ */
+
+/*
+ * What tt_mkdev() does beyond open, TUNSETIFF, up and IPv6 off (NULL:
+ * nothing more).  With ip, the device gets ip/24; a tap also gets, with
+ * peer_ip, a permanent neighbour entry peer_ip -> peer_mac, so that no ARP
+ * of its own reaches the fd, only what a case provokes.
+ */
+struct tt_devopts {
+	int oflags;		/* more open(2) flags for /dev/net/tun */
+	const char *ip;
+	const char *peer_ip;
+	const uint8_t *peer_mac;
+};
+
+/*
+ * A fresh device: the fd (the fd and the device are deferred), or
+ * tt_fail()'s value with the step that failed and its errno.
+ */
+int tt_mkdev(const char *name, int flags, const struct tt_devopts *o);
+/*
+ * What tt_mkdev() does after TUNSETIFF, for a device attached otherwise
+ * (several queues): TT_PASS or tt_fail()'s value.  flags are the device's.
+ */
+int tt_dev_setup(const char *name, int flags, const struct tt_devopts *o);
+
+/*
+ * One ICMP echo exchange: the peer, played by the test on the fd, sends
+ * requests of plen bytes of payload with identifier id to dev_ip, the
+ * device's address, from peer_ip.  Given the device's MAC (dev_mac, a tap),
+ * they travel in Ethernet frames between peer_mac and dev_mac; given NULL,
+ * as bare IPv4 (tun, or a caller that checks the link layer itself).
+ */
+struct tt_echo {
+	const char *dev_ip;
+	const char *peer_ip;
+	uint16_t id;
+	const void *payload;
+	size_t plen;
+	const uint8_t *peer_mac;
+};
+
+/* The request seq of @e into buf; its length (Ethernet included). */
+size_t tt_echo_request(uint8_t *buf, const struct tt_echo *e,
+		       const uint8_t *dev_mac, uint16_t seq);
+/*
+ * p, len is the stack's reply to tt_echo_request(e, dev_mac, seq): the
+ * exact length, the Ethernet header (with dev_mac), IPv4 with no options,
+ * its total length, protocol, addresses and a valid header checksum (the
+ * id, TOS, TTL and fragment field are not compared), and the ICMP message
+ * byte for byte.  TT_PASS, or tt_fail() naming the first thing that
+ * differed.
+ */
+int tt_echo_reply_check(const uint8_t *p, size_t len, const struct tt_echo *e,
+			const uint8_t *dev_mac, uint16_t seq);
+
 #endif /* TT_H */

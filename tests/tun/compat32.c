@@ -97,19 +97,6 @@ static void set_name(struct ifreq *ifr, const char *name)
 
 /* ---- devices and frames ---- */
 
-static int mkdev(const char *name, int flags)
-{
-	int fd, err;
-
-	fd = tt_tun_alloc(name, flags, NULL);
-	if (fd < 0)
-		return tt_fail("TUNSETIFF %s: %s", name, tt_errname(errno));
-	err = tt_link_prepare(name, NULL, 0, NULL);
-	if (err)
-		return tt_fail("bringing %s up: %s", name, tt_errname(-err));
-	return fd;
-}
-
 static size_t mkframe(uint8_t *buf, const uint8_t dst[6], uint8_t tag)
 {
 	tt_eth(buf, dst, src_mac, ETH_TEST);
@@ -330,7 +317,7 @@ static int c_txfilter(void)
 	/* A tun has no MAC filter. */
 	TT_ERRNO(ioctl(fd, TUNSETTXFILTER, &t), EINVAL);
 
-	fd = mkdev("tttc7", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("tttc7", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	/* The answer is the number of exact addresses taken. */
@@ -523,7 +510,7 @@ static int c_rw_tap_vnet_hdr(void)
 	int fd, err, s;
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 
-	fd = mkdev("tttc14", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("tttc14", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	/* Out: the frame behind a 10-byte header with nothing in it. */

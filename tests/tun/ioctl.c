@@ -113,20 +113,6 @@ static int as_user(int (*fn)(void *), void *arg)
 
 /* ---- devices and frames ---- */
 
-/* A fresh tun/tap, up, IPv6 off, no address; the fd or TT_FAIL. */
-static int mkdev(const char *name, int flags)
-{
-	int fd, err;
-
-	fd = tt_tun_alloc(name, flags, NULL);
-	if (fd < 0)
-		return tt_fail("TUNSETIFF %s: %s", name, tt_errname(errno));
-	err = tt_link_prepare(name, NULL, 0, NULL);
-	if (err)
-		return tt_fail("bringing %s up: %s", name, tt_errname(-err));
-	return fd;
-}
-
 /* A persistent device, not attached to any fd (for the re-attach cases). */
 static int mkpersist(const char *name, int flags)
 {
@@ -294,7 +280,7 @@ static int c_setlink_up_ebusy(void)
 {
 	int fd;
 
-	fd = mkdev("ttiolk3", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttiolk3", IFF_TUN | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_ERRNO(ioctl(fd, TUNSETLINK, ARPHRD_ETHER), EBUSY);
@@ -382,7 +368,7 @@ static int c_txfilter_none_passes_all(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiotf1", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiotf1", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_CALL(send_to("ttiotf1", mac_a, 1, f));
@@ -404,7 +390,7 @@ static int c_txfilter_exact(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiotf2", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiotf2", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	/* The return value is the number of exact filters. */
@@ -436,7 +422,7 @@ static int c_txfilter_two_exact(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiotf3", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiotf3", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(set_txfilter(fd, 0, 2, two), 2);
@@ -456,7 +442,7 @@ static int c_txfilter_count0_disables(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiotf4", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiotf4", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(set_txfilter(fd, 0, 1, &mac_a), 1);
@@ -478,7 +464,7 @@ static int c_txfilter_allmulti(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiotf5", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiotf5", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(set_txfilter(fd, TUN_FLT_ALLMULTI, 1, &mac_a), 1);
@@ -514,7 +500,7 @@ static int c_txfilter_nine_multicast_hashed(void)
 	TT_CHECK(mc_bucket(bcast) != mc_bucket(mcast_m),
 		 "broadcast shares the bucket of the test group");
 
-	fd = mkdev("ttiotf6", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiotf6", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(set_txfilter(fd, 0, 9, (const uint8_t(*)[6])addr), 8);
@@ -540,7 +526,7 @@ static int c_txfilter_nine_unicast_disables(void)
 		memcpy(addr[i], mac_a, 6);
 		addr[i][5] = (uint8_t)(0x10 + i);
 	}
-	fd = mkdev("ttiotf7", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiotf7", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(set_txfilter(fd, 0, 1, &mac_a), 1);
@@ -561,7 +547,7 @@ static int c_txfilter_efault(void)
 	uint8_t *map, f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiotf8", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiotf8", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_ERRNO(ioctl(fd, TUNSETTXFILTER, (void *)8), EFAULT);
@@ -599,7 +585,7 @@ static int c_txfilter_survives_reattach(void)
 	TT_EQ(set_txfilter(fd, 0, 1, &mac_a), 1);
 	tt_close(fd);
 	/* The filter belongs to the device, not to the fd. */
-	fd = mkdev("ttiotf9", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiotf9", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_CALL(send_to("ttiotf9", mac_b, 1, f));
@@ -684,7 +670,7 @@ static int c_sockfilter_drop_all(void)
 	int fd;
 
 	/* Without IFF_NO_PI, whose bit IFF_NOFILTER shares. */
-	fd = mkdev("ttiosf2", IFF_TAP);
+	fd = tt_mkdev("ttiosf2", IFF_TAP, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(getiff_flags(fd), IFF_TAP | IFF_NOFILTER);
@@ -711,7 +697,7 @@ static int c_sockfilter_accept_all(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiosf3", IFF_TAP);
+	fd = tt_mkdev("ttiosf3", IFF_TAP, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
@@ -730,7 +716,7 @@ static int c_sockfilter_truncates(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiosf4", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiosf4", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
@@ -748,7 +734,7 @@ static int c_sockfilter_by_ethertype(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiosf5", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiosf5", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
@@ -769,7 +755,7 @@ static int c_sockfilter_detach(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiosf6", IFF_TAP);
+	fd = tt_mkdev("ttiosf6", IFF_TAP, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
@@ -798,7 +784,7 @@ static int c_sockfilter_replace(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiosf7", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiosf7", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &d), 0);
@@ -820,7 +806,7 @@ static int c_sockfilter_invalid(void)
 	uint8_t f[FRAME_LEN];
 	int fd;
 
-	fd = mkdev("ttiosf8", IFF_TAP);
+	fd = tt_mkdev("ttiosf8", IFF_TAP, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_ERRNO(ioctl(fd, TUNATTACHFILTER, (void *)8), EFAULT);
@@ -907,7 +893,7 @@ static int c_sockfilter_nofilter_reattach(void)
 	int fd;
 
 	TT_CALL(mkpersist("ttiosfa", IFF_TAP | IFF_NO_PI));
-	fd = mkdev("ttiosfa", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttiosfa", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(ioctl(fd, TUNATTACHFILTER, &p), 0);
@@ -940,7 +926,7 @@ static int c_sockfilter_detached_not_reapplied(void)
 	TT_EQ(ioctl(fd, TUNDETACHFILTER, 0), 0);
 	tt_close(fd);
 	/* After TUNDETACHFILTER a plain re-attach works normally. */
-	fd = mkdev("ttiosfb", IFF_TAP);
+	fd = tt_mkdev("ttiosfb", IFF_TAP, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(getiff_flags(fd), IFF_TAP | IFF_NOFILTER | IFF_PERSIST);
@@ -1018,7 +1004,7 @@ static int c_vnethdrsz_shapes_read(void)
 	ssize_t n;
 	int fd, sz;
 
-	fd = mkdev("ttiovh3", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttiovh3", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	/* The default: a 10-byte header, all zero for a plain frame. */
@@ -1300,7 +1286,7 @@ static int c_setcarrier(void)
 	long long ch;
 	int fd;
 
-	fd = mkdev("ttioca0", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttioca0", IFF_TUN | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	TT_EQ(tt_sysfs_num("ttioca0", "carrier"), 1);
@@ -1793,7 +1779,7 @@ static int c_ebpf_wrong_prog_type(void)
 	uint8_t f[FRAME_LEN];
 	int fd, prog, sf;
 
-	fd = mkdev("ttioeb1", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttioeb1", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	prog = tt_bpf_const_prog(BPF_PROG_TYPE_XDP, 2 /* XDP_PASS */);
@@ -1820,7 +1806,7 @@ static int c_filterebpf_drop_and_trim(void)
 	int fd, drop, trim;
 	uint8_t f[FRAME_LEN];
 
-	fd = mkdev("ttioeb2", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttioeb2", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	drop = tt_bpf_const_prog(BPF_PROG_TYPE_SOCKET_FILTER, 0);
@@ -1861,7 +1847,7 @@ static int c_steeringebpf_single_queue(void)
 	int fd, prog;
 	uint8_t f[FRAME_LEN];
 
-	fd = mkdev("ttioeb3", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttioeb3", IFF_TAP | IFF_NO_PI, NULL);
 	if (fd < 0)
 		return TT_FAIL;
 	/* A queue number beyond the last: taken modulo the queue count. */

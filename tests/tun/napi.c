@@ -119,36 +119,14 @@ static int is_tap(int flags)
 
 /*
  * Up, IPv6 off, DEV_IP/24; a tap also gets a permanent neighbour entry
- * for the peer, so that nothing but what a case provokes reaches the fd.
+ * for the peer, so that nothing but what a case provokes reaches the fd
+ * (tt_mkdev(), tt_dev_setup()).
  */
-static int prepare(const char *name, int flags)
-{
-	int err;
-
-	err = tt_link_prepare(name, DEV_IP, 24, NULL);
-	if (err)
-		return tt_fail("configuring %s: %s", name, tt_errname(-err));
-	if (is_tap(flags)) {
-		err = tt_neigh_add(name, PEER_IP, peer_mac);
-		if (err)
-			return tt_fail("neighbour on %s: %s", name,
-				       tt_errname(-err));
-	}
-	return TT_PASS;
-}
-
-/* A fresh prepared device; the fd, or tt_fail()'s value. */
-static int mkdev(const char *name, int flags)
-{
-	int fd;
-
-	fd = tt_tun_alloc(name, flags, NULL);
-	if (fd < 0)
-		return tt_fail("TUNSETIFF %s 0x%x: %s", name, flags,
-			       tt_errname(errno));
-	TT_CALL(prepare(name, flags));
-	return fd;
-}
+static const struct tt_devopts devopts = {
+	.ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.peer_mac = peer_mac,
+};
 
 /* TUNSETIFF on a new fd; 0 or the errno, the fd (if any) in *fdp. */
 static int setiff_errno(const char *name, int flags, int *fdp)
@@ -222,42 +200,15 @@ static int queue_empty(int fd)
 
 /* ---- ICMP echo ---- */
 
-/* An echo request to the device; for a tap in an Ethernet frame to mac. */
-static size_t echo_frame(uint8_t *buf, const uint8_t *mac, uint16_t seq)
-{
-	size_t off = mac ? tt_eth(buf, mac, peer_mac, 0x0800) : 0;
-
-	return off + tt_icmp4_echo(buf + off, tt_ip4(PEER_IP), tt_ip4(DEV_IP),
-				   8, 0x4e41, seq, payload, PAYLOAD_LEN);
-}
-
-/* p is exactly the reply to echo_frame(.., mac, seq), Ethernet included. */
-static int check_echo_reply(const uint8_t *p, ssize_t len, const uint8_t *mac,
-			    uint16_t seq)
-{
-	uint8_t want[14 + ECHO_LEN];
-	size_t off = 0;
-
-	if (mac) {
-		off = tt_eth(want, peer_mac, mac, 0x0800);
-		TT_EQ(len, 14 + ECHO_LEN);
-		TT_MEMEQ(p, want, 14);
-	}
-	TT_EQ(len, (ssize_t)(off + ECHO_LEN));
-	p += off;
-	TT_EQ(p[0], 0x45);
-	TT_EQ(p[2] << 8 | p[3], ECHO_LEN);
-	TT_EQ(p[9], 1);
-	TT_EQ(tt_csum(p, 20), 0);
-	TT_CHECK(!memcmp(p + 12, (uint32_t[]){ tt_ip4(DEV_IP) }, 4),
-		 "reply source is not " DEV_IP);
-	TT_CHECK(!memcmp(p + 16, (uint32_t[]){ tt_ip4(PEER_IP) }, 4),
-		 "reply destination is not " PEER_IP);
-	tt_icmp4_echo(want, tt_ip4(DEV_IP), tt_ip4(PEER_IP), 0, 0x4e41, seq,
-		      payload, PAYLOAD_LEN);
-	TT_MEMEQ(p + 20, want + 20, ECHO_LEN - 20);
-	return TT_PASS;
-}
+/* Echo requests to the device; for a tap in Ethernet frames to its MAC. */
+static const struct tt_echo echo = {
+	.dev_ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.id = 0x4e41,
+	.payload = payload,
+	.plen = PAYLOAD_LEN,
+	.peer_mac = peer_mac,
+};
 
 /* Read the reply to echo request seq and check it byte for byte. */
 static int read_echo_reply(int fd, const uint8_t *mac, uint16_t seq)
@@ -267,7 +218,7 @@ static int read_echo_reply(int fd, const uint8_t *mac, uint16_t seq)
 
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_CHECK(n >= 0, "no echo reply %u: %s", seq, tt_errname(errno));
-	return check_echo_reply(buf, n, mac, seq);
+	return tt_echo_reply_check(buf, n, &echo, mac, seq);
 }
 
 /* ---- UDP to a socket on the device ---- */
@@ -482,7 +433,7 @@ static int echo_case(const char *name, int flags)
 	size_t len;
 	int fd;
 
-	fd = mkdev(name, flags);
+	fd = tt_mkdev(name, flags, &devopts);
 	TT_SYS(fd);
 	if (is_tap(flags)) {
 		TT_SYS(tt_link_hwaddr(name, mac));
@@ -490,7 +441,7 @@ static int echo_case(const char *name, int flags)
 	}
 	STATS(name, 0, 0, 0, 0, 0, 0);
 	for (uint16_t seq = 1; seq <= 3; seq++) {
-		len = echo_frame(req, m, seq);
+		len = tt_echo_request(req, &echo, m, seq);
 		TT_EQ(write(fd, req, len), (ssize_t)len);
 		TT_CALL(read_echo_reply(fd, m, seq));
 		TT_CALL(queue_empty(fd));
@@ -523,7 +474,7 @@ static int burst_case(const char *name, int flags)
 	size_t len = 0;
 	int fd, s;
 
-	fd = mkdev(name, flags);
+	fd = tt_mkdev(name, flags, &devopts);
 	TT_SYS(fd);
 	if (is_tap(flags)) {
 		TT_SYS(tt_link_hwaddr(name, mac));
@@ -558,9 +509,9 @@ static int c_napi_tun_readv_writev(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttnp6", IFF_TUN | IFF_NAPI);
+	fd = tt_mkdev("ttnp6", IFF_TUN | IFF_NAPI, &devopts);
 	TT_SYS(fd);
-	echo_frame(req, NULL, 9);
+	tt_echo_request(req, &echo, NULL, 9);
 	/* tun_pi, then the packet in three pieces, cut inside headers. */
 	wv[0] = (struct iovec){ &pi, 4 };
 	wv[1] = (struct iovec){ req, 9 };
@@ -578,7 +529,7 @@ static int c_napi_tun_readv_writev(void)
 	TT_EQ(ntohs(rpi.proto), 0x0800);
 	memcpy(whole, hdr, sizeof(hdr));
 	memcpy(whole + sizeof(hdr), rest, ECHO_LEN - sizeof(hdr));
-	TT_CALL(check_echo_reply(whole, ECHO_LEN, NULL, 9));
+	TT_CALL(tt_echo_reply_check(whole, ECHO_LEN, &echo, NULL, 9));
 	STATS("ttnp6", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 	return TT_PASS;
 }
@@ -594,10 +545,10 @@ static int c_napi_tap_writev_many(void)
 	size_t len;
 	int fd;
 
-	fd = mkdev("ttnp7", IFF_TAP | IFF_NO_PI | IFF_NAPI);
+	fd = tt_mkdev("ttnp7", IFF_TAP | IFF_NO_PI | IFF_NAPI, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttnp7", mac));
-	len = echo_frame(req, mac, 4);
+	len = tt_echo_request(req, &echo, mac, 4);
 	split(iov, req, len, 10, 18);
 	iov[18] = (struct iovec){ req, 0 };
 	iov[19] = iov[17];
@@ -748,7 +699,7 @@ static int c_frags_flags(void)
 /* A frags tap, prepared, its MAC in mac; the fd or a failure. */
 static int frags_dev(const char *name, uint8_t mac[6])
 {
-	int fd = mkdev(name, FRAGS_TAP);
+	int fd = tt_mkdev(name, FRAGS_TAP, &devopts);
 
 	if (fd < 0)
 		return fd;
@@ -766,7 +717,7 @@ static int frags_echo(int fd, const char *name, const uint8_t *mac,
 {
 	uint8_t req[14 + ECHO_LEN];
 	struct iovec iov[32];
-	size_t len = echo_frame(req, mac, seq), sum = 0;
+	size_t len = tt_echo_request(req, &echo, mac, seq), sum = 0;
 
 	for (int i = 0; i < n; i++)
 		sum += lens[i];
@@ -835,14 +786,14 @@ static int c_frags_iovec_limit(void)
 
 	fd = frags_dev("ttnf8", mac);
 	TT_SYS(fd);
-	len = echo_frame(req, mac, 1);
+	len = tt_echo_request(req, &echo, mac, 1);
 	/* The head and MAX_SKB_FRAGS fragments: 18 iovecs go. */
 	split(iov, req, len, 34, MAX_FRAGS + 1);
 	TT_EQ(writev(fd, iov, MAX_FRAGS + 1), (ssize_t)len);
 	TT_CALL(read_echo_reply(fd, mac, 1));
 	STATS("ttnf8", 1, len, 0, 1, len, 0);
 	/* 19 do not, and the refusal counts as a drop. */
-	len = echo_frame(req, mac, 2);
+	len = tt_echo_request(req, &echo, mac, 2);
 	split(iov, req, len, 34, MAX_FRAGS + 2);
 	TT_ERRNO(writev(fd, iov, MAX_FRAGS + 2), EMSGSIZE);
 	STATS("ttnf8", 1, len, 1, 1, len, 0);
@@ -863,17 +814,17 @@ static int c_frags_pi_iovec(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttnf9", IFF_TAP | IFF_NAPI | IFF_NAPI_FRAGS);
+	fd = tt_mkdev("ttnf9", IFF_TAP | IFF_NAPI | IFF_NAPI_FRAGS, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttnf9", mac));
-	len = echo_frame(req, mac, 1);
+	len = tt_echo_request(req, &echo, mac, 1);
 	iov[0] = (struct iovec){ &pi, 4 };
 	split(iov + 1, req, len, 34, MAX_FRAGS + 1);
 	TT_EQ(writev(fd, iov, MAX_FRAGS + 2), (ssize_t)(4 + len));
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, (ssize_t)(4 + len));
-	TT_CALL(check_echo_reply(buf + 4, n - 4, mac, 1));
-	len = echo_frame(req, mac, 2);
+	TT_CALL(tt_echo_reply_check(buf + 4, n - 4, &echo, mac, 1));
+	len = tt_echo_request(req, &echo, mac, 2);
 	split(iov + 1, req, len, 34, MAX_FRAGS + 2);
 	TT_ERRNO(writev(fd, iov, MAX_FRAGS + 3), EMSGSIZE);
 	STATS("ttnf9", 1, len, 1, 1, len, 0);
@@ -1003,18 +954,18 @@ static int c_frags_vnet_hdr_iovec(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttnf14", FRAGS_TAP | IFF_VNET_HDR);
+	fd = tt_mkdev("ttnf14", FRAGS_TAP | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttnf14", mac));
-	len = echo_frame(req, mac, 1);
+	len = tt_echo_request(req, &echo, mac, 1);
 	iov[0] = (struct iovec){ vh, sizeof(vh) };
 	split(iov + 1, req, len, 34, MAX_FRAGS + 1);
 	TT_EQ(writev(fd, iov, MAX_FRAGS + 2), (ssize_t)(10 + len));
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, (ssize_t)(10 + len));
 	TT_MEMEQ(buf, vh, 10);
-	TT_CALL(check_echo_reply(buf + 10, n - 10, mac, 1));
-	len = echo_frame(req, mac, 2);
+	TT_CALL(tt_echo_reply_check(buf + 10, n - 10, &echo, mac, 1));
+	len = tt_echo_request(req, &echo, mac, 2);
 	split(iov + 1, req, len, 34, MAX_FRAGS + 2);
 	TT_ERRNO(writev(fd, iov, MAX_FRAGS + 3), EMSGSIZE);
 	STATS("ttnf14", 1, len, 1, 1, len, 0);
@@ -1030,7 +981,7 @@ static int c_frags_pi_length(void)
 	size_t len;
 	int fd, s;
 
-	fd = mkdev("ttnf15", IFF_TAP | IFF_NAPI | IFF_NAPI_FRAGS);
+	fd = tt_mkdev("ttnf15", IFF_TAP | IFF_NAPI | IFF_NAPI_FRAGS, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttnf15", mac));
 	s = receiver();
@@ -1122,7 +1073,7 @@ static int mq_case(const char *name, int flags)
 	TT_SYS(q[0]);
 	q[1] = mq_attach(name, flags);
 	TT_SYS(q[1]);
-	TT_CALL(prepare(name, flags));
+	TT_CALL(tt_dev_setup(name, flags, &devopts));
 	if (is_tap(flags)) {
 		TT_SYS(tt_link_hwaddr(name, mac));
 		m = mac;
@@ -1197,7 +1148,7 @@ static int c_mq_napi_delete_detached(void)
 	TT_SYS(q[0]);
 	q[1] = mq_attach("ttnq3", flags);
 	TT_SYS(q[1]);
-	TT_CALL(prepare("ttnq3", flags));
+	TT_CALL(tt_dev_setup("ttnq3", flags, &devopts));
 	TT_SYS(setqueue(q[1], IFF_DETACH_QUEUE));
 	TT_EQ(tt_link_del("ttnq3"), 0);
 	TT_CHECK(tt_link_wait("ttnq3", 0, TT_WAIT_MS), "ttnq3 is still there");
@@ -1285,7 +1236,7 @@ static int tstamp_case(const char *name, int flags, size_t loop_len)
 	int fd, s, val;
 	char buf[64];
 
-	fd = mkdev(name, flags);
+	fd = tt_mkdev(name, flags, &devopts);
 	TT_SYS(fd);
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	TT_SYS(s);
@@ -1330,7 +1281,7 @@ static int c_tstamp_not_asked(void)
 	char buf[64];
 	int fd, s, val;
 
-	fd = mkdev("ttnt2", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttnt2", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	TT_SYS(s);
@@ -1414,7 +1365,7 @@ static int c_ethtool_T(void)
 {
 	char want[512];
 
-	TT_SYS(mkdev("ttne0", IFF_TUN | IFF_NO_PI));
+	TT_SYS(tt_mkdev("ttne0", IFF_TUN | IFF_NO_PI, &devopts));
 	snprintf(want, sizeof(want),
 		 "Time stamping parameters for ttne0:\n"
 		 "Capabilities:\n"
@@ -1425,7 +1376,7 @@ static int c_ethtool_T(void)
 		 "Hardware Transmit Timestamp Modes: none\n"
 		 "Hardware Receive Filter Modes: none\n");
 	TT_CALL(output_is("ethtool -T", "ttne0", 0, want));
-	TT_SYS(mkdev("ttne1", IFF_TAP | IFF_NO_PI));
+	TT_SYS(tt_mkdev("ttne1", IFF_TAP | IFF_NO_PI, &devopts));
 	snprintf(want, sizeof(want),
 		 "Time stamping parameters for ttne1:\n"
 		 "Capabilities:\n"
@@ -1478,7 +1429,7 @@ static int c_coalesce_default(void)
 {
 	char want[2048];
 
-	TT_SYS(mkdev("ttnc0", IFF_TUN | IFF_NO_PI));
+	TT_SYS(tt_mkdev("ttnc0", IFF_TUN | IFF_NO_PI, &devopts));
 	snprintf(want, sizeof(want),
 		 "Coalesce parameters for ttnc0:\n"
 		 "Adaptive RX: n/a TX: n/a\n"
@@ -1511,19 +1462,19 @@ static int c_coalesce_default(void)
 		 "\n");
 	TT_CALL(output_is("ethtool -c", "ttnc0", 0, want));
 	/* A tap the same. */
-	TT_SYS(mkdev("ttnc1", IFF_TAP | IFF_NO_PI));
+	TT_SYS(tt_mkdev("ttnc1", IFF_TAP | IFF_NO_PI, &devopts));
 	TT_EQ(rx_frames("ttnc1"), 0);
 	return TT_PASS;
 }
 
 static int c_coalesce_set(void)
 {
-	TT_SYS(mkdev("ttnc2", IFF_TUN | IFF_NO_PI));
+	TT_SYS(tt_mkdev("ttnc2", IFF_TUN | IFF_NO_PI, &devopts));
 	TT_CALL(set_rx_frames("ttnc2", 32, 32));
 	TT_CALL(set_rx_frames("ttnc2", 1, 1));
 	TT_CALL(set_rx_frames("ttnc2", 0, 0));
 	/* Per device. */
-	TT_SYS(mkdev("ttnc3", IFF_TAP | IFF_NO_PI));
+	TT_SYS(tt_mkdev("ttnc3", IFF_TAP | IFF_NO_PI, &devopts));
 	TT_CALL(set_rx_frames("ttnc3", 16, 16));
 	TT_EQ(rx_frames("ttnc2"), 0);
 	return TT_PASS;
@@ -1531,7 +1482,7 @@ static int c_coalesce_set(void)
 
 static int c_coalesce_clamp(void)
 {
-	TT_SYS(mkdev("ttnc4", IFF_TUN | IFF_NO_PI));
+	TT_SYS(tt_mkdev("ttnc4", IFF_TUN | IFF_NO_PI, &devopts));
 	TT_CALL(set_rx_frames("ttnc4", POLL_WEIGHT, POLL_WEIGHT));
 	TT_CALL(set_rx_frames("ttnc4", 0, 0));
 	/* Above NAPI_POLL_WEIGHT: taken, as 64. */
@@ -1549,7 +1500,7 @@ static int c_coalesce_other_unsupported(void)
 		"netlink error: Invalid argument\n";
 	char want[256];
 
-	TT_SYS(mkdev("ttnc5", IFF_TUN | IFF_NO_PI));
+	TT_SYS(tt_mkdev("ttnc5", IFF_TUN | IFF_NO_PI, &devopts));
 	TT_CALL(set_rx_frames("ttnc5", 8, 8));
 	/*
 	 * Only rx-frames is supported: anything else is refused whole, with
@@ -1581,7 +1532,7 @@ static int batch_case(const char *name, int flags)
 	int fd, s;
 	uint16_t seq = 0;
 
-	fd = mkdev(name, flags);
+	fd = tt_mkdev(name, flags, &devopts);
 	TT_SYS(fd);
 	if (is_tap(flags)) {
 		TT_SYS(tt_link_hwaddr(name, mac));
@@ -1714,7 +1665,7 @@ static int two_cpu_case(const char *name, int flags)
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		return tt_skip("needs two CPUs");
-	fd = mkdev(name, flags);
+	fd = tt_mkdev(name, flags, &devopts);
 	TT_SYS(fd);
 	TT_SYS(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK));
 	/* An IPv4 datagram to the device, its header checksum wrong. */

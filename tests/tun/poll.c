@@ -30,20 +30,12 @@
 #define UDP_PLEN 100
 #define UDP_LEN (28 + UDP_PLEN)
 
-static int mkdev(const char *name, int flags, int extra_oflags)
-{
-	int fd, err;
-
-	fd = tt_tun_open(extra_oflags);
-	if (fd < 0)
-		return tt_fail("open: %s", tt_errname(errno));
-	if (tt_tun_setiff(fd, name, flags, NULL) < 0)
-		return tt_fail("TUNSETIFF %s: %s", name, tt_errname(errno));
-	err = tt_link_prepare(name, DEV_IP, 24, NULL);
-	if (err)
-		return tt_fail("configuring %s: %s", name, tt_errname(-err));
-	return fd;
-}
+/* A fresh device, up, IPv6 off, DEV_IP/24: its fd blocking or not. */
+static const struct tt_devopts blocking = { .ip = DEV_IP };
+static const struct tt_devopts nonblocking = {
+	.oflags = O_NONBLOCK,
+	.ip = DEV_IP,
+};
 
 /* The datagram tt_udp_send() sent, as read from the device. */
 static int check_udp(const uint8_t *p, ssize_t n)
@@ -76,11 +68,11 @@ static int c_nonblock_eagain(void)
 	uint8_t buf[2048];
 	int fd, fd2;
 
-	fd = mkdev("ttpo0", IFF_TUN | IFF_NO_PI, O_NONBLOCK);
+	fd = tt_mkdev("ttpo0", IFF_TUN | IFF_NO_PI, &nonblocking);
 	TT_SYS(fd);
 	TT_ERRNO(read(fd, buf, sizeof(buf)), EAGAIN);
 	/* O_NONBLOCK set later with fcntl counts as well. */
-	fd2 = mkdev("ttpo1", IFF_TUN | IFF_NO_PI, 0);
+	fd2 = tt_mkdev("ttpo1", IFF_TUN | IFF_NO_PI, &blocking);
 	TT_SYS(fd2);
 	TT_SYS(fcntl(fd2, F_SETFL, O_NONBLOCK));
 	TT_ERRNO(read(fd2, buf, sizeof(buf)), EAGAIN);
@@ -152,7 +144,7 @@ static int c_poll_wakes(void)
 	long long t0;
 	int fd, r;
 
-	fd = mkdev("ttpo3", IFF_TUN | IFF_NO_PI, 0);
+	fd = tt_mkdev("ttpo3", IFF_TUN | IFF_NO_PI, &blocking);
 	TT_SYS(fd);
 	t0 = tt_now_ms();
 	TT_EQ(pthread_create(&th, NULL, send_later, &s), 0);
@@ -174,7 +166,7 @@ static int c_epoll(void)
 	uint8_t buf[2048];
 	int fd, ep;
 
-	fd = mkdev("ttpo4", IFF_TUN | IFF_NO_PI, O_NONBLOCK);
+	fd = tt_mkdev("ttpo4", IFF_TUN | IFF_NO_PI, &nonblocking);
 	TT_SYS(fd);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	TT_SYS(ep);
@@ -274,7 +266,7 @@ static int c_blocking_read_wakes(void)
 	long long sent;
 	int fd;
 
-	fd = mkdev("ttpo5", IFF_TUN | IFF_NO_PI, 0);
+	fd = tt_mkdev("ttpo5", IFF_TUN | IFF_NO_PI, &blocking);
 	TT_SYS(fd);
 	r.fd = fd;
 	r.tid = 0;
@@ -304,7 +296,7 @@ static int c_blocking_read_eintr(void)
 	ssize_t n;
 	int fd, e;
 
-	fd = mkdev("ttpo6", IFF_TUN | IFF_NO_PI, 0);
+	fd = tt_mkdev("ttpo6", IFF_TUN | IFF_NO_PI, &blocking);
 	TT_SYS(fd);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;	/* no SA_RESTART */
@@ -327,7 +319,7 @@ static int c_deleted_device_wakes_reader(void)
 	uint8_t buf[64];
 	int fd;
 
-	fd = mkdev("ttpo7", IFF_TUN | IFF_NO_PI, 0);
+	fd = tt_mkdev("ttpo7", IFF_TUN | IFF_NO_PI, &blocking);
 	TT_SYS(fd);
 	TT_SYS(ioctl(fd, TUNSETPERSIST, 1));
 	r.fd = fd;
@@ -374,7 +366,7 @@ static int queue_case(const char *name, int qlen, int sent)
 	struct tt_stats st;
 	int fd, got;
 
-	fd = mkdev(name, IFF_TUN | IFF_NO_PI, O_NONBLOCK);
+	fd = tt_mkdev(name, IFF_TUN | IFF_NO_PI, &nonblocking);
 	TT_SYS(fd);
 	if (qlen)
 		TT_SYS(tt_link_txqlen(name, qlen));
@@ -506,7 +498,7 @@ static int c_sigio_o_async(void)
 	siginfo_t si;
 	int fd;
 
-	fd = mkdev("ttpo11", IFF_TUN | IFF_NO_PI, O_NONBLOCK);
+	fd = tt_mkdev("ttpo11", IFF_TUN | IFF_NO_PI, &nonblocking);
 	TT_SYS(fd);
 	sig_drain();
 	TT_SYS(set_async(fd, 1));
@@ -553,7 +545,7 @@ static int c_sigio_setsig(void)
 	siginfo_t si;
 	int fd;
 
-	fd = mkdev("ttpo12", IFF_TUN | IFF_NO_PI, O_NONBLOCK);
+	fd = tt_mkdev("ttpo12", IFF_TUN | IFF_NO_PI, &nonblocking);
 	TT_SYS(fd);
 	sig_drain();
 	TT_SYS(fcntl(fd, F_SETOWN, getpid()));

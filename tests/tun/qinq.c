@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -33,20 +34,7 @@
 #define SRC_IP "198.18.32.1"
 #define DST_IP "198.18.32.2"
 
-/* struct virtio_net_hdr, little endian on x86 (the native order). */
-struct vnet_hdr {
-	uint8_t flags;
-	uint8_t gso_type;
-	uint16_t hdr_len;
-	uint16_t gso_size;
-	uint16_t csum_start;
-	uint16_t csum_offset;
-} __attribute__((packed));
-
-#define VH_LEN 10
-#define VH_F_NEEDS_CSUM 1
-#define VH_GSO_NONE 0
-#define VH_GSO_TCPV4 1
+#define VH_LEN ((int)sizeof(struct virtio_net_hdr))
 
 /* Ethernet, the two tags, IPv4 and TCP without options. */
 #define L2_LEN (ETH_HLEN + 8)
@@ -124,9 +112,9 @@ static int send_gso(const uint8_t *frame)
 		.sll_protocol = htons(ETH_P_8021AD),
 		.sll_halen = 6,
 	};
-	struct vnet_hdr h = {
-		.flags = VH_F_NEEDS_CSUM,
-		.gso_type = VH_GSO_TCPV4,
+	struct virtio_net_hdr h = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
 		.hdr_len = HDRS_LEN,
 		.gso_size = MSS,
 		.csum_start = L2_LEN + 20,
@@ -152,7 +140,7 @@ static int send_gso(const uint8_t *frame)
 static int c_qinq_gso_passes_through(void)
 {
 	uint8_t frame[FRAME_LEN], buf[4096];
-	struct vnet_hdr h;
+	struct virtio_net_hdr h;
 	ssize_t n;
 	int fd;
 
@@ -169,9 +157,10 @@ static int c_qinq_gso_passes_through(void)
 	/* segmented by the stack, it would be 3 frames of VH_LEN + 162 */
 	TT_EQ(n, VH_LEN + FRAME_LEN);
 	memcpy(&h, buf, VH_LEN);
-	TT_EQ(h.gso_type, VH_GSO_TCPV4);
+	TT_EQ(h.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
 	TT_EQ(h.gso_size, MSS);
-	TT_EQ(h.flags & VH_F_NEEDS_CSUM, VH_F_NEEDS_CSUM);
+	TT_EQ(h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	      VIRTIO_NET_HDR_F_NEEDS_CSUM);
 	TT_EQ(h.csum_start, L2_LEN + 20);
 	TT_EQ(h.csum_offset, 16);
 	/* the frame as sent, the TCP checksum field aside */

@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <linux/virtio_net.h>
 
 #include "../../include/uapi/linux/tun_ring.h"
 
@@ -202,45 +203,17 @@ static int wait_tx(const struct tt_stats *st0, unsigned int n,
 	}
 }
 
-static int mkdev(const char *name, int flags, int *fdp)
-{
-	int fd, err;
+/* A fresh device, up, IPv6 off, DEV_IP/24. */
+static const struct tt_devopts devopts = { .ip = DEV_IP };
 
-	fd = tt_tun_alloc(name, flags, NULL);
-	if (fd < 0)
-		return tt_fail("TUNSETIFF %s: %s", name, tt_errname(errno));
-	err = tt_link_prepare(name, DEV_IP, 24, NULL);
-	if (err)
-		return tt_fail("configuring %s: %s", name, tt_errname(-err));
-	*fdp = fd;
-	return TT_PASS;
-}
-
-static size_t echo_request(uint8_t *buf, uint16_t seq)
-{
-	return tt_icmp4_echo(buf, tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8, 0x4343,
-			     seq, payload, PAYLOAD_LEN);
-}
-
-/* The reply the stack must give to echo_request(seq), as in tun/rw. */
-static int check_echo_reply(const uint8_t *p, size_t len, uint16_t seq)
-{
-	uint8_t want[ECHO_LEN];
-
-	TT_EQ(len, ECHO_LEN);
-	TT_EQ(p[0], 0x45);
-	TT_EQ(p[2] << 8 | p[3], ECHO_LEN);
-	TT_EQ(p[9], 1);
-	TT_EQ(tt_csum(p, 20), 0);
-	TT_CHECK(!memcmp(p + 12, (uint32_t[]){ tt_ip4(DEV_IP) }, 4),
-		 "reply source is not " DEV_IP);
-	TT_CHECK(!memcmp(p + 16, (uint32_t[]){ tt_ip4(PEER_IP) }, 4),
-		 "reply destination is not " PEER_IP);
-	tt_icmp4_echo(want, tt_ip4(DEV_IP), tt_ip4(PEER_IP), 0, 0x4343, seq,
-		      payload, PAYLOAD_LEN);
-	TT_MEMEQ(p + 20, want + 20, len - 20);
-	return TT_PASS;
-}
+/* The echo requests and their replies, as in tun/rw. */
+static const struct tt_echo echo = {
+	.dev_ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.id = 0x4343,
+	.payload = payload,
+	.plen = PAYLOAD_LEN,
+};
 
 /* Echo requests in through the TX ring, replies out through the RX ring. */
 static int echo_through(int flags)
@@ -248,24 +221,29 @@ static int echo_through(int flags)
 	struct tt_stats st0, st1;
 	uint8_t buf[64 + ECHO_LEN];
 	size_t pi = flags & IFF_NO_PI ? 0 : 4;
-	/* the default TUNSETVNETHDRSZ: struct virtio_net_hdr */
-	size_t off = pi + (flags & IFF_VNET_HDR ? 10 : 0);
+	/* the default TUNSETVNETHDRSZ */
+	size_t vnet = flags & IFF_VNET_HDR ? sizeof(struct virtio_net_hdr) : 0;
+	size_t off = pi + vnet;
 	struct ring r;
 	uint32_t i;
 	int fd;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, flags, &fd));
+	fd = tt_mkdev(DEV, flags, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 16, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	for (i = 0; i < 40; i++) {
 		struct tun_ring_slot *s;
+		size_t n;
 
 		/* tun_pi.proto = ETH_P_IP; a vnet header of no offload */
 		memset(buf, 0, off);
 		if (pi)
 			buf[2] = 0x08;
-		TT_SYS(tx_put(&r, buf, off + echo_request(buf + off, i), 1));
+		n = tt_echo_request(buf + off, &echo, NULL, i);
+		TT_SYS(tx_put(&r, buf, off + n, 1));
 		TT_CHECK(rx_wait(&r, 0, TT_WAIT_MS), "no reply %u in the RX ring",
 			 i);
 		s = rx_slot(&r, r.rx->tail);
@@ -277,7 +255,8 @@ static int echo_through(int flags)
 		}
 		if (off > pi)	/* no GSO on a reply the stack built */
 			TT_EQ(s->data[pi + 1], 0);	/* gso_type */
-		TT_CALL(check_echo_reply(s->data + off, s->len - off, i));
+		TT_CALL(tt_echo_reply_check(s->data + off, s->len - off,
+					    &echo, NULL, i));
 		__atomic_store_n(&r.rx->tail, r.rx->tail + 1, __ATOMIC_RELEASE);
 	}
 	TT_EQ(r.rx->head, 40);
@@ -324,7 +303,9 @@ static int c_tap_arp(void)
 	int fd;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, IFF_TAP | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TAP | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_SYS(tt_link_hwaddr(DEV, mac));
 	TT_CALL(ring_setup(&r, fd, 8, SLOT));
 	/* what the device sends by itself (none with IPv6 off) is skipped */
@@ -347,7 +328,9 @@ static int c_poll_wakeup(void)
 	int fd;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 8, SLOT));
 	p = (struct pollfd){ .fd = fd, .events = POLLIN | POLLOUT };
 	TT_EQ(poll(&p, 1, 0), 1);
@@ -385,11 +368,14 @@ static int c_kick(void)
 	int fd;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 4, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	for (i = 0; i < 4; i++)
-		TT_EQ(tx_put(&r, buf, echo_request(buf, i), 0), 0);
+		TT_EQ(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, i), 0),
+		      0);
 	/* full: not writable; not kicked: nothing moves */
 	p = (struct pollfd){ .fd = fd, .events = POLLOUT };
 	TT_EQ(poll(&p, 1, 0), 0);
@@ -407,8 +393,9 @@ static int c_kick(void)
 		 r.tx->flags);
 	TT_EQ(r.tx->tail, 4);
 	for (i = 0; i < 4; i++)
-		TT_CALL(check_echo_reply(rx_slot(&r, i)->data,
-					 rx_slot(&r, i)->len, i));
+		TT_CALL(tt_echo_reply_check(rx_slot(&r, i)->data,
+					    rx_slot(&r, i)->len, &echo, NULL,
+					    i));
 	TT_SYS(tt_stats(DEV, &st1));
 	TT_EQ(st1.rx_packets - st0.rx_packets, 4);
 	return TT_PASS;
@@ -425,7 +412,9 @@ static int c_rx_full_drops(void)
 	int fd;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 4, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 7));
@@ -449,7 +438,9 @@ static int c_rx_trunc(void)
 	int fd;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 4, 128));
 	TT_SYS(tt_udp_send(PEER_IP, 9, 200, 1));
 	TT_CHECK(wait_idx(&r.rx->head, 1), "no frame in the RX ring");
@@ -469,18 +460,21 @@ static int c_tx_oversize_dropped(void)
 	int fd;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 4, 128));
 	TT_SYS(tt_stats(DEV, &st0));
-	TT_SYS(tx_put(&r, buf, echo_request(buf, 0), 0));
+	TT_SYS(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, 0), 0));
 	tx_slot(&r, 0)->len = 121;
-	TT_SYS(tx_put(&r, buf, echo_request(buf, 1), 1));
+	TT_SYS(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, 1), 1));
 	TT_CHECK(rx_wait(&r, 0, TT_WAIT_MS), "no reply");
 	TT_CHECK(wait_idx(&r.tx->tail, 2), "TX tail %u, want 2", r.tx->tail);
 	TT_SYS(tt_stats(DEV, &st1));
 	TT_EQ(st1.rx_dropped - st0.rx_dropped, 1);
 	TT_EQ(st1.rx_packets - st0.rx_packets, 1);
-	TT_CALL(check_echo_reply(rx_slot(&r, 0)->data, rx_slot(&r, 0)->len, 1));
+	TT_CALL(tt_echo_reply_check(rx_slot(&r, 0)->data, rx_slot(&r, 0)->len,
+				    &echo, NULL, 1));
 	return TT_PASS;
 }
 
@@ -492,11 +486,14 @@ static int c_write_with_ring(void)
 	int fd;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 4, SLOT));
-	TT_EQ(write(fd, buf, echo_request(buf, 7)), ECHO_LEN);
+	TT_EQ(write(fd, buf, tt_echo_request(buf, &echo, NULL, 7)), ECHO_LEN);
 	TT_CHECK(rx_wait(&r, 0, TT_WAIT_MS), "no reply in the RX ring");
-	TT_CALL(check_echo_reply(rx_slot(&r, 0)->data, rx_slot(&r, 0)->len, 7));
+	TT_CALL(tt_echo_reply_check(rx_slot(&r, 0)->data, rx_slot(&r, 0)->len,
+				    &echo, NULL, 7));
 	/* and read() finds nothing: the ring took the frame */
 	TT_SYS(fcntl(fd, F_SETFL, O_NONBLOCK));
 	TT_ERRNO(read(fd, buf, sizeof(buf)), EAGAIN);
@@ -517,7 +514,9 @@ static int c_setup_errnos(void)
 	TT_ERRNO(ioctl(fd, TUNSETRING, &req), EBADFD);
 	TT_ERRNO(ioctl(fd, TUNRINGKICK), ENXIO);
 
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_ERRNO(ioctl(fd, TUNRINGKICK), ENXIO);
 	TT_ERRNO(ioctl(fd, TUNSETRING, NULL), EFAULT);
 #define BAD(slots_, size_, flags_, res_, err_)                                 \
@@ -568,7 +567,9 @@ static int c_mmap_plain_fd_enodev(void)
 {
 	int fd;
 
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	errno = 0;
 	TT_CHECK(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED,
 		 "mmap of a plain tun fd succeeded");
@@ -586,7 +587,9 @@ static int c_multiqueue(void)
 	uint32_t h1;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, flags, &fd0));
+	fd0 = tt_mkdev(DEV, flags, &devopts);
+	if (fd0 < 0)
+		return TT_FAIL;
 	fd1 = tt_tun_open(0);
 	TT_CHECK(fd1 >= 0, "open: %s", tt_errname(errno));
 	TT_SYS(tt_tun_setiff(fd1, DEV, flags, NULL));
@@ -598,7 +601,7 @@ static int c_multiqueue(void)
 	 * queue of its hash, either ring. The second reply goes to the
 	 * queue that wrote the flow.
 	 */
-	TT_SYS(tx_put(&r1, buf, echo_request(buf, 1), 1));
+	TT_SYS(tx_put(&r1, buf, tt_echo_request(buf, &echo, NULL, 1), 1));
 	TT_CHECK(wait_idx(&r1.tx->tail, 1), "queue 1's TX ring not drained");
 	{
 		long long end = tt_now_ms() + TT_WAIT_MS;
@@ -608,11 +611,12 @@ static int c_multiqueue(void)
 	}
 	TT_EQ(r0.rx->head + r1.rx->head, 1);
 	h1 = r1.rx->head;
-	TT_SYS(tx_put(&r1, buf, echo_request(buf, 2), 1));
+	TT_SYS(tx_put(&r1, buf, tt_echo_request(buf, &echo, NULL, 2), 1));
 	TT_CHECK(wait_idx(&r1.tx->tail, 2), "queue 1's TX ring not drained");
 	TT_CHECK(rx_wait(&r1, h1, TT_WAIT_MS), "no reply on queue 1");
-	TT_CALL(check_echo_reply(rx_slot(&r1, r1.rx->head - 1)->data,
-				 rx_slot(&r1, r1.rx->head - 1)->len, 2));
+	TT_CALL(tt_echo_reply_check(rx_slot(&r1, r1.rx->head - 1)->data,
+				    rx_slot(&r1, r1.rx->head - 1)->len,
+				    &echo, NULL, 2));
 	TT_EQ(r0.rx->head + r1.rx->head, 2);
 	/* queue 0's TX ring saw nothing */
 	TT_EQ(r0.tx->tail, 0);
@@ -626,8 +630,8 @@ static int in_flight(struct ring *r)
 
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 3));
 	TT_CHECK(wait_idx(&r->rx->head, 3), "RX head %u, want 3", r->rx->head);
-	TT_SYS(tx_put(r, buf, echo_request(buf, 1), 0));
-	TT_SYS(tx_put(r, buf, echo_request(buf, 2), 0));
+	TT_SYS(tx_put(r, buf, tt_echo_request(buf, &echo, NULL, 1), 0));
+	TT_SYS(tx_put(r, buf, tt_echo_request(buf, &echo, NULL, 2), 0));
 	return TT_PASS;
 }
 
@@ -642,7 +646,9 @@ static int c_close_live_mmap(void)
 	int fd;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 4, SLOT));
 	TT_CALL(in_flight(&r));
 	tt_close(fd);
@@ -663,7 +669,9 @@ static int c_device_delete(void)
 	int fd;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 4, SLOT));
 	TT_CALL(in_flight(&r));
 	TT_SYS(ioctl(fd, TUNRINGKICK));
@@ -691,7 +699,9 @@ static int c_detach_queue(void)
 	int fd, fd1;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, flags, &fd));
+	fd = tt_mkdev(DEV, flags, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 4, SLOT));
 	/* while it is the only queue, so that every frame goes to it */
 	TT_CALL(in_flight(&r));
@@ -721,7 +731,9 @@ static int c_rmmod(void)
 	int fd, err;
 
 	NEED_RING();
-	TT_CALL(mkdev(DEV, IFF_TUN | IFF_NO_PI, &fd));
+	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
+	if (fd < 0)
+		return TT_FAIL;
 	TT_CALL(ring_setup(&r, fd, 4, SLOT));
 	TT_CALL(in_flight(&r));
 	TT_SYS(ioctl(fd, TUNRINGKICK));

@@ -29,47 +29,17 @@ static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 static uint8_t payload[PAYLOAD_LEN];
 
-/* A fresh device, up, with IPv6 off and 198.18.1.1/24. */
-static int mkdev(const char *name, int flags)
-{
-	int fd, err;
+/* A fresh device, up, with IPv6 off and 198.18.1.1/24 (tt_mkdev()). */
+static const struct tt_devopts devopts = { .ip = DEV_IP };
 
-	fd = tt_tun_alloc(name, flags, NULL);
-	if (fd < 0)
-		return tt_fail("TUNSETIFF %s: %s", name, tt_errname(errno));
-	err = tt_link_prepare(name, DEV_IP, 24, NULL);
-	if (err)
-		return tt_fail("configuring %s: %s", name, tt_errname(-err));
-	return fd;
-}
-
-static size_t echo_request(uint8_t *buf, uint16_t seq)
-{
-	return tt_icmp4_echo(buf, tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8, 0x4242,
-			     seq, payload, PAYLOAD_LEN);
-}
-
-/* The exact reply the stack must produce to echo_request(seq). */
-static int check_echo_reply(const uint8_t *p, size_t len, uint16_t seq)
-{
-	uint8_t want[ECHO_LEN];
-
-	TT_EQ(len, ECHO_LEN);
-	TT_EQ(p[0], 0x45);
-	TT_EQ(p[2] << 8 | p[3], ECHO_LEN);
-	TT_EQ(p[9], 1);
-	TT_EQ(tt_csum(p, 20), 0);
-	TT_CHECK(!memcmp(p + 12, (uint32_t[]){ tt_ip4(DEV_IP) }, 4),
-		 "reply source is not " DEV_IP);
-	TT_CHECK(!memcmp(p + 16, (uint32_t[]){ tt_ip4(PEER_IP) }, 4),
-		 "reply destination is not " PEER_IP);
-	/* ICMP: type 0, same id/seq/payload, valid checksum. */
-	tt_icmp4_echo(want, tt_ip4(DEV_IP), tt_ip4(PEER_IP), 0, 0x4242, seq,
-		      payload, PAYLOAD_LEN);
-	TT_MEMEQ(p + 20, want + 20, len - 20);
-	TT_EQ(tt_csum(p + 20, len - 20), 0);
-	return TT_PASS;
-}
+/* The fd's echo requests to the device, and the replies the stack gives. */
+static const struct tt_echo echo = {
+	.dev_ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.id = 0x4242,
+	.payload = payload,
+	.plen = PAYLOAD_LEN,
+};
 
 static int stats_eq(const char *dev, unsigned long long rxp,
 		    unsigned long long rxb, unsigned long long rxd,
@@ -112,20 +82,20 @@ static int c_tun_nopi_echo(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttrw0", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw0", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	STATS("ttrw0", 0, 0, 0, 0, 0, 0);
-	TT_EQ(write(fd, req, echo_request(req, 1)), ECHO_LEN);
+	TT_EQ(write(fd, req, tt_echo_request(req, &echo, NULL, 1)), ECHO_LEN);
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
-	TT_CALL(check_echo_reply(buf, (size_t)n, 1));
+	TT_CALL(tt_echo_reply_check(buf, (size_t)n, &echo, NULL, 1));
 	TT_CALL(queue_empty(fd));
 	STATS("ttrw0", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 	/* And again: the counters add up. */
-	TT_EQ(write(fd, req, echo_request(req, 2)), ECHO_LEN);
+	TT_EQ(write(fd, req, tt_echo_request(req, &echo, NULL, 2)), ECHO_LEN);
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_SYS(n);
-	TT_CALL(check_echo_reply(buf, (size_t)n, 2));
+	TT_CALL(tt_echo_reply_check(buf, (size_t)n, &echo, NULL, 2));
 	STATS("ttrw0", 2, 2 * ECHO_LEN, 0, 2, 2 * ECHO_LEN, 0);
 	return TT_PASS;
 }
@@ -137,19 +107,19 @@ static int c_tun_pi_echo(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttrw1", IFF_TUN);
+	fd = tt_mkdev("ttrw1", IFF_TUN, &devopts);
 	TT_SYS(fd);
 	pi.flags = 0;
 	pi.proto = htons(0x0800);
 	memcpy(req, &pi, 4);
-	echo_request(req + 4, 1);
+	tt_echo_request(req + 4, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), 4 + ECHO_LEN);
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 4 + ECHO_LEN);
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
 	TT_EQ(ntohs(pi.proto), 0x0800);
-	TT_CALL(check_echo_reply(buf + 4, (size_t)n - 4, 1));
+	TT_CALL(tt_echo_reply_check(buf + 4, (size_t)n - 4, &echo, NULL, 1));
 	/* The counters do not include the 4 bytes of tun_pi. */
 	STATS("ttrw1", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 	return TT_PASS;
@@ -162,10 +132,10 @@ static int c_tun_pi_short_read(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttrw2", IFF_TUN);
+	fd = tt_mkdev("ttrw2", IFF_TUN, &devopts);
 	TT_SYS(fd);
 	memcpy(req, &pi, 4);
-	echo_request(req + 4, 1);
+	tt_echo_request(req + 4, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	/* Room for tun_pi and the IP header only. */
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
@@ -188,10 +158,10 @@ static int c_tun_pi_read_too_small(void)
 	struct pollfd p;
 	int fd;
 
-	fd = mkdev("ttrw3", IFF_TUN);
+	fd = tt_mkdev("ttrw3", IFF_TUN, &devopts);
 	TT_SYS(fd);
 	memcpy(req, &pi, 4);
-	echo_request(req + 4, 1);
+	tt_echo_request(req + 4, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	p.fd = fd;
 	p.events = POLLIN;
@@ -209,9 +179,9 @@ static int c_tun_nopi_short_read(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttrw4", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw4", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
-	TT_EQ(write(fd, req, echo_request(req, 1)), ECHO_LEN);
+	TT_EQ(write(fd, req, tt_echo_request(req, &echo, NULL, 1)), ECHO_LEN);
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 20);
 	TT_EQ(buf[0], 0x45);
@@ -228,9 +198,9 @@ static int c_read_zero_len(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttrw5", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw5", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
-	TT_EQ(write(fd, req, echo_request(req, 7)), ECHO_LEN);
+	TT_EQ(write(fd, req, tt_echo_request(req, &echo, NULL, 7)), ECHO_LEN);
 	p.fd = fd;
 	p.events = POLLIN;
 	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
@@ -238,7 +208,7 @@ static int c_read_zero_len(void)
 	TT_EQ(read(fd, buf, 0), 0);
 	n = tt_read_timeout(fd, buf, sizeof(buf), 100);
 	TT_SYS(n);
-	TT_CALL(check_echo_reply(buf, (size_t)n, 7));
+	TT_CALL(tt_echo_reply_check(buf, (size_t)n, &echo, NULL, 7));
 	return TT_PASS;
 }
 
@@ -251,9 +221,9 @@ static int c_readv_writev(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttrw6", IFF_TUN);
+	fd = tt_mkdev("ttrw6", IFF_TUN, &devopts);
 	TT_SYS(fd);
-	echo_request(req, 3);
+	tt_echo_request(req, &echo, NULL, 3);
 	/* tun_pi, then the packet split in the middle of the IP header. */
 	wv[0] = (struct iovec){ &pi, 4 };
 	wv[1] = (struct iovec){ req, 9 };
@@ -270,7 +240,7 @@ static int c_readv_writev(void)
 	TT_EQ(ntohs(rpi.proto), 0x0800);
 	memcpy(whole, hdr, sizeof(hdr));
 	memcpy(whole + sizeof(hdr), rest, ECHO_LEN - sizeof(hdr));
-	TT_CALL(check_echo_reply(whole, ECHO_LEN, 3));
+	TT_CALL(tt_echo_reply_check(whole, ECHO_LEN, &echo, NULL, 3));
 	return TT_PASS;
 }
 
@@ -279,9 +249,9 @@ static int c_write_bad_version(void)
 	uint8_t req[ECHO_LEN];
 	int fd;
 
-	fd = mkdev("ttrw7", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw7", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
-	echo_request(req, 1);
+	tt_echo_request(req, &echo, NULL, 1);
 	req[0] = 0x55;
 	TT_ERRNO(write(fd, req, ECHO_LEN), EINVAL);
 	req[0] = 0x05;
@@ -295,7 +265,7 @@ static int c_write_zero_len_nopi(void)
 	uint8_t b = 0x45;
 	int fd;
 
-	fd = mkdev("ttrw8", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw8", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	TT_ERRNO(write(fd, &b, 0), EINVAL);
 	STATS("ttrw8", 0, 0, 1, 0, 0, 0);
@@ -307,7 +277,7 @@ static int c_write_short_pi(void)
 	uint8_t b[4] = { 0, 0, 0x08, 0x00 };
 	int fd;
 
-	fd = mkdev("ttrw9", IFF_TUN);
+	fd = tt_mkdev("ttrw9", IFF_TUN, &devopts);
 	TT_SYS(fd);
 	/* Shorter than tun_pi: refused before anything is counted. */
 	TT_ERRNO(write(fd, b, 0), EINVAL);
@@ -328,11 +298,11 @@ static int c_write_pi_no_version_check(void)
 	struct tun_pi pi = { 0, htons(0x0800) };
 	int fd;
 
-	fd = mkdev("ttrw10", IFF_TUN);
+	fd = tt_mkdev("ttrw10", IFF_TUN, &devopts);
 	TT_SYS(fd);
 	/* With tun_pi the protocol comes from pi.proto, not the packet. */
 	memcpy(req, &pi, 4);
-	echo_request(req + 4, 1);
+	tt_echo_request(req + 4, &echo, NULL, 1);
 	req[4] = 0x55;
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	STATS("ttrw10", 1, ECHO_LEN, 0, 0, 0, 0);
@@ -346,7 +316,7 @@ static int c_write_ipv6_nopi(void)
 	uint8_t pkt[40 + 8];
 	int fd;
 
-	fd = mkdev("ttrw11", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw11", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	memset(pkt, 0, sizeof(pkt));
 	pkt[0] = 0x60;
@@ -369,10 +339,10 @@ static int c_write_down_eio(void)
 	uint8_t req[ECHO_LEN];
 	int fd;
 
-	fd = mkdev("ttrw12", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw12", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_link_up("ttrw12", 0));
-	TT_ERRNO(write(fd, req, echo_request(req, 1)), EIO);
+	TT_ERRNO(write(fd, req, tt_echo_request(req, &echo, NULL, 1)), EIO);
 	STATS("ttrw12", 0, 0, 1, 0, 0, 0);
 	/* Up again, the same packet goes through. */
 	TT_SYS(tt_link_up("ttrw12", 1));
@@ -388,7 +358,7 @@ static int c_write_large(void)
 	size_t len = 3000;
 	int fd;
 
-	fd = mkdev("ttrw13", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw13", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	/*
 	 * Larger than the MTU and than a page: still one packet.  The IP
@@ -416,7 +386,7 @@ static int c_write_huge(void)
 	ssize_t n;
 	int fd, e;
 
-	fd = mkdev("ttrw14", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw14", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	pkt = calloc(1, len);
 	TT_CHECK(pkt, "out of memory");
@@ -445,7 +415,7 @@ static int c_write_limit(void)
 	uint8_t *pkt;
 	int fd;
 
-	fd = mkdev("ttrw15", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw15", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	pkt = calloc(1, over);
 	TT_CHECK(pkt, "out of memory");
@@ -495,7 +465,7 @@ static int c_tap_arp(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttrw20", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttrw20", IFF_TAP | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttrw20", mac));
 	tt_arp(req, 1, bcast, peer_mac, tt_ip4(PEER_IP),
@@ -519,19 +489,19 @@ static int c_tap_icmp_echo(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttrw21", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttrw21", IFF_TAP | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttrw21", mac));
 	TT_SYS(tt_neigh_add("ttrw21", PEER_IP, peer_mac));
 	tt_eth(req, mac, peer_mac, 0x0800);
-	echo_request(req + 14, 5);
+	tt_echo_request(req + 14, &echo, NULL, 5);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(n, 14 + ECHO_LEN);
 	TT_MEMEQ(buf, peer_mac, 6);
 	TT_MEMEQ(buf + 6, mac, 6);
 	TT_EQ(buf[12] << 8 | buf[13], 0x0800);
-	TT_CALL(check_echo_reply(buf + 14, (size_t)n - 14, 5));
+	TT_CALL(tt_echo_reply_check(buf + 14, (size_t)n - 14, &echo, NULL, 5));
 	TT_CALL(queue_empty(fd));
 	/* Tap counts the Ethernet header. */
 	STATS("ttrw21", 1, 14 + ECHO_LEN, 0, 1, 14 + ECHO_LEN, 0);
@@ -545,7 +515,7 @@ static int c_tap_pi(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttrw22", IFF_TAP);
+	fd = tt_mkdev("ttrw22", IFF_TAP, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttrw22", mac));
 	/* pi.proto is ignored on tap: the frame's own type counts. */
@@ -569,7 +539,7 @@ static int c_tap_short_frame(void)
 	uint8_t f[64];
 	int fd;
 
-	fd = mkdev("ttrw23", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttrw23", IFF_TAP | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	memset(f, 0, sizeof(f));
 	TT_ERRNO(write(fd, f, 0), EINVAL);
@@ -591,12 +561,12 @@ static int c_tap_other_host(void)
 	uint8_t req[14 + ECHO_LEN];
 	int fd;
 
-	fd = mkdev("ttrw24", IFF_TAP | IFF_NO_PI);
+	fd = tt_mkdev("ttrw24", IFF_TAP | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_neigh_add("ttrw24", PEER_IP, peer_mac));
 	/* Addressed to another MAC: received, counted, not answered. */
 	tt_eth(req, other, peer_mac, 0x0800);
-	echo_request(req + 14, 1);
+	tt_echo_request(req + 14, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	TT_ERRNO(tt_read_timeout(fd, req, sizeof(req), 300), ETIMEDOUT);
 	STATS("ttrw24", 1, sizeof(req), 0, 0, 0, 0);
@@ -620,9 +590,9 @@ static int c_rwf_nowait(void)
 	ssize_t n;
 	int fd;
 
-	fd = mkdev("ttrw25", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttrw25", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
-	echo_request(req, 7);
+	tt_echo_request(req, &echo, NULL, 7);
 	if (!tt_series_ge(6, 4)) {
 		TT_ERRNO(preadv2(fd, &rv, 1, -1, RWF_NOWAIT), EOPNOTSUPP);
 		TT_ERRNO(pwritev2(fd, &wv, 1, -1, RWF_NOWAIT), EOPNOTSUPP);
@@ -633,7 +603,7 @@ static int c_rwf_nowait(void)
 		TT_ERRNO(preadv2(fd, &rv, 1, -1, RWF_NOWAIT), EOPNOTSUPP);
 		n = preadv2(fd, &rv, 1, -1, 0);
 		TT_SYS(n);
-		TT_CALL(check_echo_reply(buf, (size_t)n, 7));
+		TT_CALL(tt_echo_reply_check(buf, (size_t)n, &echo, NULL, 7));
 		STATS("ttrw25", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 		return TT_PASS;
 	}
@@ -643,7 +613,7 @@ static int c_rwf_nowait(void)
 	TT_EQ(poll(&p, 1, 2000), 1);
 	n = preadv2(fd, &rv, 1, -1, RWF_NOWAIT);
 	TT_SYS(n);
-	TT_CALL(check_echo_reply(buf, (size_t)n, 7));
+	TT_CALL(tt_echo_reply_check(buf, (size_t)n, &echo, NULL, 7));
 	TT_ERRNO(preadv2(fd, &rv, 1, -1, RWF_NOWAIT), EAGAIN);
 	STATS("ttrw25", 1, ECHO_LEN, 0, 1, ECHO_LEN, 0);
 	return TT_PASS;

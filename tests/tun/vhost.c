@@ -384,40 +384,15 @@ static int rx_take_any(struct vnet *v, uint8_t *hdr, uint8_t *out, size_t cap,
 
 /* ---- frames ---- */
 
-static size_t echo_request(uint8_t *f, const uint8_t *dst_mac, uint16_t seq,
-			   size_t plen)
-{
-	tt_eth(f, dst_mac, guest_mac, 0x0800);
-	return 14 + tt_icmp4_echo(f + 14, tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8,
-				  ECHO_ID, seq, payload, plen);
-}
-
-/* The stack's exact answer to echo_request(seq, plen), Ethernet included. */
-static int check_echo_reply(const struct vnet *v, const uint8_t *f, size_t len,
-			    uint16_t seq, size_t plen)
-{
-	static uint8_t want[14 + 28 + sizeof(payload)];
-	const uint8_t *ip = f + 14;
-
-	TT_EQ(len, 14 + 28 + plen);
-	TT_MEMEQ(f, guest_mac, 6);
-	TT_MEMEQ(f + 6, v->mac, 6);
-	TT_EQ(f[12] << 8 | f[13], 0x0800);
-	TT_EQ(ip[0], 0x45);
-	TT_EQ(ip[2] << 8 | ip[3], 28 + plen);
-	TT_EQ(ip[9], 1);
-	TT_EQ(tt_csum(ip, 20), 0);
-	TT_CHECK(!memcmp(ip + 12, (uint32_t[]){ tt_ip4(DEV_IP) }, 4),
-		 "reply source is not " DEV_IP);
-	TT_CHECK(!memcmp(ip + 16, (uint32_t[]){ tt_ip4(PEER_IP) }, 4),
-		 "reply destination is not " PEER_IP);
-	/* ICMP: type 0, the same id, sequence and payload, a valid checksum. */
-	tt_icmp4_echo(want, tt_ip4(DEV_IP), tt_ip4(PEER_IP), 0, ECHO_ID, seq,
-		      payload, plen);
-	TT_MEMEQ(ip + 20, want + 20, 8 + plen);
-	TT_EQ(tt_csum(ip + 20, 8 + plen), 0);
-	return TT_PASS;
-}
+/* The guest's echo requests to the tap, and the stack's exact answers. */
+static const struct tt_echo echo = {
+	.dev_ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.id = ECHO_ID,
+	.payload = payload,
+	.plen = PAYLOAD_LEN,
+	.peer_mac = guest_mac,
+};
 
 /* A UDP socket bound to DEV_IP:UDP_SPORT; deferred. */
 static int udp_socket(void)
@@ -797,14 +772,14 @@ static int c_tx_icmp_chain(void)
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
 	TT_CALL(rx_post(&v, 2, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
-	echo_request(req, v.mac, 1, PAYLOAD_LEN);
+	tt_echo_request(req, &echo, v.mac, 1);
 	head = tx_put(&v, req, sizeof(req), 1);
 	TT_EQ(head, 0);
 	TT_CALL(tx_run(&v, &head, 1));
 	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
 	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + 14 + ECHO_LEN);
 	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
-	TT_CALL(check_echo_reply(&v, got, n, 1, PAYLOAD_LEN));
+	TT_CALL(tt_echo_reply_check(got, n, &echo, v.mac, 1));
 	TT_CALL(stats_eq(v.name, 1, 14 + ECHO_LEN, 1, 14 + ECHO_LEN));
 	return TT_PASS;
 }
@@ -826,7 +801,7 @@ static int c_tx_batch(void)
 	TT_CALL(rx_post(&v, N, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	for (int i = 0; i < N; i++) {
-		echo_request(req, v.mac, (uint16_t)(10 + i), PAYLOAD_LEN);
+		tt_echo_request(req, &echo, v.mac, (uint16_t)(10 + i));
 		heads[i] = tx_put(&v, req, sizeof(req), 0);
 	}
 	TT_CALL(tx_run(&v, heads, N));
@@ -834,8 +809,8 @@ static int c_tx_batch(void)
 	TT_EQ(used_idx(&v.q[RXQ]), N);
 	for (int i = 0; i < N; i++) {
 		TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
-		TT_CALL(check_echo_reply(&v, got, n, (uint16_t)(10 + i),
-				      PAYLOAD_LEN));
+		TT_CALL(tt_echo_reply_check(got, n, &echo, v.mac,
+					    (uint16_t)(10 + i)));
 	}
 	TT_CALL(stats_eq(v.name, N, N * (14 + ECHO_LEN), N, N * (14 + ECHO_LEN)));
 	return TT_PASS;
@@ -860,15 +835,15 @@ static int c_tx_sndbuf_no_batch(void)
 	TT_CALL(rx_post(&v, N, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
 	for (int i = 0; i < N; i++) {
-		echo_request(req, v.mac, (uint16_t)(20 + i), PAYLOAD_LEN);
+		tt_echo_request(req, &echo, v.mac, (uint16_t)(20 + i));
 		heads[i] = tx_put(&v, req, sizeof(req), i & 1);
 	}
 	TT_CALL(tx_run(&v, heads, N));
 	TT_CALL(wait_used(&v.q[RXQ], "RX", N));
 	for (int i = 0; i < N; i++) {
 		TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
-		TT_CALL(check_echo_reply(&v, got, n, (uint16_t)(20 + i),
-				      PAYLOAD_LEN));
+		TT_CALL(tt_echo_reply_check(got, n, &echo, v.mac,
+					    (uint16_t)(20 + i)));
 	}
 	TT_CALL(stats_eq(v.name, N, N * (14 + ECHO_LEN), N, N * (14 + ECHO_LEN)));
 	return TT_PASS;
@@ -884,15 +859,17 @@ static int c_tx_large_rx_merge(void)
 {
 	enum { FRAME = 4000, PLEN = FRAME - 14 - 28 };
 	static uint8_t req[FRAME], got[2 * RX_SLOT];
+	struct tt_echo big = echo;
 	uint16_t head;
 	size_t n;
 	struct vnet v;
 
+	big.plen = PLEN;
 	TT_CALL(vnet_up(&v, "ttvh5", FRAME));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
 	TT_CALL(rx_post(&v, 4, RX_SLOT));
 	TT_SYS(vq_kick(&v.q[RXQ]));
-	TT_EQ(echo_request(req, v.mac, 3, PLEN), FRAME);
+	TT_EQ(tt_echo_request(req, &big, v.mac, 3), FRAME);
 	head = tx_put(&v, req, FRAME, 0);
 	TT_CALL(tx_run(&v, &head, 1));
 	TT_CALL(wait_used(&v.q[RXQ], "RX", 2));
@@ -900,7 +877,7 @@ static int c_tx_large_rx_merge(void)
 	TT_EQ(v.q[RXQ].used->ring[0].len, RX_SLOT);
 	TT_EQ(v.q[RXQ].used->ring[1].len, VNET_HDR_LEN + FRAME - RX_SLOT);
 	TT_CALL(rx_take(&v, 2, got, sizeof(got), &n));
-	TT_CALL(check_echo_reply(&v, got, n, 3, PLEN));
+	TT_CALL(tt_echo_reply_check(got, n, &big, v.mac, 3));
 	TT_CALL(stats_eq(v.name, 1, FRAME, 1, FRAME));
 	return TT_PASS;
 }

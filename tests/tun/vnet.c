@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/virtio_net.h>
 
 #ifndef TUN_F_USO4
 #define TUN_F_USO4 0x20
@@ -36,22 +37,11 @@
 #define TUN_F_USO6 0x40
 #endif
 
-/* struct virtio_net_hdr, little endian on x86 (the native order). */
-struct vnet_hdr {
-	uint8_t flags;
-	uint8_t gso_type;
-	uint16_t hdr_len;
-	uint16_t gso_size;
-	uint16_t csum_start;
-	uint16_t csum_offset;
-} __attribute__((packed));
-
-#define VH_LEN 10
-#define VH_F_NEEDS_CSUM 1
-#define VH_GSO_NONE 0
-#define VH_GSO_TCPV4 1
-#define VH_GSO_UDP_L4 5
-#define VH_GSO_ECN 0x80
+#define VH_LEN ((int)sizeof(struct virtio_net_hdr))
+/* from 6.2's UAPI on; the host's headers may be older */
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5
+#endif
 
 #define DEV_IP "198.18.7.1"
 #define PEER_IP "198.18.7.2"
@@ -91,27 +81,13 @@ static int is_tap(int flags)
 /*
  * A fresh device, up, IPv6 off, 198.18.7.1/24; a tap also gets a permanent
  * neighbour entry for the peer, so that nothing but the frames a case
- * provokes ever reaches the fd.  Returns the fd, or tt_fail()'s value.
+ * provokes ever reaches the fd.
  */
-static int mkdev(const char *name, int flags)
-{
-	int fd, err;
-
-	fd = tt_tun_alloc(name, flags, NULL);
-	if (fd < 0)
-		return tt_fail("TUNSETIFF %s 0x%x: %s", name, flags,
-			       tt_errname(errno));
-	err = tt_link_prepare(name, DEV_IP, 24, NULL);
-	if (err)
-		return tt_fail("configuring %s: %s", name, tt_errname(-err));
-	if (is_tap(flags)) {
-		err = tt_neigh_add(name, PEER_IP, peer_mac);
-		if (err)
-			return tt_fail("neighbour on %s: %s", name,
-				       tt_errname(-err));
-	}
-	return fd;
-}
+static const struct tt_devopts devopts = {
+	.ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.peer_mac = peer_mac,
+};
 
 struct counters {
 	unsigned long long rxp, rxb, rxd, rxfe, txp, txb, txd;
@@ -380,36 +356,20 @@ static size_t tcp4(uint8_t *b, uint32_t src, uint32_t dst, uint16_t sport,
 	return 20 + thl + dlen;
 }
 
-static size_t echo_request(uint8_t *buf, uint16_t seq)
-{
-	return tt_icmp4_echo(buf, tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8, 0x4243,
-			     seq, payload, PAYLOAD_LEN);
-}
-
-/* The exact reply the stack must produce to echo_request(seq). */
-static int check_echo_reply(const uint8_t *p, size_t len, uint16_t seq)
-{
-	uint8_t want[ECHO_LEN];
-
-	TT_EQ(len, ECHO_LEN);
-	TT_EQ(p[0], 0x45);
-	TT_EQ(get16(p + 2), ECHO_LEN);
-	TT_EQ(p[9], IPPROTO_ICMP);
-	TT_EQ(tt_csum(p, 20), 0);
-	TT_CHECK(!memcmp(p + 12, (uint32_t[]){ tt_ip4(DEV_IP) }, 4),
-		 "reply source is not " DEV_IP);
-	TT_CHECK(!memcmp(p + 16, (uint32_t[]){ tt_ip4(PEER_IP) }, 4),
-		 "reply destination is not " PEER_IP);
-	tt_icmp4_echo(want, tt_ip4(DEV_IP), tt_ip4(PEER_IP), 0, 0x4243, seq,
-		      payload, PAYLOAD_LEN);
-	TT_MEMEQ(p + 20, want + 20, len - 20);
-	return TT_PASS;
-}
+/* The peer's echo requests and the exact replies the stack gives. */
+static const struct tt_echo echo = {
+	.dev_ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.id = 0x4243,
+	.payload = payload,
+	.plen = PAYLOAD_LEN,
+	.peer_mac = peer_mac,
+};
 
 static int hdr_is(const uint8_t *p, int flags, int gso_type, int hdr_len,
 		  int gso_size, int csum_start, int csum_offset)
 {
-	struct vnet_hdr h;
+	struct virtio_net_hdr h;
 
 	memcpy(&h, p, VH_LEN);
 	TT_EQ(h.flags, flags);
@@ -424,7 +384,7 @@ static int hdr_is(const uint8_t *p, int flags, int gso_type, int hdr_len,
 static void mkhdr(uint8_t *p, int flags, int gso_type, int hdr_len,
 		  int gso_size, int csum_start, int csum_offset)
 {
-	struct vnet_hdr h = {
+	struct virtio_net_hdr h = {
 		.flags = (uint8_t)flags,
 		.gso_type = (uint8_t)gso_type,
 		.hdr_len = (uint16_t)hdr_len,
@@ -578,10 +538,10 @@ static int c_offload_default(void)
 {
 	int fd;
 
-	fd = mkdev("ttvn3", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn3", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_CALL(features_of("ttvn3", 0, 1));
-	fd = mkdev("ttvn4", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn4", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_CALL(features_of("ttvn4", 0, 1));
 	/* TUNSETOFFLOAD(0) turns the wish off too. */
@@ -613,7 +573,7 @@ static int offload_accepted(const char *dev, int flags)
 	};
 	int fd;
 
-	fd = mkdev(dev, flags);
+	fd = tt_mkdev(dev, flags, &devopts);
 	TT_SYS(fd);
 	for (size_t i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
 		if (set_offload(fd, both[i]))
@@ -664,7 +624,7 @@ static int c_offload_refused(void)
 	const unsigned int before = TUN_F_CSUM | TUN_F_TSO4;
 	int fd;
 
-	fd = mkdev("ttvn7", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn7", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_SYS(set_offload(fd, before));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -689,7 +649,7 @@ static int c_offload_without_vnet_hdr(void)
 	int fd;
 
 	/* TUNSETOFFLOAD does not depend on IFF_VNET_HDR. */
-	fd = mkdev("ttvn8", IFF_TUN | IFF_NO_PI);
+	fd = tt_mkdev("ttvn8", IFF_TUN | IFF_NO_PI, &devopts);
 	TT_SYS(fd);
 	TT_SYS(set_offload(fd, TUN_F_CSUM | TUN_F_TSO4));
 	TT_CALL(offload_features_are("ttvn8", TUN_F_CSUM | TUN_F_TSO4));
@@ -708,28 +668,25 @@ static int zero_hdr_echo(const char *dev, int flags)
 {
 	uint8_t req[VH_LEN + 14 + ECHO_LEN], buf[2048], mac[6];
 	size_t l2 = is_tap(flags) ? 14 : 0, n;
+	const uint8_t *m = NULL;
 	ssize_t r;
 	int fd;
 
-	fd = mkdev(dev, flags);
+	fd = tt_mkdev(dev, flags, &devopts);
 	TT_SYS(fd);
 	mkhdr(req, 0, 0, 0, 0, 0, 0);
 	if (l2) {
 		TT_SYS(tt_link_hwaddr(dev, mac));
-		tt_eth(req + VH_LEN, mac, peer_mac, 0x0800);
+		m = mac;
 	}
-	n = VH_LEN + l2 + echo_request(req + VH_LEN + l2, 1);
+	n = VH_LEN + tt_echo_request(req + VH_LEN, &echo, m, 1);
 	TT_EQ(write(fd, req, n), (ssize_t)n);
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, (ssize_t)n);
-	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
-	if (l2) {
-		TT_MEMEQ(buf + VH_LEN, peer_mac, 6);
-		TT_MEMEQ(buf + VH_LEN + 6, mac, 6);
-		TT_EQ(get16(buf + VH_LEN + 12), 0x0800);
-	}
-	TT_CALL(check_echo_reply(buf + VH_LEN + l2, (size_t)r - VH_LEN - l2, 1));
+	TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(tt_echo_reply_check(buf + VH_LEN, (size_t)r - VH_LEN, &echo, m,
+				    1));
 	TT_CALL(queue_empty(fd));
 	STATS(dev, 1, l2 + ECHO_LEN, 0, 0, 1, l2 + ECHO_LEN, 0);
 	return TT_PASS;
@@ -759,7 +716,7 @@ static int udp_read(const char *dev, int flags, unsigned int offload)
 	ssize_t r;
 	int fd, s;
 
-	fd = mkdev(dev, flags);
+	fd = tt_mkdev(dev, flags, &devopts);
 	TT_SYS(fd);
 	TT_SYS(set_offload(fd, offload));
 	s = udp_sock(DEV_IP, SRC_PORT);
@@ -774,14 +731,14 @@ static int udp_read(const char *dev, int flags, unsigned int offload)
 	TT_EQ(get16(ip + 24), 8 + dl);
 	TT_MEMEQ(ip + 28, bulk, dl);
 	if (offload & TUN_F_CSUM) {
-		TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, l2 + 20,
-			    6));
+		TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+			       VIRTIO_NET_HDR_GSO_NONE, 0, 0, l2 + 20, 6));
 		TT_EQ(get16(ip + 26), ntohs(pseudo_partial(ip, 8 + dl)));
 		TT_CHECK(l4_csum(ip, ip + 20, 8 + dl) != 0,
 			 "the checksum is already complete");
 		complete_csum(buf + VH_LEN, l2 + 28 + dl, l2 + 20, 6);
 	} else {
-		TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+		TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	}
 	TT_EQ(l4_csum(ip, ip + 20, 8 + dl), 0);
 	TT_CALL(queue_empty(fd));
@@ -866,9 +823,10 @@ static int tcp_connect(struct conn *c, unsigned int offload)
 	TT_EQ(t[13], TH_SYN);
 	/* The SYN's checksum is left to the reader as well with CSUM. */
 	if (offload & TUN_F_CSUM)
-		TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 16));
+		TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+			       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 16));
 	else
-		TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+		TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	c->txb = (size_t)n - VH_LEN;
 	c->cport = get16(t);
 	c->cseq = get32(t + 4) + 1;
@@ -910,7 +868,7 @@ static int c_tcp_syn_csum(void)
 	ssize_t n;
 	int fd, s;
 
-	fd = mkdev("ttvn15", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn15", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_SYS(set_offload(fd, TUN_F_CSUM));
 	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -925,7 +883,8 @@ static int c_tcp_syn_csum(void)
 	thl = (size_t)(ip[32] >> 4) * 4;
 	TT_EQ(ip[33], TH_SYN);
 	TT_EQ((size_t)n, VH_LEN + 20 + thl);
-	TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 16));
+	TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 16));
 	TT_EQ(get16(ip + 36), ntohs(pseudo_partial(ip, thl)));
 	complete_csum(ip, 20 + thl, 20, 16);
 	TT_EQ(l4_csum(ip, ip + 20, thl), 0);
@@ -946,7 +905,7 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 	struct conn c = { 0 };
 	ssize_t n;
 
-	c.fd = mkdev(dev, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	c.fd = tt_mkdev(dev, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(c.fd);
 	TT_SYS(set_offload(c.fd, offload));
 	TT_CALL(tcp_connect(&c, offload));
@@ -970,13 +929,14 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 		if (!frames && (offload & TUN_F_TSO4))
 			TT_CHECK(dl > MSS, "first frame: %zu bytes of data", dl);
 		if (dl > MSS) {
-			TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_TCPV4, 40,
-				    MSS, 20, 16));
+			TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				       VIRTIO_NET_HDR_GSO_TCPV4, 40, MSS, 20,
+				       16));
 			TT_EQ(dl % MSS, 0);
 			gso_frames++;
 		} else {
-			TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
-				    20, 16));
+			TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 16));
 		}
 		got += dl;
 		frames++;
@@ -1016,10 +976,11 @@ static int c_tso4_write(void)
 	size_t len, total = 0;
 	ssize_t n;
 
-	c.fd = mkdev("ttvn18", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	c.fd = tt_mkdev("ttvn18", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(c.fd);
 	TT_CALL(tcp_connect(&c, 0));
-	mkhdr(buf, VH_F_NEEDS_CSUM, VH_GSO_TCPV4, 40, MSS, 20, 16);
+	mkhdr(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 40,
+	      MSS, 20, 16);
 	len = tcp4(buf + VH_LEN, tt_ip4(PEER_IP), tt_ip4(DEV_IP), PEER_PORT,
 		   c.cport, c.pseq, c.cseq, TH_ACK | TH_PSH, 0, bulk, 3000, 1);
 	TT_EQ(write(c.fd, buf, VH_LEN + len), (ssize_t)(VH_LEN + len));
@@ -1054,7 +1015,7 @@ static int c_udp_segment_no_uso(void)
 	int fd, s, seg = MSS, sw = 0;
 	ssize_t r;
 
-	fd = mkdev("ttvn19", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn19", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, SRC_PORT);
 	TT_SYS(s);
@@ -1068,7 +1029,8 @@ static int c_udp_segment_no_uso(void)
 		for (int i = 0; i < 3; i++) {
 			r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 			TT_EQ(r, VH_LEN + 28 + MSS);
-			TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+			TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0,
+				       0));
 			ip = buf + VH_LEN;
 			TT_EQ(get16(ip + 24), 8 + MSS);
 			TT_MEMEQ(ip + 28, bulk + i * MSS, MSS);
@@ -1081,7 +1043,8 @@ static int c_udp_segment_no_uso(void)
 	for (int i = 0; i < 3; i++) {
 		r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 		TT_EQ(r, VH_LEN + 28 + MSS);
-		TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
+		TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+			       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
 		ip = buf + VH_LEN;
 		TT_EQ(get16(ip + 2), 28 + MSS);
 		TT_EQ(get16(ip + 24), 8 + MSS);
@@ -1107,7 +1070,7 @@ static int c_uso_read(void)
 	int fd, s, seg = MSS;
 	ssize_t r;
 
-	fd = mkdev("ttvn20", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn20", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, SRC_PORT);
 	TT_SYS(s);
@@ -1119,8 +1082,8 @@ static int c_uso_read(void)
 		for (int i = 0; i < 3; i++) {
 			r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 			TT_EQ(r, VH_LEN + 28 + MSS);
-			TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
-				    20, 6));
+			TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
 		}
 		TT_CALL(queue_empty(fd));
 		return TT_PASS;
@@ -1129,7 +1092,8 @@ static int c_uso_read(void)
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
 	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, VH_LEN + 28 + 3000);
-	TT_CALL(hdr_is(buf, VH_F_NEEDS_CSUM, VH_GSO_UDP_L4, 28, MSS, 20, 6));
+	TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		       VIRTIO_NET_HDR_GSO_UDP_L4, 28, MSS, 20, 6));
 	ip = buf + VH_LEN;
 	TT_EQ(get16(ip + 2), 28 + 3000);
 	TT_EQ(get16(ip + 20), SRC_PORT);
@@ -1156,11 +1120,12 @@ static int c_uso_write(void)
 	ssize_t r;
 	int fd, s;
 
-	fd = mkdev("ttvn21", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn21", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, DEV_PORT);
 	TT_SYS(s);
-	mkhdr(buf, VH_F_NEEDS_CSUM, VH_GSO_UDP_L4, 28, MSS, 20, 6);
+	mkhdr(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_UDP_L4, 28,
+	      MSS, 20, 6);
 	len = udp4(buf + VH_LEN, tt_ip4(PEER_IP), tt_ip4(DEV_IP), SRC_PORT,
 		   DEV_PORT, bulk, 3000);
 	{
@@ -1199,21 +1164,21 @@ static int c_hdrsz_12(void)
 	int fd, v = 12;
 	ssize_t r;
 
-	fd = mkdev("ttvn22", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn22", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_SYS(ioctl(fd, TUNSETVNETHDRSZ, &v));
 	mkhdr(req, 0, 0, 0, 0, 0, 0);
 	req[10] = 0xbe;
 	req[11] = 0xef;
-	echo_request(req + 12, 1);
+	tt_echo_request(req + 12, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
 	TT_EQ(r, 12 + ECHO_LEN);
-	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	TT_EQ(buf[10], 0xee);
 	TT_EQ(buf[11], 0xee);
-	TT_CALL(check_echo_reply(buf + 12, ECHO_LEN, 1));
+	TT_CALL(tt_echo_reply_check(buf + 12, ECHO_LEN, &echo, NULL, 1));
 	/* Shorter than the 12-byte header: refused. */
 	TT_ERRNO(write(fd, req, 11), EINVAL);
 	/* A read with room for the header only: the frame is cut. */
@@ -1221,7 +1186,7 @@ static int c_hdrsz_12(void)
 	memset(buf, 0xee, sizeof(buf));
 	r = tt_read_timeout(fd, buf, 12, TT_WAIT_MS);
 	TT_EQ(r, 12);
-	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	TT_CALL(queue_empty(fd));
 	STATS("ttvn22", 2, 2 * ECHO_LEN, 0, 0, 2, 2 * ECHO_LEN, 0);
 	return TT_PASS;
@@ -1234,10 +1199,10 @@ static int c_read_short(void)
 	ssize_t r;
 	int fd;
 
-	fd = mkdev("ttvn23", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn23", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	mkhdr(req, 0, 0, 0, 0, 0, 0);
-	echo_request(req + VH_LEN, 1);
+	tt_echo_request(req + VH_LEN, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	p.fd = fd;
 	p.events = POLLIN;
@@ -1250,7 +1215,7 @@ static int c_read_short(void)
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	r = tt_read_timeout(fd, buf, VH_LEN + 20, TT_WAIT_MS);
 	TT_EQ(r, VH_LEN + 20);
-	TT_CALL(hdr_is(buf, 0, VH_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(hdr_is(buf, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
 	TT_EQ(buf[VH_LEN], 0x45);
 	TT_EQ(get16(buf + VH_LEN + 2), ECHO_LEN);
 	TT_CALL(queue_empty(fd));
@@ -1265,12 +1230,12 @@ static int c_pi_then_hdr(void)
 	ssize_t r;
 	int fd, s;
 
-	fd = mkdev("ttvn24", IFF_TUN | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn24", IFF_TUN | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	/* Write: tun_pi, then the header, then the packet. */
 	memcpy(req, &pi, 4);
 	mkhdr(req + 4, 0, 0, 0, 0, 0, 0);
-	echo_request(req + 4 + VH_LEN, 1);
+	tt_echo_request(req + 4 + VH_LEN, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
 	/* Read: the same order. */
 	r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
@@ -1278,8 +1243,9 @@ static int c_pi_then_hdr(void)
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
 	TT_EQ(ntohs(pi.proto), 0x0800);
-	TT_CALL(hdr_is(buf + 4, 0, VH_GSO_NONE, 0, 0, 0, 0));
-	TT_CALL(check_echo_reply(buf + 4 + VH_LEN, ECHO_LEN, 1));
+	TT_CALL(hdr_is(buf + 4, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0));
+	TT_CALL(tt_echo_reply_check(buf + 4 + VH_LEN, ECHO_LEN, &echo, NULL,
+				    1));
 	/* csum_start counts from the packet, not from tun_pi. */
 	TT_SYS(set_offload(fd, TUN_F_CSUM));
 	s = udp_sock(DEV_IP, SRC_PORT);
@@ -1290,7 +1256,8 @@ static int c_pi_then_hdr(void)
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, 0);
 	TT_EQ(ntohs(pi.proto), 0x0800);
-	TT_CALL(hdr_is(buf + 4, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
+	TT_CALL(hdr_is(buf + 4, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
 	ip = buf + 4 + VH_LEN;
 	complete_csum(ip, 128, 20, 6);
 	TT_EQ(l4_csum(ip, ip + 20, 108), 0);
@@ -1300,7 +1267,8 @@ static int c_pi_then_hdr(void)
 	TT_EQ(r, 4 + VH_LEN + 20);
 	memcpy(&pi, buf, 4);
 	TT_EQ(pi.flags, TUN_PKT_STRIP);
-	TT_CALL(hdr_is(buf + 4, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, 20, 6));
+	TT_CALL(hdr_is(buf + 4, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
 	/* tun_pi and a short header: refused. */
 	TT_ERRNO(write(fd, req, 4 + VH_LEN - 1), EINVAL);
 	TT_ERRNO(write(fd, req, 3), EINVAL);
@@ -1315,7 +1283,7 @@ static int c_vnet_le(void)
 	ssize_t r;
 	int fd, s, v;
 
-	fd = mkdev("ttvn25", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn25", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	v = 1;
 	TT_SYS(ioctl(fd, TUNSETVNETLE, &v));
@@ -1370,7 +1338,7 @@ static int needs_csum_write(const char *dev, int flags)
 	ssize_t r;
 	int fd, s;
 
-	fd = mkdev(dev, flags);
+	fd = tt_mkdev(dev, flags, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, DEV_PORT);
 	TT_SYS(s);
@@ -1382,13 +1350,14 @@ static int needs_csum_write(const char *dev, int flags)
 			       DEV_PORT, bulk, 48);
 	ip[26] ^= 0x5a;
 	TT_CHECK(l4_csum(ip, ip + 20, 56) != 0, "checksum still valid");
-	mkhdr(f, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0, l2 + 20, 6);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, 0, 0,
+	      l2 + 20, 6);
 	TT_EQ(write(fd, f, n), (ssize_t)n);
 	r = recv_timeout(s, got, sizeof(got), TT_WAIT_MS);
 	TT_CHECK(r >= 0, "recv: %s", tt_errname(errno));
 	TT_EQ(r, 48);
 	TT_MEMEQ(got, bulk, 48);
-	mkhdr(f, 0, VH_GSO_NONE, 0, 0, 0, 0);
+	mkhdr(f, 0, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 0, 0);
 	TT_EQ(write(fd, f, n), (ssize_t)n);
 	TT_ERRNO(recv_timeout(s, got, sizeof(got), 300), ETIMEDOUT);
 	TT_ERRNO(recvfrom(s, got, sizeof(got), 0, (struct sockaddr *)&from,
@@ -1424,29 +1393,29 @@ static int c_csum_beyond_frame(void)
 	size_t n;
 	int fd;
 
-	fd = mkdev("ttvn28", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn28", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	n = udp_frame(f);
 	/*
 	 * csum_start + csum_offset + 2 > 76 raises hdr_len past the frame:
 	 * refused before anything counts.
 	 */
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 20, 56);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 20, 56);
 	TT_ERRNO(write(fd, f, n), EINVAL);
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 76, 0);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 76, 0);
 	TT_ERRNO(write(fd, f, n), EINVAL);
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 60, 0x7fff);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 60, 0x7fff);
 	TT_ERRNO(write(fd, f, n), EINVAL);
 	STATS("ttvn28", 0, 0, 0, 0, 0, 0, 0);
 	/*
 	 * The raised hdr_len is 16 bits: 0xffff + 0xffff + 2 wraps to 0,
 	 * passes that check and is refused later, as a frame error.
 	 */
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 0xffff, 0xffff);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 0xffff, 0xffff);
 	TT_ERRNO(write(fd, f, n), EINVAL);
 	STATS("ttvn28", 0, 0, 0, 1, 0, 0, 0);
 	/* Ending exactly at the end of the frame is accepted. */
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 20, 54);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 20, 54);
 	TT_EQ(write(fd, f, n), (ssize_t)n);
 	STATS("ttvn28", 1, 76, 0, 1, 0, 0, 0);
 	return TT_PASS;
@@ -1458,7 +1427,7 @@ static int c_hdr_len_beyond_frame(void)
 	size_t n;
 	int fd, s;
 
-	fd = mkdev("ttvn29", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn29", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, DEV_PORT);
 	TT_SYS(s);
@@ -1478,16 +1447,16 @@ static int c_hdr_len_beyond_frame(void)
 
 static int c_gso_unknown(void)
 {
-	static const uint8_t types[] = { 2, 6, 0x7f, VH_GSO_ECN };
+	static const uint8_t types[] = { 2, 6, 0x7f, VIRTIO_NET_HDR_GSO_ECN };
 	uint8_t f[256];
 	size_t n;
 	int fd;
 
-	fd = mkdev("ttvn30", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn30", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	n = udp_frame(f);
 	for (size_t i = 0; i < sizeof(types); i++) {
-		mkhdr(f, VH_F_NEEDS_CSUM, types[i], 28, 20, 20, 6);
+		mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, types[i], 28, 20, 20, 6);
 		errno = 0;
 		if (write(fd, f, n) != -1 || errno != EINVAL)
 			return tt_fail("gso_type 0x%x: want EINVAL, got %s",
@@ -1504,13 +1473,14 @@ static int c_gso_size_zero(void)
 	size_t len;
 	int fd;
 
-	fd = mkdev("ttvn31", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn31", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	len = tcp4(f + VH_LEN, tt_ip4(PEER_IP), tt_ip4(DEV_IP), PEER_PORT,
 		   DEV_PORT, 1, 1, TH_ACK, 0, bulk, 3000, 1);
-	mkhdr(f, VH_F_NEEDS_CSUM, VH_GSO_TCPV4, 40, 0, 20, 16);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 40, 0,
+	      20, 16);
 	TT_ERRNO(write(fd, f, VH_LEN + len), EINVAL);
-	mkhdr(f, 0, VH_GSO_TCPV4, 40, 0, 0, 0);
+	mkhdr(f, 0, VIRTIO_NET_HDR_GSO_TCPV4, 40, 0, 0, 0);
 	TT_ERRNO(write(fd, f, VH_LEN + len), EINVAL);
 	STATS("ttvn31", 0, 0, 0, 2, 0, 0, 0);
 	return TT_PASS;
@@ -1527,12 +1497,12 @@ static int c_csum_start_in_ip_header(void)
 	size_t n;
 	int fd, s;
 
-	fd = mkdev("ttvn32", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn32", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	s = udp_sock(DEV_IP, DEV_PORT);
 	TT_SYS(s);
 	n = udp_frame(f);
-	mkhdr(f, VH_F_NEEDS_CSUM, 0, 0, 0, 10, 0);
+	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 10, 0);
 	if (tt_series_ge(6, 2)) {
 		TT_ERRNO(write(fd, f, n), EINVAL);
 		STATS("ttvn32", 0, 0, 0, 1, 0, 0, 0);
@@ -1550,7 +1520,7 @@ static int c_write_short(void)
 	uint8_t f[256];
 	int fd;
 
-	fd = mkdev("ttvn33", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn33", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	memset(f, 0, sizeof(f));
 	TT_ERRNO(write(fd, f, 0), EINVAL);
@@ -1568,7 +1538,7 @@ static int c_tap_write_short(void)
 	uint8_t f[256], mac[6];
 	int fd;
 
-	fd = mkdev("ttvn34", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR);
+	fd = tt_mkdev("ttvn34", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttvn34", mac));
 	memset(f, 0, sizeof(f));
@@ -1623,7 +1593,7 @@ static int big_write_case(const char *dev, int flags)
 	uint8_t mac[6], *ip;
 	int fd;
 
-	fd = mkdev(dev, flags);
+	fd = tt_mkdev(dev, flags, &devopts);
 	TT_SYS(fd);
 	ip = f + VH_LEN + l2;
 	if (l2) {
@@ -1647,12 +1617,12 @@ static int big_write_case(const char *dev, int flags)
 			ssize_t r;
 
 			if (k == BIGW_NEEDS_CSUM)
-				mkhdr(f, VH_F_NEEDS_CSUM, VH_GSO_NONE, 0, 0,
+				mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+				      VIRTIO_NET_HDR_GSO_NONE, 0, 0,
 				      (int)l2 + 20, 6);
 			else
-				mkhdr(f, 0, VH_GSO_NONE,
-				      k == BIGW_HDR_LEN ? (int)hdr : 0, 0, 0,
-				      0);
+				mkhdr(f, 0, VIRTIO_NET_HDR_GSO_NONE,
+				      k == BIGW_HDR_LEN ? (int)hdr : 0, 0, 0, 0);
 			errno = 0;
 			r = write(fd, f, VH_LEN + len);
 			if (refused) {

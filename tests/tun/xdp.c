@@ -59,6 +59,7 @@
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/virtio_net.h>
 #include <poll.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -72,7 +73,7 @@
 #define PAYLOAD_LEN 32
 #define ECHO_LEN (28 + PAYLOAD_LEN)
 #define FRAME_LEN (14 + ECHO_LEN)
-#define VH_LEN 10
+#define VH_LEN ((int)sizeof(struct virtio_net_hdr))
 
 static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x0d, 0x02 };
 static uint8_t payload[PAYLOAD_LEN];
@@ -529,29 +530,25 @@ static int need_native(void)
 /* ---- devices and frames ---- */
 
 /*
- * A fresh device, up, IPv6 off; with an address, 198.18.13.1/24 and (tap)
- * the peer's permanent neighbour entry, so that only the frames a case
- * provokes reach the fd.  Returns the fd, or tt_fail()'s value.
+ * A fresh device, up, IPv6 off (tt_mkdev(.., NULL)); addressed, with
+ * 198.18.13.1/24 and (tap) the peer's permanent neighbour entry, so that
+ * only the frames a case provokes reach the fd.
  */
-static int mkdev(const char *name, int flags, int addressed)
-{
-	int fd, err;
+static const struct tt_devopts addressed = {
+	.ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.peer_mac = peer_mac,
+};
 
-	fd = tt_tun_alloc(name, flags, NULL);
-	if (fd < 0)
-		return tt_fail("TUNSETIFF %s 0x%x: %s", name, flags,
-			       tt_errname(errno));
-	err = tt_link_prepare(name, addressed ? DEV_IP : NULL, 24, NULL);
-	if (err)
-		return tt_fail("configuring %s: %s", name, tt_errname(-err));
-	if (addressed && (flags & (IFF_TUN | IFF_TAP)) == IFF_TAP) {
-		err = tt_neigh_add(name, PEER_IP, peer_mac);
-		if (err)
-			return tt_fail("neighbour on %s: %s", name,
-				       tt_errname(-err));
-	}
-	return fd;
-}
+/* Echo requests from the peer to the device (to a tap's MAC). */
+static const struct tt_echo echo = {
+	.dev_ip = DEV_IP,
+	.peer_ip = PEER_IP,
+	.id = 0x4d4d,
+	.payload = payload,
+	.plen = PAYLOAD_LEN,
+	.peer_mac = peer_mac,
+};
 
 /* An echo request from the peer to the device (to tap's MAC): FRAME_LEN. */
 static size_t echo_frame(uint8_t *buf, const char *dev, uint16_t seq)
@@ -559,30 +556,24 @@ static size_t echo_frame(uint8_t *buf, const char *dev, uint16_t seq)
 	uint8_t mac[6] = { 0 };
 
 	tt_link_hwaddr(dev, mac);
-	tt_eth(buf, mac, peer_mac, 0x0800);
-	tt_icmp4_echo(buf + 14, tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8, 0x4d4d,
-		      seq, payload, PAYLOAD_LEN);
-	return FRAME_LEN;
+	return tt_echo_request(buf, &echo, mac, seq);
 }
 
-/* The stack's reply to echo_frame(seq), byte for byte where it is fixed. */
+/*
+ * The stack's reply to echo_frame(seq), byte for byte where it is fixed:
+ * beyond tt_echo_reply_check(), the IPv4 TOS (0), fragment field (0) and
+ * TTL (64) too, all but the id (the stack's choice) and so the checksum.
+ */
 static int check_reply(const uint8_t *p, size_t len, const char *dev,
 		       uint16_t seq)
 {
-	uint8_t mac[6], want[FRAME_LEN];
+	uint8_t mac[6];
 
-	TT_EQ(len, FRAME_LEN);
 	TT_SYS(tt_link_hwaddr(dev, mac));
-	tt_eth(want, peer_mac, mac, 0x0800);
-	tt_icmp4_echo(want + 14, tt_ip4(DEV_IP), tt_ip4(PEER_IP), 0, 0x4d4d,
-		      seq, payload, PAYLOAD_LEN);
-	TT_MEMEQ(p, want, 14);
-	/* IPv4: all but the id (the stack's choice) and so the checksum. */
-	TT_MEMEQ(p + 14, want + 14, 4);
-	TT_MEMEQ(p + 14 + 6, want + 14 + 6, 4);
-	TT_MEMEQ(p + 14 + 12, want + 14 + 12, 8);
-	TT_EQ(tt_csum(p + 14, 20), 0);
-	TT_MEMEQ(p + 34, want + 34, FRAME_LEN - 34);
+	TT_CALL(tt_echo_reply_check(p, len, &echo, mac, seq));
+	TT_EQ(p[14 + 1], 0);
+	TT_EQ(p[14 + 6] << 8 | p[14 + 7], 0);
+	TT_EQ(p[14 + 8], 64);
 	return TT_PASS;
 }
 
@@ -642,7 +633,7 @@ static int c_tap_native_attach(void)
 	int err;
 
 	native_ok = 0;
-	TT_SYS(mkdev("ttxdp0", IFF_TAP | IFF_NO_PI, 1));
+	TT_SYS(tt_mkdev("ttxdp0", IFF_TAP | IFF_NO_PI, &addressed));
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACHED("ttxdp0", XDP_ATTACHED_NONE, 0);
 	err = xdp_set("ttxdp0", p.fd, XDP_FLAGS_DRV_MODE, msg, sizeof(msg));
@@ -677,7 +668,7 @@ static int c_tap_attach_default_mode(void)
 	struct prog p;
 
 	NEED_NATIVE();
-	TT_SYS(mkdev("ttxdp1", IFF_TAP | IFF_NO_PI, 1));
+	TT_SYS(tt_mkdev("ttxdp1", IFF_TAP | IFF_NO_PI, &addressed));
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	/* No mode asked: a tap gets the native mode. */
 	ATTACH("ttxdp1", p.fd, 0);
@@ -691,7 +682,7 @@ static int c_tun_native_attach_refused(void)
 	struct prog p;
 	int err;
 
-	TT_SYS(mkdev("ttxdp2", IFF_TUN | IFF_NO_PI, 1));
+	TT_SYS(tt_mkdev("ttxdp2", IFF_TUN | IFF_NO_PI, &addressed));
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	/* A tun has no ndo_bpf: no native mode, and the core says so. */
 	err = xdp_set("ttxdp2", p.fd, XDP_FLAGS_DRV_MODE, msg, sizeof(msg));
@@ -726,7 +717,7 @@ static int c_tun_generic_drop(void)
 	struct prog p;
 	int fd;
 
-	fd = mkdev("ttxdp3", IFF_TUN | IFF_NO_PI, 1);
+	fd = tt_mkdev("ttxdp3", IFF_TUN | IFF_NO_PI, &addressed);
 	TT_SYS(fd);
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH("ttxdp3", p.fd, XDP_FLAGS_SKB_MODE);
@@ -751,7 +742,7 @@ static int pass_case(const char *dev, int nonblock)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev(dev, IFF_TAP | IFF_NO_PI, 1);
+	fd = tt_mkdev(dev, IFF_TAP | IFF_NO_PI, &addressed);
 	TT_SYS(fd);
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
@@ -787,7 +778,7 @@ static int drop_case(const char *dev, int nonblock)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev(dev, IFF_TAP | IFF_NO_PI, 1);
+	fd = tt_mkdev(dev, IFF_TAP | IFF_NO_PI, &addressed);
 	TT_SYS(fd);
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
@@ -838,7 +829,7 @@ static int tx_case(const char *dev, int nonblock, int flags)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev(dev, flags, 1);
+	fd = tt_mkdev(dev, flags, &addressed);
 	TT_SYS(fd);
 	TT_CALL(mkprog(&p, PROG_SWAP_TX, 0, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
@@ -925,7 +916,7 @@ static int c_aborted(void)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev("ttxdp29", IFF_TAP | IFF_NO_PI, 1);
+	fd = tt_mkdev("ttxdp29", IFF_TAP | IFF_NO_PI, &addressed);
 	TT_SYS(fd);
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_ABORTED, -1));
 	ATTACH("ttxdp29", p.fd, XDP_FLAGS_DRV_MODE);
@@ -953,9 +944,9 @@ static int redirect_case(const char *a, const char *b, int nonblock)
 	ssize_t n;
 
 	NEED_NATIVE();
-	fa = mkdev(a, IFF_TAP | IFF_NO_PI, 1);
+	fa = tt_mkdev(a, IFF_TAP | IFF_NO_PI, &addressed);
 	TT_SYS(fa);
-	fb = mkdev(b, IFF_TAP | IFF_NO_PI, 0);
+	fb = tt_mkdev(b, IFF_TAP | IFF_NO_PI, NULL);
 	TT_SYS(fb);
 	dm = map_create(BPF_MAP_TYPE_DEVMAP, 4, 1);
 	TT_CHECK(dm >= 0, "BPF_MAP_CREATE devmap: %s", tt_errname(errno));
@@ -1007,7 +998,7 @@ static int c_veth_redirect(void)
 	ssize_t n;
 
 	NEED_NATIVE();
-	fb = mkdev("ttxdp16", IFF_TAP | IFF_NO_PI, 0);
+	fb = tt_mkdev("ttxdp16", IFF_TAP | IFF_NO_PI, NULL);
 	TT_SYS(fb);
 	TT_EQ(tt_sh("ip link add ttxve0 type veth peer name ttxve1"), 0);
 	tt_defer_link("ttxve0");
@@ -1071,7 +1062,7 @@ static int vnet_pass_case(const char *dev, int nonblock)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev(dev, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, 1);
+	fd = tt_mkdev(dev, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &addressed);
 	TT_SYS(fd);
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
@@ -1115,14 +1106,14 @@ static int vnet_gso_drop_case(const char *dev, int nonblock)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev(dev, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, 1);
+	fd = tt_mkdev(dev, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &addressed);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr(dev, mac));
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
 	memset(f, 0, sizeof(f));
-	f[0] = 1;	/* VIRTIO_NET_HDR_F_NEEDS_CSUM */
-	f[1] = 1;	/* VIRTIO_NET_HDR_GSO_TCPV4 */
+	f[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	f[1] = VIRTIO_NET_HDR_GSO_TCPV4;
 	v = 14 + 40;	/* hdr_len */
 	memcpy(f + 2, &v, 2);
 	v = 1000;	/* gso_size */
@@ -1182,7 +1173,7 @@ static int c_drop_nonblock_large(void)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev("ttxdp21", IFF_TAP | IFF_NO_PI, 1);
+	fd = tt_mkdev("ttxdp21", IFF_TAP | IFF_NO_PI, &addressed);
 	TT_SYS(fd);
 	TT_SYS(tt_link_hwaddr("ttxdp21", mac));
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
@@ -1205,7 +1196,7 @@ static int c_drop_nonblock_sndbuf(void)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev("ttxdp22", IFF_TAP | IFF_NO_PI, 1);
+	fd = tt_mkdev("ttxdp22", IFF_TAP | IFF_NO_PI, &addressed);
 	TT_SYS(fd);
 	TT_SYS(ioctl(fd, TUNSETSNDBUF, &sndbuf));
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
@@ -1276,9 +1267,9 @@ static int c_frags_verdicts(void)
 	ssize_t n;
 
 	NEED_NATIVE();
-	fa = mkdev(a, FRAGS_TAP, 1);
+	fa = tt_mkdev(a, FRAGS_TAP, &addressed);
 	TT_SYS(fa);
-	fb = mkdev(b, IFF_TAP | IFF_NO_PI, 0);
+	fb = tt_mkdev(b, IFF_TAP | IFF_NO_PI, NULL);
 	TT_SYS(fb);
 	dm = map_create(BPF_MAP_TYPE_DEVMAP, 4, 1);
 	TT_CHECK(dm >= 0, "BPF_MAP_CREATE devmap: %s", tt_errname(errno));
@@ -1365,7 +1356,7 @@ static int c_detach_restores(void)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev("ttxdp23", IFF_TAP | IFF_NO_PI, 1);
+	fd = tt_mkdev("ttxdp23", IFF_TAP | IFF_NO_PI, &addressed);
 	TT_SYS(fd);
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH("ttxdp23", p.fd, XDP_FLAGS_DRV_MODE);
@@ -1396,7 +1387,7 @@ static int c_persist_keeps_prog(void)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev("ttxdp24", IFF_TAP | IFF_NO_PI, 1);
+	fd = tt_mkdev("ttxdp24", IFF_TAP | IFF_NO_PI, &addressed);
 	TT_SYS(fd);
 	TT_SYS(ioctl(fd, TUNSETPERSIST, 1));
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
@@ -1435,7 +1426,7 @@ static int c_delete_releases_prog(void)
 	int fd;
 
 	NEED_NATIVE();
-	fd = mkdev("ttxdp25", IFF_TAP | IFF_NO_PI, 1);
+	fd = tt_mkdev("ttxdp25", IFF_TAP | IFF_NO_PI, &addressed);
 	TT_SYS(fd);
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACH("ttxdp25", p.fd, XDP_FLAGS_DRV_MODE);
@@ -1455,7 +1446,7 @@ static int c_delete_then_close_prog(void)
 	struct prog p;
 
 	NEED_NATIVE();
-	TT_SYS(mkdev("ttxdp26", IFF_TAP | IFF_NO_PI, 1));
+	TT_SYS(tt_mkdev("ttxdp26", IFF_TAP | IFF_NO_PI, &addressed));
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
 	ATTACH("ttxdp26", p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(tt_link_del("ttxdp26"), 0);
