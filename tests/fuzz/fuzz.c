@@ -3,6 +3,7 @@
  * fuzz: the parts tunfuzz and tpolfuzz share.  See fuzz.h.
  */
 #include "fuzz.h"
+#include "nl.h"
 #include "tt.h"
 
 #include <fcntl.h>
@@ -561,116 +562,11 @@ void *fz_ptr(struct fz_thread *t, void *good, size_t len)
 
 /* ---- netlink ---- */
 
-void fz_nl_init(struct fz_nl *m, int type, int flags, const void *hdr,
-		size_t hdrlen)
-{
-	memset(m->buf, 0, NLMSG_LENGTH(hdrlen) + 64);
-	m->nh = (struct nlmsghdr *)m->buf;
-	m->nh->nlmsg_len = NLMSG_LENGTH(hdrlen);
-	m->nh->nlmsg_type = (uint16_t)type;
-	m->nh->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
-	m->nh->nlmsg_seq = 1;
-	if (hdrlen)
-		memcpy(NLMSG_DATA(m->nh), hdr, hdrlen);
-}
-
-struct nlattr *fz_nl_put(struct fz_nl *m, int type, const void *data,
-			 size_t len)
-{
-	size_t off = NLMSG_ALIGN(m->nh->nlmsg_len);
-	struct nlattr *a = (struct nlattr *)(m->buf + off);
-
-	if (off + NLA_HDRLEN + NLA_ALIGN(len) > sizeof(m->buf))
-		return a;	/* full: the message stays as it was */
-	a->nla_type = (uint16_t)type;
-	a->nla_len = (uint16_t)(NLA_HDRLEN + len);
-	if (len)
-		memcpy((char *)a + NLA_HDRLEN, data, len);
-	memset((char *)a + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
-	m->nh->nlmsg_len = (uint32_t)(off + NLA_ALIGN(a->nla_len));
-	return a;
-}
-
-void fz_nl_put_u8(struct fz_nl *m, int type, uint8_t v)
-{
-	fz_nl_put(m, type, &v, 1);
-}
-
-void fz_nl_put_u32(struct fz_nl *m, int type, uint32_t v)
-{
-	fz_nl_put(m, type, &v, 4);
-}
-
-struct nlattr *fz_nl_nest(struct fz_nl *m, int type)
-{
-	return fz_nl_put(m, type | NLA_F_NESTED, NULL, 0);
-}
-
-void fz_nl_end(struct fz_nl *m, struct nlattr *nest)
-{
-	nest->nla_len = (uint16_t)(m->buf + m->nh->nlmsg_len - (char *)nest);
-}
-
-static int nl_socket(int proto)
-{
-	struct timeval tv = { .tv_sec = 60 };
-	int s, one = 1;
-
-	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
-	if (s < 0)
-		return -1;
-	setsockopt(s, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(s, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	return s;
-}
-
-int fz_nl_talk(struct fz_nl *m, int proto,
-	       int (*fn)(struct nlmsghdr *nh, void *arg), void *arg)
-{
-	static __thread char buf[65536] __attribute__((aligned(8)));
-	int s = nl_socket(proto), err = -1, done = 0;
-
-	if (s < 0)
-		return -1;
-	m->nh->nlmsg_flags |= NLM_F_ACK;
-	if (send(s, m->buf, m->nh->nlmsg_len, 0) < 0) {
-		close(s);
-		return -1;
-	}
-	while (!done) {
-		ssize_t n = recv(s, buf, sizeof(buf), 0);
-		struct nlmsghdr *nh;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				err = -((struct nlmsgerr *)NLMSG_DATA(nh))->error;
-				done = 1;
-				break;
-			}
-			if (nh->nlmsg_type == NLMSG_DONE) {
-				err = -*(int *)NLMSG_DATA(nh);
-				done = 1;
-				break;
-			}
-			if (fn)
-				fn(nh, arg);
-		}
-	}
-	close(s);
-	return err;
-}
-
 int fz_nl_send_raw(int proto, const void *buf, size_t len)
 {
 	struct timeval tv = { .tv_usec = 1000 };
 	char junk[8192];
-	int s = nl_socket(proto), err = 0;
+	int s = tt_nl_open(proto), err = 0;
 
 	if (s < 0)
 		return -1;
@@ -684,35 +580,27 @@ int fz_nl_send_raw(int proto, const void *buf, size_t len)
 	return err;
 }
 
-static void link_req(struct fz_nl *m, int ifindex)
-{
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-
-	ifi.ifi_index = ifindex;
-	fz_nl_init(m, RTM_SETLINK, 0, &ifi, sizeof(ifi));
-}
-
 int fz_link_set_ns(int ifindex, int ns_fd)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 
-	link_req(&m, ifindex);
-	fz_nl_put_u32(&m, IFLA_NET_NS_FD, (uint32_t)ns_fd);
-	return fz_nl_talk(&m, NETLINK_ROUTE, NULL, NULL);
+	tt_nl_init_link(&m, RTM_SETLINK, 0, ifindex);
+	tt_nl_put_u32(&m, IFLA_NET_NS_FD, (uint32_t)ns_fd);
+	return tt_nl_talk(NETLINK_ROUTE, &m, NULL, NULL, NULL);
 }
 
 int fz_link_xdp(int ifindex, int prog_fd, uint32_t flags)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 	struct nlattr *n;
 
-	link_req(&m, ifindex);
-	n = fz_nl_nest(&m, IFLA_XDP);
-	fz_nl_put_u32(&m, IFLA_XDP_FD, (uint32_t)prog_fd);
+	tt_nl_init_link(&m, RTM_SETLINK, 0, ifindex);
+	n = tt_nl_nest_start(&m, IFLA_XDP);
+	tt_nl_put_u32(&m, IFLA_XDP_FD, (uint32_t)prog_fd);
 	if (flags)
-		fz_nl_put_u32(&m, IFLA_XDP_FLAGS, flags);
-	fz_nl_end(&m, n);
-	return fz_nl_talk(&m, NETLINK_ROUTE, NULL, NULL);
+		tt_nl_put_u32(&m, IFLA_XDP_FLAGS, flags);
+	tt_nl_nest_end(&m, n);
+	return tt_nl_talk(NETLINK_ROUTE, &m, NULL, NULL, NULL);
 }
 
 /* ---- network namespaces ---- */

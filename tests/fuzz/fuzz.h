@@ -151,30 +151,14 @@ void fz_ptr_init(void);
 
 /* ---- netlink ---- */
 
-struct fz_nl {
-	char buf[16384] __attribute__((aligned(8)));
-	struct nlmsghdr *nh;
-};
-
-void fz_nl_init(struct fz_nl *m, int type, int flags, const void *hdr,
-		size_t hdrlen);
-struct nlattr *fz_nl_put(struct fz_nl *m, int type, const void *data,
-			 size_t len);
-void fz_nl_put_u8(struct fz_nl *m, int type, uint8_t v);
-void fz_nl_put_u32(struct fz_nl *m, int type, uint32_t v);
-struct nlattr *fz_nl_nest(struct fz_nl *m, int type);
-void fz_nl_end(struct fz_nl *m, struct nlattr *nest);
-
 /*
- * Sends @m (NLM_F_ACK added) on a fresh socket of @proto and reads to the
- * ack, passing every other message to @fn.  Returns the ack's errno (0,
- * or positive), or -1 when the exchange failed (no answer within a minute
- * counts: a kernel that never answers is a bug, but a bound keeps the
- * run going).
+ * Requests are built and exchanged with tests/lib/nl.h (tt_nl_talk():
+ * the ack's errno, 0 or positive, or -1 when there was no answer within
+ * TT_NL_WAIT_S: a kernel that never answers is a bug, but a bound keeps
+ * the run going).  Besides:
  */
-int fz_nl_talk(struct fz_nl *m, int proto,
-	       int (*fn)(struct nlmsghdr *nh, void *arg), void *arg);
-/* The same, but just sends: for garbage the kernel may not answer. */
+
+/* Just sends @len bytes of @buf: for garbage the kernel may not answer. */
 int fz_nl_send_raw(int proto, const void *buf, size_t len);
 
 /* RTM_SETLINK helpers in the calling thread's netns; 0 or errno. */

@@ -25,6 +25,7 @@
  *   defaults plus the adds that succeeded minus the deletes that did.
  */
 #include "fuzz.h"
+#include "nl.h"
 #include "tt.h"
 
 #include <arpa/inet.h>
@@ -69,28 +70,28 @@ struct model {
 
 /* ---- messages ---- */
 
-static void genl_req(struct fz_nl *m, int cmd, int flags)
+static void genl_req(struct tt_nl *m, int cmd, int flags)
 {
 	struct genlmsghdr g = { .cmd = (uint8_t)cmd,
 				.version = TPOL_GENL_VERSION };
 
-	fz_nl_init(m, genl_id, flags, &g, sizeof(g));
+	tt_nl_init(m, genl_id, flags, &g, sizeof(g));
 }
 
-static void put_route(struct fz_nl *m, const struct route *r, int full)
+static void put_route(struct tt_nl *m, const struct route *r, int full)
 {
-	fz_nl_put_u8(m, TPOL_A_CLASS, r->class);
-	fz_nl_put(m, TPOL_A_DST, &r->dst, 4);
-	fz_nl_put_u8(m, TPOL_A_DST_LEN, r->len);
+	tt_nl_put_u8(m, TPOL_A_CLASS, r->class);
+	tt_nl_put(m, TPOL_A_DST, &r->dst, 4);
+	tt_nl_put_u8(m, TPOL_A_DST_LEN, r->len);
 	if (!full)
 		return;
-	fz_nl_put_u8(m, TPOL_A_TOS, r->tos);
-	fz_nl_put_u32(m, TPOL_A_METRIC, r->metric);
+	tt_nl_put_u8(m, TPOL_A_TOS, r->tos);
+	tt_nl_put_u32(m, TPOL_A_METRIC, r->metric);
 	if (r->gw)
-		fz_nl_put(m, TPOL_A_GATEWAY, &r->gw, 4);
+		tt_nl_put(m, TPOL_A_GATEWAY, &r->gw, 4);
 	if (r->oif)
-		fz_nl_put_u32(m, TPOL_A_OIF, r->oif);
-	fz_nl_put_u8(m, TPOL_A_TYPE, r->type);
+		tt_nl_put_u32(m, TPOL_A_OIF, r->oif);
+	tt_nl_put_u8(m, TPOL_A_TYPE, r->type);
 }
 
 static uint32_t mask(int len)
@@ -135,7 +136,7 @@ static void shared_route(struct fz_thread *t, struct route *r)
 }
 
 /* Malformed or odd attributes on top of a route request. */
-static void garble(struct fz_thread *t, struct fz_nl *m, int max_type)
+static void garble(struct fz_thread *t, struct tt_nl *m, int max_type)
 {
 	int n = (int)fz_below(&t->rng, 4);
 
@@ -147,11 +148,11 @@ static void garble(struct fz_thread *t, struct fz_nl *m, int max_type)
 		fz_fill(&t->rng, junk, len);
 		if (fz_chance(&t->rng, 1, 6))
 			type |= NLA_F_NESTED;
-		fz_nl_put(m, type, junk, len);
+		tt_nl_put(m, type, junk, len);
 	}
-	if (fz_chance(&t->rng, 1, 8) && m->nh->nlmsg_len > NLMSG_HDRLEN + 8) {
+	if (fz_chance(&t->rng, 1, 8) && m->nh.nlmsg_len > NLMSG_HDRLEN + 8) {
 		/* cut the message anywhere, even inside an attribute */
-		m->nh->nlmsg_len -= fz_below(&t->rng, 8);
+		m->nh.nlmsg_len -= fz_below(&t->rng, 8);
 	}
 }
 
@@ -238,14 +239,14 @@ static int dump_route(struct nlmsghdr *nh, void *arg)
 
 static int route_dump(struct fz_thread *t, int class, struct dump *d)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 
 	memset(d, 0, sizeof(*d));
 	genl_req(&m, TPOL_CMD_GETROUTE, NLM_F_DUMP);
 	if (class >= 0)
-		fz_nl_put_u8(&m, TPOL_A_CLASS, (uint8_t)class);
+		tt_nl_put_u8(&m, TPOL_A_CLASS, (uint8_t)class);
 	(void)t;
-	return fz_nl_talk(&m, NETLINK_GENERIC, dump_route, d);
+	return tt_nl_talk(NETLINK_GENERIC, &m, dump_route, d, NULL);
 }
 
 /* The dump of the thread's namespace must be exactly its model. */
@@ -305,12 +306,12 @@ static int count_rule(struct nlmsghdr *nh, void *arg)
 
 static void rules_check(struct fz_thread *t, struct model *md)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 	struct fib_rule_hdr frh = { .family = TPOL_FAMILY };
 	int n = 0, err;
 
-	fz_nl_init(&m, RTM_GETRULE, NLM_F_DUMP, &frh, sizeof(frh));
-	err = fz_nl_talk(&m, NETLINK_ROUTE, count_rule, &n);
+	tt_nl_init(&m, RTM_GETRULE, NLM_F_DUMP, &frh, sizeof(frh));
+	err = tt_nl_talk(NETLINK_ROUTE, &m, count_rule, &n, NULL);
 	if (err) {
 		fz_fail(t, "rule dump: %s", err < 0 ? "no answer" :
 			tt_errname(err));
@@ -362,7 +363,7 @@ static void leave(struct fz_thread *t, struct model *md)
 
 static void op_route_add(struct fz_thread *t)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 	struct model *md = choose(t);
 	struct route r;
 	int err, i;
@@ -375,7 +376,7 @@ static void op_route_add(struct fz_thread *t)
 	put_route(&m, &r, 1);
 	if (!md && fz_chance(&t->rng, 1, 4))
 		garble(t, &m, TPOL_A_MAX);
-	err = fz_nl_talk(&m, NETLINK_GENERIC, NULL, NULL);
+	err = tt_nl_talk(NETLINK_GENERIC, &m, NULL, NULL, NULL);
 	t->ok = !err;
 	if (md) {
 		i = model_find(md, &r);
@@ -391,7 +392,7 @@ static void op_route_add(struct fz_thread *t)
 			/* full: take it out again, keep the model exact */
 			genl_req(&m, TPOL_CMD_DELROUTE, 0);
 			put_route(&m, &r, 1);
-			fz_nl_talk(&m, NETLINK_GENERIC, NULL, NULL);
+			tt_nl_talk(NETLINK_GENERIC, &m, NULL, NULL, NULL);
 		}
 	}
 	leave(t, md);
@@ -399,7 +400,7 @@ static void op_route_add(struct fz_thread *t)
 
 static void op_route_del(struct fz_thread *t)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 	struct model *md = choose(t);
 	struct route r, *have;
 	int err, i, want;
@@ -415,7 +416,7 @@ static void op_route_del(struct fz_thread *t)
 	put_route(&m, &r, md || fz_chance(&t->rng, 1, 2));
 	if (!md && fz_chance(&t->rng, 1, 4))
 		garble(t, &m, TPOL_A_MAX);
-	err = fz_nl_talk(&m, NETLINK_GENERIC, NULL, NULL);
+	err = tt_nl_talk(NETLINK_GENERIC, &m, NULL, NULL, NULL);
 	t->ok = !err;
 	if (md) {
 		/*
@@ -454,7 +455,7 @@ static void op_route_dump(struct fz_thread *t)
 
 /* ---- rules ---- */
 
-static void rule_msg(struct fz_thread *t, struct fz_nl *m, int type,
+static void rule_msg(struct fz_thread *t, struct tt_nl *m, int type,
 		     int shared)
 {
 	static const uint8_t actions[] = {
@@ -478,48 +479,48 @@ static void rule_msg(struct fz_thread *t, struct fz_nl *m, int type,
 		frh.table = (uint8_t)(1 + fz_below(&t->rng, 16));
 	if (shared && fz_chance(&t->rng, 1, 10))
 		fz_fill(&t->rng, &frh, sizeof(frh));
-	fz_nl_init(m, type, flags, &frh, sizeof(frh));
+	tt_nl_init(m, type, flags, &frh, sizeof(frh));
 	if (frh.src_len) {
 		a = htonl(0xc6120100u | fz_below(&t->rng, 4)) & mask(frh.src_len);
-		fz_nl_put(m, FRA_SRC, &a, 4);
+		tt_nl_put(m, FRA_SRC, &a, 4);
 	}
 	if (frh.dst_len) {
 		a = htonl(fz_chance(&t->rng, 1, 2) ? 0xc6126401u :
 			  0xc6120201u + fz_below(&t->rng, 4)) & mask(frh.dst_len);
-		fz_nl_put(m, FRA_DST, &a, 4);
+		tt_nl_put(m, FRA_DST, &a, 4);
 	}
-	fz_nl_put_u32(m, FRA_PRIORITY, 1 + fz_below(&t->rng, 200));
+	tt_nl_put_u32(m, FRA_PRIORITY, 1 + fz_below(&t->rng, 200));
 	if (fz_chance(&t->rng, 1, 4)) {
 		const char *n = ifnames[fz_below(&t->rng, 4)];
 
-		fz_nl_put(m, FRA_IIFNAME, n, strlen(n) + 1);
+		tt_nl_put_str(m, FRA_IIFNAME, n);
 	}
 	if (frh.action == FR_ACT_TO_TBL && fz_chance(&t->rng, 1, 2)) {
-		struct nlattr *n = fz_nl_nest(m, FRA_TPOL);
+		struct nlattr *n = tt_nl_nest_start(m, FRA_TPOL);
 		int kind = (int)fz_below(&t->rng, 4);
 
 		if (kind) {
-			fz_nl_put_u8(m, TPOL_RA_TYPE, (uint8_t)kind);
+			tt_nl_put_u8(m, TPOL_RA_TYPE, (uint8_t)kind);
 			if (kind == TPOL_RULE_NAT) {
 				a = htonl(0xc6120901u);
-				fz_nl_put(m, TPOL_RA_NAT, &a, 4);
+				tt_nl_put(m, TPOL_RA_NAT, &a, 4);
 			}
 		}
 		if (fz_chance(&t->rng, 1, 3)) {
 			/* the rule's own route: no class then */
-			((struct fib_rule_hdr *)NLMSG_DATA(m->nh))->table = 0;
+			((struct fib_rule_hdr *)NLMSG_DATA(&m->nh))->table = 0;
 			a = htonl(0xc6120202u + fz_below(&t->rng, 2));
-			fz_nl_put(m, TPOL_RA_GATEWAY, &a, 4);
+			tt_nl_put(m, TPOL_RA_GATEWAY, &a, 4);
 			if (fz_chance(&t->rng, 1, 2))
-				fz_nl_put_u32(m, TPOL_RA_OIF, shared ?
+				tt_nl_put_u32(m, TPOL_RA_OIF, shared ?
 					      1 + fz_below(&t->rng, 8) : 1);
 		}
 		if (fz_chance(&t->rng, 1, 2))
-			fz_nl_put_u32(m, TPOL_RA_FLAGS,
+			tt_nl_put_u32(m, TPOL_RA_FLAGS,
 				      fz_below(&t->rng, TPOL_RULE_F_ALL + 1));
 		if (shared && fz_chance(&t->rng, 1, 4))
 			garble(t, m, TPOL_RA_MAX);
-		fz_nl_end(m, n);
+		tt_nl_nest_end(m, n);
 	}
 	if (shared && fz_chance(&t->rng, 1, 4))
 		garble(t, m, FRA_MAX);
@@ -527,7 +528,7 @@ static void rule_msg(struct fz_thread *t, struct fz_nl *m, int type,
 
 /* Rules a thread added and may delete again (a copy of the message). */
 struct kept {
-	struct fz_nl m[8];
+	struct tt_nl m[8];
 	int n;
 };
 
@@ -535,18 +536,17 @@ static __thread struct kept kept;
 
 static void op_rule_add(struct fz_thread *t)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 	struct model *md = choose(t);
 	int err;
 
 	rule_msg(t, &m, RTM_NEWRULE, !md);
-	err = fz_nl_talk(&m, NETLINK_ROUTE, NULL, NULL);
+	err = tt_nl_talk(NETLINK_ROUTE, &m, NULL, NULL, NULL);
 	t->ok = !err;
 	if (md && !err) {
 		md->rules++;
 		if (kept.n < 8) {
-			memcpy(kept.m[kept.n].buf, m.buf, m.nh->nlmsg_len);
-			kept.m[kept.n].nh = (struct nlmsghdr *)kept.m[kept.n].buf;
+			memcpy(kept.m[kept.n].buf, m.buf, m.nh.nlmsg_len);
 			kept.n++;
 		}
 	} else if (md && err < 0) {
@@ -557,23 +557,21 @@ static void op_rule_add(struct fz_thread *t)
 
 static void op_rule_del(struct fz_thread *t)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 	struct model *md = choose(t);
 	int err;
 
 	if (md && kept.n && fz_chance(&t->rng, 2, 3)) {
 		int i = (int)fz_below(&t->rng, (uint32_t)kept.n);
 
-		memcpy(m.buf, kept.m[i].buf, kept.m[i].nh->nlmsg_len);
-		m.nh = (struct nlmsghdr *)m.buf;
-		m.nh->nlmsg_type = RTM_DELRULE;
-		m.nh->nlmsg_flags = NLM_F_REQUEST;
+		memcpy(m.buf, kept.m[i].buf, kept.m[i].nh.nlmsg_len);
+		m.nh.nlmsg_type = RTM_DELRULE;
+		m.nh.nlmsg_flags = NLM_F_REQUEST;
 		kept.m[i] = kept.m[--kept.n];
-		kept.m[i].nh = (struct nlmsghdr *)kept.m[i].buf;
 	} else {
 		rule_msg(t, &m, RTM_DELRULE, !md);
 	}
-	err = fz_nl_talk(&m, NETLINK_ROUTE, NULL, NULL);
+	err = tt_nl_talk(NETLINK_ROUTE, &m, NULL, NULL, NULL);
 	t->ok = !err;
 	if (md && !err)
 		md->rules--;
@@ -585,7 +583,7 @@ static void op_rule_del(struct fz_thread *t)
 
 static void op_rule_dump(struct fz_thread *t)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 	struct fib_rule_hdr frh = { .family = TPOL_FAMILY };
 	struct model *md = choose(t);
 	int n = 0;
@@ -593,8 +591,8 @@ static void op_rule_dump(struct fz_thread *t)
 	if (md) {
 		rules_check(t, md);
 	} else {
-		fz_nl_init(&m, RTM_GETRULE, NLM_F_DUMP, &frh, sizeof(frh));
-		fz_nl_talk(&m, NETLINK_ROUTE, count_rule, &n);
+		tt_nl_init(&m, RTM_GETRULE, NLM_F_DUMP, &frh, sizeof(frh));
+		tt_nl_talk(NETLINK_ROUTE, &m, count_rule, &n, NULL);
 	}
 	leave(t, md);
 }
@@ -602,7 +600,7 @@ static void op_rule_dump(struct fz_thread *t)
 /* Raw junk at both netlink faces, in the shared namespace. */
 static void op_garbage(struct fz_thread *t)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 	size_t len;
 
 	enter_shared(t);
@@ -610,20 +608,20 @@ static void op_garbage(struct fz_thread *t)
 		genl_req(&m, (int)fz_below(&t->rng, 8),
 			 fz_chance(&t->rng, 1, 4) ? NLM_F_DUMP : 0);
 		if (fz_chance(&t->rng, 1, 4))
-			((struct genlmsghdr *)NLMSG_DATA(m.nh))->version =
+			((struct genlmsghdr *)NLMSG_DATA(&m.nh))->version =
 				(uint8_t)fz_u64(&t->rng);
 		garble(t, &m, TPOL_A_MAX);
-		fz_nl_talk(&m, NETLINK_GENERIC, NULL, NULL);
+		tt_nl_talk(NETLINK_GENERIC, &m, NULL, NULL, NULL);
 	} else if (fz_chance(&t->rng, 1, 2)) {
 		rule_msg(t, &m, fz_chance(&t->rng, 1, 2) ? RTM_NEWRULE :
 			 RTM_DELRULE, 1);
 		garble(t, &m, FRA_MAX);
-		fz_nl_talk(&m, NETLINK_ROUTE, NULL, NULL);
+		tt_nl_talk(NETLINK_ROUTE, &m, NULL, NULL, NULL);
 	} else {
 		/* a header that lies about its length */
 		rule_msg(t, &m, RTM_NEWRULE, 1);
-		len = m.nh->nlmsg_len;
-		m.nh->nlmsg_len = (uint32_t)fz_interesting(&t->rng);
+		len = m.nh.nlmsg_len;
+		m.nh.nlmsg_len = (uint32_t)fz_interesting(&t->rng);
 		fz_nl_send_raw(NETLINK_ROUTE, m.buf, len);
 	}
 	leave(t, NULL);
@@ -819,7 +817,7 @@ static void op_dev(struct fz_thread *t)
 /* A scratch namespace, filled with routes and rules, then deleted. */
 static void op_netns(struct fz_thread *t)
 {
-	static __thread struct fz_nl m;
+	static __thread struct tt_nl m;
 	int ns = fz_ns_new(), n = 1 + (int)fz_below(&t->rng, 40);
 	struct route r;
 
@@ -836,8 +834,8 @@ static void op_netns(struct fz_thread *t)
 		} else {
 			rule_msg(t, &m, RTM_NEWRULE, 0);
 		}
-		fz_nl_talk(&m, m.nh->nlmsg_type == RTM_NEWRULE ?
-			   NETLINK_ROUTE : NETLINK_GENERIC, NULL, NULL);
+		tt_nl_talk(m.nh.nlmsg_type == RTM_NEWRULE ?
+			   NETLINK_ROUTE : NETLINK_GENERIC, &m, NULL, NULL, NULL);
 	}
 	if (fz_chance(&t->rng, 1, 2)) {
 		int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -933,29 +931,8 @@ static void thread_stop(struct fz_thread *t)
 	free(md);
 }
 
-static int family_id(struct nlmsghdr *nh, void *arg)
-{
-	size_t off = NLMSG_LENGTH(GENL_HDRLEN);
-
-	if (nh->nlmsg_type != GENL_ID_CTRL)
-		return 0;
-	while (off + NLA_HDRLEN <= nh->nlmsg_len) {
-		struct nlattr *a = (struct nlattr *)((char *)nh + off);
-
-		if (a->nla_len < NLA_HDRLEN)
-			break;
-		if (a->nla_type == CTRL_ATTR_FAMILY_ID)
-			memcpy(arg, (char *)a + NLA_HDRLEN, 2);
-		off += NLA_ALIGN(a->nla_len);
-	}
-	return 0;
-}
-
 static int policy_main(void)
 {
-	static struct fz_nl m;
-	struct genlmsghdr g = { .cmd = CTRL_CMD_GETFAMILY, .version = 1 };
-	uint16_t id = 0;
 	char left[256];
 	int fd, bad = 0;
 
@@ -964,14 +941,11 @@ static int policy_main(void)
 		printf("# modprobe tun_policy failed\n");
 		return 1;
 	}
-	fz_nl_init(&m, GENL_ID_CTRL, 0, &g, sizeof(g));
-	fz_nl_put(&m, CTRL_ATTR_FAMILY_NAME, TPOL_GENL_NAME,
-		  sizeof(TPOL_GENL_NAME));
-	if (fz_nl_talk(&m, NETLINK_GENERIC, family_id, &id) || !id) {
+	genl_id = tt_nl_genl_family(TPOL_GENL_NAME);
+	if (genl_id < 0) {
 		printf("# genetlink family %s not found\n", TPOL_GENL_NAME);
 		return 1;
 	}
-	genl_id = id;
 	if (tt_tun_node() || unshare(CLONE_NEWNET)) {
 		printf("# setup: %s\n", tt_errname(errno));
 		return 1;

@@ -3,6 +3,7 @@
  * tt: shared helpers for the user-space tests.  See tt.h for the contract.
  */
 #include "tt.h"
+#include "nl.h"
 
 #include <linux/bpf.h>
 
@@ -479,42 +480,15 @@ int tt_link_wait_operstate(const char *name, const char *state, int ms)
 
 int tt_link_del(const char *name)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct ifinfomsg ifi;
-	} req;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char buf[1024];
-	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
 	unsigned int idx = if_nametoindex(name);
-	int s, err;
-	ssize_t n;
+	struct tt_nl m;
+	int err;
 
 	if (!idx)
 		return -ENODEV;
-	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (s < 0)
-		return -errno;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = sizeof(req);
-	req.nh.nlmsg_type = RTM_DELLINK;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.nh.nlmsg_seq = 1;
-	req.ifi.ifi_family = AF_UNSPEC;
-	req.ifi.ifi_index = (int)idx;
-	if (sendto(s, &req, sizeof(req), 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0) {
-		err = -errno;
-		close(s);
-		return err;
-	}
-	n = recv(s, buf, sizeof(buf), 0);
-	err = n < 0 ? -errno : -EPROTO;
-	if (n >= (ssize_t)(sizeof(*nh) + sizeof(struct nlmsgerr)) &&
-	    nh->nlmsg_type == NLMSG_ERROR)
-		err = ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
-	close(s);
-	return err;
+	tt_nl_init_link(&m, RTM_DELLINK, 0, (int)idx);
+	err = tt_nl_talk(NETLINK_ROUTE, &m, NULL, NULL, NULL);
+	return err < 0 ? -errno : -err;
 }
 
 static int ifreq_ioctl(const char *name, unsigned long req, struct ifreq *ifr)

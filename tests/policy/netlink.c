@@ -18,189 +18,29 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include "nl.h"
 #include "tt.h"
 #include "../../include/uapi/linux/tun_policy.h"
 
-struct req {
-	struct nlmsghdr *nh;
-	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
-};
-
-/* The answer to a request: errno (0 for success) and extack message. */
-struct ack {
-	int err;
-	char msg[256];
-};
-
 static int genl_id;
 
-static void req_init(struct req *r, int type, int flags, const void *hdr,
-		     size_t hdrlen)
-{
-	memset(r->buf, 0, sizeof(r->buf));
-	r->nh = (struct nlmsghdr *)r->buf;
-	r->nh->nlmsg_len = NLMSG_LENGTH(hdrlen);
-	r->nh->nlmsg_type = type;
-	r->nh->nlmsg_flags = NLM_F_REQUEST | flags;
-	r->nh->nlmsg_seq = 1;
-	memcpy(NLMSG_DATA(r->nh), hdr, hdrlen);
-}
-
-static struct nlattr *put(struct req *r, int type, const void *data,
-			  size_t len)
-{
-	struct nlattr *a = (struct nlattr *)(r->buf +
-					     NLMSG_ALIGN(r->nh->nlmsg_len));
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy((char *)a + NLA_HDRLEN, data, len);
-	r->nh->nlmsg_len = NLMSG_ALIGN(r->nh->nlmsg_len) + NLA_ALIGN(a->nla_len);
-	return a;
-}
-
-static void put_u8(struct req *r, int type, uint8_t v)
-{
-	put(r, type, &v, 1);
-}
-
-static void put_u32(struct req *r, int type, uint32_t v)
-{
-	put(r, type, &v, 4);
-}
-
-static void put_addr(struct req *r, int type, const char *addr)
+static void put_addr(struct tt_nl *r, int type, const char *addr)
 {
 	struct in_addr in;
 
 	inet_pton(AF_INET, addr, &in);
-	put(r, type, &in, 4);
-}
-
-static struct nlattr *nest_start(struct req *r, int type)
-{
-	return put(r, type | NLA_F_NESTED, NULL, 0);
-}
-
-static void nest_end(struct req *r, struct nlattr *a)
-{
-	a->nla_len = r->buf + r->nh->nlmsg_len - (char *)a;
-}
-
-static int nl_open(int proto)
-{
-	int s, one = 1;
-
-	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
-	if (s < 0)
-		return -1;
-	setsockopt(s, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(s, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	return s;
-}
-
-/* Reads the extack message out of an NLMSG_ERROR (capped ack). */
-static void ack_parse(struct nlmsghdr *nh, struct ack *ack)
-{
-	struct nlmsgerr *e = NLMSG_DATA(nh);
-	size_t off = NLMSG_LENGTH(sizeof(*e));
-
-	ack->err = -e->error;
-	ack->msg[0] = 0;
-	if (!(nh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	while (off + NLA_HDRLEN <= nh->nlmsg_len) {
-		struct nlattr *a = (struct nlattr *)((char *)nh + off);
-
-		if (a->nla_len < NLA_HDRLEN)
-			break;
-		if (a->nla_type == NLMSGERR_ATTR_MSG)
-			snprintf(ack->msg, sizeof(ack->msg), "%.*s",
-				 (int)(a->nla_len - NLA_HDRLEN),
-				 (char *)a + NLA_HDRLEN);
-		off += NLA_ALIGN(a->nla_len);
-	}
+	tt_nl_put(r, type, &in, 4);
 }
 
 /*
- * Sends @r on a new socket of @proto and reads the answer: the ack, and
- * for a dump each message to @fn. -1 if the exchange itself failed.
+ * Sends @r on a new socket of @proto and reads the answer into @ack: the
+ * errno and extack message, and for a dump each message to @fn. -1 if
+ * the exchange itself failed.
  */
-static int talk(int proto, struct req *r, struct ack *ack,
-		int (*fn)(struct nlmsghdr *nh, void *arg), void *arg)
+static int talk(int proto, struct tt_nl *r, struct tt_nl_ack *ack,
+		tt_nl_fn fn, void *arg)
 {
-	static char buf[65536] __attribute__((aligned(NLMSG_ALIGNTO)));
-	int s = nl_open(proto), done = 0, ret = 0;
-
-	if (s < 0)
-		return -1;
-	r->nh->nlmsg_flags |= NLM_F_ACK;
-	if (send(s, r->buf, r->nh->nlmsg_len, 0) < 0) {
-		close(s);
-		return -1;
-	}
-	ack->err = -1;
-	while (!done) {
-		ssize_t n = recv(s, buf, sizeof(buf), 0);
-		struct nlmsghdr *nh;
-
-		if (n <= 0) {
-			ret = -1;
-			break;
-		}
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				ack_parse(nh, ack);
-				done = 1;
-				break;
-			}
-			if (nh->nlmsg_type == NLMSG_DONE) {
-				ack->err = -*(int *)NLMSG_DATA(nh);
-				ack->msg[0] = 0;
-				done = 1;
-				break;
-			}
-			if (fn && fn(nh, arg))
-				ret = -1;
-		}
-	}
-	close(s);
-	return ret;
-}
-
-/* Resolves the genetlink family's id. */
-static int genl_resolve(void)
-{
-	struct genlmsghdr g = { .cmd = CTRL_CMD_GETFAMILY, .version = 1 };
-	static char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
-	struct req r;
-	ssize_t n;
-	size_t off;
-	int s, id = -1;
-
-	req_init(&r, GENL_ID_CTRL, 0, &g, sizeof(g));
-	put(&r, CTRL_ATTR_FAMILY_NAME, TPOL_GENL_NAME,
-	    sizeof(TPOL_GENL_NAME));
-	s = nl_open(NETLINK_GENERIC);
-	if (s < 0 || send(s, r.buf, r.nh->nlmsg_len, 0) < 0)
-		return -1;
-	n = recv(s, buf, sizeof(buf), 0);
-	close(s);
-	if (n <= 0 || !NLMSG_OK(nh, n) || nh->nlmsg_type != GENL_ID_CTRL)
-		return -1;
-	for (off = NLMSG_LENGTH(GENL_HDRLEN); off + NLA_HDRLEN <= nh->nlmsg_len;) {
-		struct nlattr *a = (struct nlattr *)(buf + off);
-
-		if (a->nla_len < NLA_HDRLEN)
-			break;
-		if (a->nla_type == CTRL_ATTR_FAMILY_ID)
-			id = *(uint16_t *)((char *)a + NLA_HDRLEN);
-		off += NLA_ALIGN(a->nla_len);
-	}
-	return id;
+	return tt_nl_talk(proto, r, fn, arg, ack) < 0 ? -1 : 0;
 }
 
 static int fresh_netns(void)
@@ -213,25 +53,26 @@ static int fresh_netns(void)
 }
 
 /* A class request: cmd, then attributes. */
-static void route_req(struct req *r, int cmd)
+static void route_req(struct tt_nl *r, int cmd)
 {
 	struct genlmsghdr g = { .cmd = cmd, .version = TPOL_GENL_VERSION };
 
-	req_init(r, genl_id, 0, &g, sizeof(g));
+	tt_nl_init(r, genl_id, 0, &g, sizeof(g));
 }
 
 /* A class route: CLASS, DST/LEN, and the type. */
-static void route_basic(struct req *r, int cmd, int class, const char *dst,
+static void route_basic(struct tt_nl *r, int cmd, int class, const char *dst,
 			int len)
 {
 	route_req(r, cmd);
-	put_u8(r, TPOL_A_CLASS, class);
+	tt_nl_put_u8(r, TPOL_A_CLASS, class);
 	put_addr(r, TPOL_A_DST, dst);
-	put_u8(r, TPOL_A_DST_LEN, len);
+	tt_nl_put_u8(r, TPOL_A_DST_LEN, len);
 }
 
 /* Checks the answer: errno @err and, if @msg, that extack message. */
-static int ack_is(const struct ack *ack, int err, const char *msg, int line)
+static int ack_is(const struct tt_nl_ack *ack, int err, const char *msg,
+		  int line)
 {
 	if (ack->err != err)
 		return tt_fail("line %d: want %s, got %s (\"%s\")", line,
@@ -249,15 +90,15 @@ static int ack_is(const struct ack *ack, int err, const char *msg, int line)
 			return tt_rc_;                                         \
 	} while (0)
 
-static int gsend(struct req *r, struct ack *ack)
+static int gsend(struct tt_nl *r, struct tt_nl_ack *ack)
 {
 	return talk(NETLINK_GENERIC, r, ack, NULL, NULL);
 }
 
 static int case_route_refusals(void)
 {
-	struct ack ack;
-	struct req r;
+	struct tt_nl_ack ack;
+	struct tt_nl r;
 	int rc;
 
 	if ((rc = fresh_netns()))
@@ -265,29 +106,29 @@ static int case_route_refusals(void)
 
 	route_req(&r, TPOL_CMD_NEWROUTE);
 	put_addr(&r, TPOL_A_DST, "198.18.0.0");
-	put_u8(&r, TPOL_A_DST_LEN, 16);
+	tt_nl_put_u8(&r, TPOL_A_DST_LEN, 16);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, EINVAL, "Class, destination and prefix length are required");
 
 	route_basic(&r, TPOL_CMD_NEWROUTE, 0, "198.18.0.0", 16);
-	put_u32(&r, TPOL_A_OIF, 1);
+	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
 	TT_SYS(gsend(&r, &ack));
 	/* out of the policy's range: netlink's own ERANGE and message */
 	TT_ACK(ack, ERANGE, "integer out of range");	/* class 0 */
 
 	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.1", 16);
-	put_u32(&r, TPOL_A_OIF, 1);
+	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, EINVAL, "Destination has bits set beyond the prefix length");
 
 	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 33);
-	put_u32(&r, TPOL_A_OIF, 1);
+	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, ERANGE, "integer out of range");
 
 	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	put_u8(&r, TPOL_A_TOS, 0x01);
-	put_u32(&r, TPOL_A_OIF, 1);
+	tt_nl_put_u8(&r, TPOL_A_TOS, 0x01);
+	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, EINVAL, "Invalid tos");
 
@@ -296,13 +137,13 @@ static int case_route_refusals(void)
 	TT_ACK(ack, EINVAL, "A route needs a gateway or a device");
 
 	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	put_u8(&r, TPOL_A_TYPE, TPOL_ROUTE_REJECT);
-	put_u32(&r, TPOL_A_OIF, 1);
+	tt_nl_put_u8(&r, TPOL_A_TYPE, TPOL_ROUTE_REJECT);
+	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, EINVAL, "REJECT and THROW routes take no gateway or device");
 
 	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	put_u8(&r, TPOL_A_TYPE, 9);
+	tt_nl_put_u8(&r, TPOL_A_TYPE, 9);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, ERANGE, "integer out of range");
 
@@ -312,26 +153,27 @@ static int case_route_refusals(void)
 	TT_ACK(ack, EINVAL, "Invalid gateway");
 
 	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	put_u32(&r, TPOL_A_OIF, 9999);
+	tt_nl_put_u32(&r, TPOL_A_OIF, 9999);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, ENODEV, "Unknown device");
 
 	/* strict validation: an attribute the family does not know */
 	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	put_u32(&r, TPOL_A_OIF, 1);
-	put_u32(&r, TPOL_A_MAX + 1, 0);
+	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
+	tt_nl_put_u32(&r, TPOL_A_MAX + 1, 0);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, EINVAL, NULL);
 
 	/* the good one, then again: EEXIST; its delete twice: ESRCH */
 	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	put_u32(&r, TPOL_A_OIF, 1);
+	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, 0, NULL);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, EEXIST, NULL);
 	route_basic(&r, TPOL_CMD_DELROUTE, 10, "198.18.0.0", 16);
-	put_u32(&r, TPOL_A_METRIC, 7);	/* named: must match, and does not */
+	/* named: must match, and does not */
+	tt_nl_put_u32(&r, TPOL_A_METRIC, 7);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, ESRCH, NULL);
 	route_basic(&r, TPOL_CMD_DELROUTE, 10, "198.18.0.0", 16);
@@ -378,8 +220,8 @@ static int dump_route(struct nlmsghdr *nh, void *arg)
 static int case_route_dump(void)
 {
 	struct dump_state d = { .class = 7 };
-	struct ack ack;
-	struct req r;
+	struct tt_nl_ack ack;
+	struct tt_nl r;
 	char dst[32];
 	int rc, i;
 
@@ -389,18 +231,18 @@ static int case_route_dump(void)
 	for (i = 0; i < 2000; i++) {
 		snprintf(dst, sizeof(dst), "10.%d.%d.0", i / 256, i % 256);
 		route_basic(&r, TPOL_CMD_NEWROUTE, 7, dst, 24);
-		put_u32(&r, TPOL_A_OIF, 1);
+		tt_nl_put_u32(&r, TPOL_A_OIF, 1);
 		TT_SYS(gsend(&r, &ack));
 		TT_ACK(ack, 0, NULL);
 	}
 	route_basic(&r, TPOL_CMD_NEWROUTE, 8, "10.0.0.0", 8);
-	put_u8(&r, TPOL_A_TYPE, TPOL_ROUTE_THROW);
+	tt_nl_put_u8(&r, TPOL_A_TYPE, TPOL_ROUTE_THROW);
 	TT_SYS(gsend(&r, &ack));
 	TT_ACK(ack, 0, NULL);
 
 	route_req(&r, TPOL_CMD_GETROUTE);
-	r.nh->nlmsg_flags |= NLM_F_DUMP;
-	put_u8(&r, TPOL_A_CLASS, 7);
+	r.nh.nlmsg_flags |= NLM_F_DUMP;
+	tt_nl_put_u8(&r, TPOL_A_CLASS, 7);
 	TT_SYS(talk(NETLINK_GENERIC, &r, &ack, dump_route, &d));
 	TT_ACK(ack, 0, NULL);
 	TT_EQ(d.n, 2000);
@@ -410,7 +252,7 @@ static int case_route_dump(void)
 	memset(&d, 0, sizeof(d));
 	d.class = 7;
 	route_req(&r, TPOL_CMD_GETROUTE);
-	r.nh->nlmsg_flags |= NLM_F_DUMP;
+	r.nh.nlmsg_flags |= NLM_F_DUMP;
 	TT_SYS(talk(NETLINK_GENERIC, &r, &ack, dump_route, &d));
 	TT_EQ(d.n, 2001);
 	TT_EQ(d.bad, 1);	/* the last, of class 8 */
@@ -418,19 +260,19 @@ static int case_route_dump(void)
 }
 
 /* A rule request of our family; @frh's family is filled in. */
-static void rule_req(struct req *r, int type, struct fib_rule_hdr *frh)
+static void rule_req(struct tt_nl *r, int type, struct fib_rule_hdr *frh)
 {
 	frh->family = TPOL_FAMILY;
-	req_init(r, type, 0, frh, sizeof(*frh));
+	tt_nl_init(r, type, 0, frh, sizeof(*frh));
 }
 
-static int rsend(struct req *r, struct ack *ack)
+static int rsend(struct tt_nl *r, struct tt_nl_ack *ack)
 {
 	return talk(NETLINK_ROUTE, r, ack, NULL, NULL);
 }
 
 /* An RTM_NEWRULE of our family with @action and class @table. */
-static void rule_new(struct req *r, int action, int table)
+static void rule_new(struct tt_nl *r, int action, int table)
 {
 	struct fib_rule_hdr frh = { .action = action, .table = table };
 
@@ -440,7 +282,7 @@ static void rule_new(struct req *r, int action, int table)
 /* Sends a rule request; the answer must be @err with extack @msg. */
 #define TT_RULE_ACK(r, err, msg)                                               \
 	do {                                                                   \
-		struct ack tt_ack_;                                            \
+		struct tt_nl_ack tt_ack_;                                      \
 		TT_SYS(rsend(&(r), &tt_ack_));                                 \
 		TT_ACK(tt_ack_, (err), (msg));                                 \
 	} while (0)
@@ -480,14 +322,14 @@ static int case_default_rules(void)
 {
 	struct fib_rule_hdr frh = { 0 };
 	struct rule_seen s = { 0 };
-	struct ack ack;
-	struct req r;
+	struct tt_nl_ack ack;
+	struct tt_nl r;
 	int rc;
 
 	if ((rc = fresh_netns()))
 		return rc;
 	rule_req(&r, RTM_GETRULE, &frh);
-	r.nh->nlmsg_flags |= NLM_F_DUMP;
+	r.nh.nlmsg_flags |= NLM_F_DUMP;
 	TT_SYS(talk(NETLINK_ROUTE, &r, &ack, dump_rule, &s));
 	TT_ACK(ack, 0, NULL);
 	TT_EQ(s.n, 3);
@@ -504,7 +346,7 @@ static int case_rule_refusals(void)
 {
 	struct fib_rule_hdr frh;
 	struct nlattr *n;
-	struct req r;
+	struct tt_nl r;
 	int rc;
 
 	if ((rc = fresh_netns()))
@@ -517,7 +359,7 @@ static int case_rule_refusals(void)
 	TT_RULE_ACK(r, EINVAL, "Rule needs a class or its own gateway or device");
 
 	rule_new(&r, FR_ACT_TO_TBL, 0);
-	put_u32(&r, FRA_TABLE, 300);
+	tt_nl_put_u32(&r, FRA_TABLE, 300);
 	TT_RULE_ACK(r, EINVAL, "Invalid class: classes are 1 to 255");
 
 	memset(&frh, 0, sizeof(frh));
@@ -528,78 +370,78 @@ static int case_rule_refusals(void)
 	TT_RULE_ACK(r, EINVAL, "Invalid tos");
 
 	rule_new(&r, FR_ACT_TO_TBL, 10);
-	put_u32(&r, FRA_FLOW, 1);
+	tt_nl_put_u32(&r, FRA_FLOW, 1);
 	TT_RULE_ACK(r, EINVAL, "Realms are not supported by this rule family");
 
 	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = nest_start(&r, FRA_TPOL);
+	n = tt_nl_nest_start(&r, FRA_TPOL);
 	put_addr(&r, TPOL_RA_GATEWAY, "198.18.0.1");
-	nest_end(&r, n);
+	tt_nl_nest_end(&r, n);
 	TT_RULE_ACK(r, EINVAL, "A rule with its own gateway or device takes no class");
 
 	rule_new(&r, FR_ACT_TO_TBL, 0);
-	n = nest_start(&r, FRA_TPOL);
-	put_u32(&r, TPOL_RA_OIF, 9999);
-	nest_end(&r, n);
+	n = tt_nl_nest_start(&r, FRA_TPOL);
+	tt_nl_put_u32(&r, TPOL_RA_OIF, 9999);
+	tt_nl_nest_end(&r, n);
 	TT_RULE_ACK(r, ENODEV, "Unknown output device");
 
 	rule_new(&r, FR_ACT_BLACKHOLE, 0);
-	n = nest_start(&r, FRA_TPOL);
+	n = tt_nl_nest_start(&r, FRA_TPOL);
 	put_addr(&r, TPOL_RA_GATEWAY, "198.18.0.1");
-	nest_end(&r, n);
+	tt_nl_nest_end(&r, n);
 	TT_RULE_ACK(r, EINVAL,
 	       "Rule type, NAT address and route need action to-table");
 
 	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = nest_start(&r, FRA_TPOL);
-	put_u32(&r, TPOL_RA_FLAGS, 0x80);
-	nest_end(&r, n);
+	n = tt_nl_nest_start(&r, FRA_TPOL);
+	tt_nl_put_u32(&r, TPOL_RA_FLAGS, 0x80);
+	tt_nl_nest_end(&r, n);
 	TT_RULE_ACK(r, EINVAL, NULL);
 
 	/* NAT: an address, and only on a NAT rule, a real one */
 	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = nest_start(&r, FRA_TPOL);
-	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
-	nest_end(&r, n);
+	n = tt_nl_nest_start(&r, FRA_TPOL);
+	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
+	tt_nl_nest_end(&r, n);
 	TT_RULE_ACK(r, EINVAL, "A NAT rule needs a NAT address");
 
 	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = nest_start(&r, FRA_TPOL);
-	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MASQUERADE);
+	n = tt_nl_nest_start(&r, FRA_TPOL);
+	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MASQUERADE);
 	put_addr(&r, TPOL_RA_NAT, "198.18.9.1");
-	nest_end(&r, n);
+	tt_nl_nest_end(&r, n);
 	TT_RULE_ACK(r, EINVAL, "A NAT address needs a NAT rule");
 
 	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = nest_start(&r, FRA_TPOL);
-	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
+	n = tt_nl_nest_start(&r, FRA_TPOL);
+	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
 	put_addr(&r, TPOL_RA_NAT, "224.1.1.1");
-	nest_end(&r, n);
+	tt_nl_nest_end(&r, n);
 	TT_RULE_ACK(r, EINVAL, "Invalid NAT address");
 
 	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = nest_start(&r, FRA_TPOL);
-	put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MAX + 1);
-	nest_end(&r, n);
+	n = tt_nl_nest_start(&r, FRA_TPOL);
+	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MAX + 1);
+	tt_nl_nest_end(&r, n);
 	TT_RULE_ACK(r, ERANGE, "integer out of range");
 
 	/* the nest must say it is one */
 	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = put(&r, FRA_TPOL, NULL, 0);
-	put_u32(&r, TPOL_RA_FLAGS, TPOL_RULE_F_LOG);
-	nest_end(&r, n);
+	n = tt_nl_put(&r, FRA_TPOL, NULL, 0);
+	tt_nl_put_u32(&r, TPOL_RA_FLAGS, TPOL_RULE_F_LOG);
+	tt_nl_nest_end(&r, n);
 	TT_RULE_ACK(r, EINVAL, "NLA_F_NESTED is missing");
 
 	/* strict inside the nest: an unknown attribute */
 	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = nest_start(&r, FRA_TPOL);
-	put_u32(&r, TPOL_RA_MAX + 1, 0);
-	nest_end(&r, n);
+	n = tt_nl_nest_start(&r, FRA_TPOL);
+	tt_nl_put_u32(&r, TPOL_RA_MAX + 1, 0);
+	tt_nl_nest_end(&r, n);
 	TT_RULE_ACK(r, EINVAL, NULL);
 
 	/* a family nobody registered */
 	rule_new(&r, FR_ACT_TO_TBL, 10);
-	((struct fib_rule_hdr *)NLMSG_DATA(r.nh))->family = TPOL_FAMILY + 1;
+	((struct fib_rule_hdr *)NLMSG_DATA(&r.nh))->family = TPOL_FAMILY + 1;
 	TT_RULE_ACK(r, EAFNOSUPPORT, NULL);
 
 	/* a good rule; its delete twice: ENOENT, as fib_rules says */
@@ -608,9 +450,9 @@ static int case_rule_refusals(void)
 	frh.src_len = 24;
 	rule_req(&r, RTM_NEWRULE, &frh);
 	put_addr(&r, FRA_SRC, "198.18.5.0");
-	put_u32(&r, FRA_PRIORITY, 100);
+	tt_nl_put_u32(&r, FRA_PRIORITY, 100);
 	TT_RULE_ACK(r, 0, NULL);
-	r.nh->nlmsg_type = RTM_DELRULE;
+	r.nh.nlmsg_type = RTM_DELRULE;
 	TT_RULE_ACK(r, 0, NULL);
 	TT_RULE_ACK(r, ENOENT, NULL);
 	return TT_PASS;
@@ -619,8 +461,8 @@ static int case_rule_refusals(void)
 static int case_unprivileged(void)
 {
 	struct fib_rule_hdr frh = { .action = FR_ACT_BLACKHOLE };
-	struct ack ack;
-	struct req r;
+	struct tt_nl_ack ack;
+	struct tt_nl r;
 	int rc, status;
 	pid_t pid;
 
@@ -633,7 +475,7 @@ static int case_unprivileged(void)
 		if (setuid(65534))
 			_exit(10);
 		route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-		put_u32(&r, TPOL_A_OIF, 1);
+		tt_nl_put_u32(&r, TPOL_A_OIF, 1);
 		if (gsend(&r, &ack) || ack.err != EPERM)
 			_exit(11);
 		rule_req(&r, RTM_NEWRULE, &frh);
@@ -641,7 +483,7 @@ static int case_unprivileged(void)
 			_exit(12);
 		/* reading is for everyone */
 		route_req(&r, TPOL_CMD_GETROUTE);
-		r.nh->nlmsg_flags |= NLM_F_DUMP;
+		r.nh.nlmsg_flags |= NLM_F_DUMP;
 		if (talk(NETLINK_GENERIC, &r, &ack, NULL, NULL) || ack.err)
 			_exit(13);
 		_exit(0);
@@ -705,25 +547,25 @@ static int case_rule_notify(void)
 				    .src_len = 24 };
 	uint32_t pref = 0;
 	int rc, s, type = 0;
-	struct req r;
+	struct tt_nl r;
 
 	if ((rc = fresh_netns()))
 		return rc;
-	s = nl_open(NETLINK_ROUTE);
+	s = tt_nl_open(NETLINK_ROUTE);
 	TT_CHECK(s >= 0, "netlink socket: %s", tt_errname(errno));
 	tt_defer_fd(s);
 	TT_SYS(bind(s, (struct sockaddr *)&sa, sizeof(sa)));
 
 	rule_req(&r, RTM_NEWRULE, &frh);
 	put_addr(&r, FRA_SRC, "198.18.6.0");
-	put_u32(&r, FRA_PRIORITY, 101);
+	tt_nl_put_u32(&r, FRA_PRIORITY, 101);
 	TT_RULE_ACK(r, 0, NULL);
 	TT_CHECK(!rule_event(s, &type, &pref),
 		 "no announcement of the rule added in %d ms", TT_WAIT_MS);
 	TT_EQ(type, RTM_NEWRULE);
 	TT_EQ(pref, 101);
 
-	r.nh->nlmsg_type = RTM_DELRULE;
+	r.nh.nlmsg_type = RTM_DELRULE;
 	TT_RULE_ACK(r, 0, NULL);
 	TT_CHECK(!rule_event(s, &type, &pref),
 		 "no announcement of the rule deleted in %d ms", TT_WAIT_MS);
@@ -739,7 +581,7 @@ int main(void)
 		printf("not ok load: modprobe tun_policy failed\n");
 		return 1;
 	}
-	genl_id = genl_resolve();
+	genl_id = tt_nl_genl_family(TPOL_GENL_NAME);
 	if (genl_id < 0) {
 		printf("not ok genl: family %s not found\n", TPOL_GENL_NAME);
 		return 1;

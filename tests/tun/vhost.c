@@ -39,6 +39,7 @@
  * gets every case skipped with the reason (vhost_net would not even load).
  * Stock always advertises it: there, its absence fails.
  */
+#include "nl.h"
 #include "tt.h"
 
 #include <arpa/inet.h>
@@ -2020,52 +2021,19 @@ static int c_tcp_retransmitted(void)
  */
 static int xdp_attach(const char *dev, int prog)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct {
-		struct nlmsghdr nh;
-		struct ifinfomsg ifi;
-		struct rtattr xdp;
-		struct rtattr fd_a;
-		int32_t fd;
-		struct rtattr flags_a;
-		uint32_t flags;
-	} req;
-	char buf[1024];
-	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
-	int s, err;
-	ssize_t n;
+	int ifindex = (int)if_nametoindex(dev), err;
+	struct nlattr *nest;
+	struct tt_nl m;
 
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = sizeof(req);
-	req.nh.nlmsg_type = RTM_SETLINK;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.ifi.ifi_family = AF_UNSPEC;
-	req.ifi.ifi_index = (int)if_nametoindex(dev);
-	if (!req.ifi.ifi_index)
+	if (!ifindex)
 		return -ENODEV;
-	req.xdp.rta_type = IFLA_XDP | NLA_F_NESTED;
-	req.xdp.rta_len = sizeof(req) - offsetof(typeof(req), xdp);
-	req.fd_a.rta_type = IFLA_XDP_FD;
-	req.fd_a.rta_len = RTA_LENGTH(sizeof(req.fd));
-	req.fd = prog;
-	req.flags_a.rta_type = IFLA_XDP_FLAGS;
-	req.flags_a.rta_len = RTA_LENGTH(sizeof(req.flags));
-	req.flags = XDP_FLAGS_DRV_MODE;
-
-	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (s < 0)
-		return -errno;
-	err = -EPROTO;
-	if (sendto(s, &req, sizeof(req), 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0)
-		err = -errno;
-	else if ((n = recv(s, buf, sizeof(buf), 0)) < 0)
-		err = -errno;
-	else if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) &&
-		 nh->nlmsg_type == NLMSG_ERROR)
-		err = ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
-	close(s);
-	return err;
+	tt_nl_init_link(&m, RTM_SETLINK, 0, ifindex);
+	nest = tt_nl_nest_start(&m, IFLA_XDP);
+	tt_nl_put_u32(&m, IFLA_XDP_FD, (uint32_t)prog);
+	tt_nl_put_u32(&m, IFLA_XDP_FLAGS, XDP_FLAGS_DRV_MODE);
+	tt_nl_nest_end(&m, nest);
+	err = tt_nl_talk(NETLINK_ROUTE, &m, NULL, NULL, NULL);
+	return err < 0 ? -errno : -err;
 }
 
 /*

@@ -10,9 +10,10 @@
  *
  * No libbpf here: the programs are hand-written instruction arrays loaded
  * with bpf(2), the maps are made with bpf(2), and the programs are attached
- * with RTM_SETLINK/IFLA_XDP and read back with RTM_GETLINK, by hand.  Every
- * program counts the frames it is run on and their length in an array map,
- * so a case can tell that the program saw a frame, and how long it was.
+ * with RTM_SETLINK/IFLA_XDP and read back with RTM_GETLINK, by hand (with
+ * the builder of tests/lib/nl.h).  Every program counts the frames it is
+ * run on and their length in an array map, so a case can tell that the
+ * program saw a frame, and how long it was.
  *
  * A tap is 198.18.13.1/24 with a permanent neighbour entry for the peer
  * 198.18.13.2 that the fd plays; IPv6 is off on every device.
@@ -51,6 +52,7 @@
  * every case that needs one skipped, with the reason; on the stock driver
  * that is a failure.
  */
+#include "nl.h"
 #include "tt.h"
 
 #include <arpa/inet.h>
@@ -319,39 +321,6 @@ static int mkprog(struct prog *p, enum prog_kind kind, int verdict,
 
 /* ---- rtnetlink: IFLA_XDP ---- */
 
-struct nlreq {
-	struct nlmsghdr nh;
-	struct ifinfomsg ifi;
-	char attrs[128];
-};
-
-static struct rtattr *nl_add(struct nlmsghdr *nh, int type, const void *data,
-			     size_t len)
-{
-	struct rtattr *rta =
-		(struct rtattr *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
-
-	rta->rta_type = (unsigned short)type;
-	rta->rta_len = (unsigned short)RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	return rta;
-}
-
-static int nl_socket(void)
-{
-	int s, one = 1;
-
-	s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (s < 0)
-		return -1;
-	/* The error message (extack) after a capped copy of the request. */
-	setsockopt(s, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(s, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	return s;
-}
-
 /*
  * RTM_SETLINK IFLA_XDP { IFLA_XDP_FD fd, IFLA_XDP_FLAGS flags } on dev.
  * 0 or -errno; the extack message, if any, in msg.
@@ -359,114 +328,43 @@ static int nl_socket(void)
 static int xdp_set(const char *dev, int fd, uint32_t flags, char *msg,
 		   size_t msglen)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct nlreq req;
-	struct rtattr *nest;
-	char buf[4096];
-	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
-	int32_t fd32 = fd;
-	int s, err;
-	ssize_t n;
+	int ifindex = (int)if_nametoindex(dev), err;
+	struct tt_nl_ack ack;
+	struct nlattr *nest;
+	struct tt_nl m;
 
 	if (msg && msglen)
 		msg[0] = 0;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifi));
-	req.nh.nlmsg_type = RTM_SETLINK;
-	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.nh.nlmsg_seq = 1;
-	req.ifi.ifi_family = AF_UNSPEC;
-	req.ifi.ifi_index = (int)if_nametoindex(dev);
-	if (!req.ifi.ifi_index)
+	if (!ifindex)
 		return -ENODEV;
-	nest = nl_add(&req.nh, IFLA_XDP | NLA_F_NESTED, NULL, 0);
-	nl_add(&req.nh, IFLA_XDP_FD, &fd32, 4);
-	nl_add(&req.nh, IFLA_XDP_FLAGS, &flags, 4);
-	nest->rta_len = (unsigned short)((char *)&req + req.nh.nlmsg_len -
-					 (char *)nest);
-
-	s = nl_socket();
-	if (s < 0)
+	tt_nl_init_link(&m, RTM_SETLINK, 0, ifindex);
+	nest = tt_nl_nest_start(&m, IFLA_XDP);
+	tt_nl_put_u32(&m, IFLA_XDP_FD, (uint32_t)fd);
+	tt_nl_put_u32(&m, IFLA_XDP_FLAGS, flags);
+	tt_nl_nest_end(&m, nest);
+	err = tt_nl_talk(NETLINK_ROUTE, &m, NULL, NULL, &ack);
+	if (err < 0)
 		return -errno;
-	if (sendto(s, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0) {
-		err = -errno;
-		close(s);
-		return err;
-	}
-	n = recv(s, buf, sizeof(buf), 0);
-	err = n < 0 ? -errno : -EPROTO;
-	if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) &&
-	    nh->nlmsg_type == NLMSG_ERROR) {
-		struct nlmsgerr *e = NLMSG_DATA(nh);
-		size_t off = NLMSG_LENGTH(sizeof(*e));
-
-		err = e->error;
-		if (!(nh->nlmsg_flags & NLM_F_CAPPED))
-			off += NLMSG_ALIGN(e->msg.nlmsg_len - sizeof(e->msg));
-		while ((nh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-		       off + sizeof(struct nlattr) <= (size_t)n &&
-		       off + sizeof(struct nlattr) <= nh->nlmsg_len) {
-			struct nlattr *na = (struct nlattr *)(buf + off);
-
-			if (na->nla_len < sizeof(*na) ||
-			    off + na->nla_len > (size_t)n)
-				break;
-			if (na->nla_type == NLMSGERR_ATTR_MSG && msg)
-				snprintf(msg, msglen, "%.*s",
-					 (int)(na->nla_len - sizeof(*na)),
-					 (char *)(na + 1));
-			off += NLA_ALIGN(na->nla_len);
-		}
-	}
-	close(s);
-	return err;
+	if (msg && msglen)
+		snprintf(msg, msglen, "%s", ack.msg);
+	return -err;
 }
 
-/*
- * RTM_GETLINK: IFLA_XDP_ATTACHED (XDP_ATTACHED_*) and IFLA_XDP_PROG_ID of
- * dev.  0 or -errno.
- */
-static int xdp_query(const char *dev, int *attached, uint32_t *id)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	static char buf[32768];
-	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
-	struct nlreq req;
-	struct rtattr *rta;
-	int s, len, err = -ENOENT;
-	ssize_t n;
+struct xdp_info {
+	int attached;		/* XDP_ATTACHED_*, -1 before the answer */
+	uint32_t id;
+	int found;		/* the answer had IFLA_XDP */
+};
 
-	*attached = -1;
-	*id = 0;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifi));
-	req.nh.nlmsg_type = RTM_GETLINK;
-	req.nh.nlmsg_flags = NLM_F_REQUEST;
-	req.nh.nlmsg_seq = 2;
-	req.ifi.ifi_family = AF_UNSPEC;
-	req.ifi.ifi_index = (int)if_nametoindex(dev);
-	if (!req.ifi.ifi_index)
-		return -ENODEV;
-	s = nl_socket();
-	if (s < 0)
-		return -errno;
-	if (sendto(s, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0) {
-		err = -errno;
-		close(s);
-		return err;
-	}
-	n = recv(s, buf, sizeof(buf), 0);
-	close(s);
-	if (n < 0)
-		return -errno;
-	if (!NLMSG_OK(nh, (size_t)n))
-		return -EPROTO;
-	if (nh->nlmsg_type == NLMSG_ERROR)
-		return ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+/* The RTM_NEWLINK that answers xdp_query(): its IFLA_XDP. */
+static int xdp_info(struct nlmsghdr *nh, void *arg)
+{
+	struct xdp_info *xi = arg;
+	struct rtattr *rta;
+	int len;
+
 	if (nh->nlmsg_type != RTM_NEWLINK)
-		return -EPROTO;
+		return -1;
 	len = (int)(nh->nlmsg_len - NLMSG_LENGTH(sizeof(struct ifinfomsg)));
 	for (rta = IFLA_RTA((struct ifinfomsg *)NLMSG_DATA(nh)); RTA_OK(rta, len);
 	     rta = RTA_NEXT(rta, len)) {
@@ -478,13 +376,38 @@ static int xdp_query(const char *dev, int *attached, uint32_t *id)
 		xlen = (int)RTA_PAYLOAD(rta);
 		for (x = RTA_DATA(rta); RTA_OK(x, xlen); x = RTA_NEXT(x, xlen)) {
 			if (x->rta_type == IFLA_XDP_ATTACHED)
-				*attached = *(uint8_t *)RTA_DATA(x);
+				xi->attached = *(uint8_t *)RTA_DATA(x);
 			else if (x->rta_type == IFLA_XDP_PROG_ID)
-				*id = *(uint32_t *)RTA_DATA(x);
+				xi->id = *(uint32_t *)RTA_DATA(x);
 		}
-		err = 0;
+		xi->found = 1;
 	}
-	return err;
+	return 0;
+}
+
+/*
+ * RTM_GETLINK: IFLA_XDP_ATTACHED (XDP_ATTACHED_*) and IFLA_XDP_PROG_ID of
+ * dev.  0 or -errno.
+ */
+static int xdp_query(const char *dev, int *attached, uint32_t *id)
+{
+	struct xdp_info xi = { .attached = -1 };
+	int ifindex = (int)if_nametoindex(dev), err;
+	struct tt_nl m;
+
+	*attached = -1;
+	*id = 0;
+	if (!ifindex)
+		return -ENODEV;
+	tt_nl_init_link(&m, RTM_GETLINK, 0, ifindex);
+	err = tt_nl_talk(NETLINK_ROUTE, &m, xdp_info, &xi, NULL);
+	if (err)
+		return err < 0 ? -errno : -err;
+	if (!xi.found)
+		return -ENOENT;
+	*attached = xi.attached;
+	*id = xi.id;
+	return 0;
 }
 
 /* The program attached to dev must be id, in mode (XDP_ATTACHED_*). */

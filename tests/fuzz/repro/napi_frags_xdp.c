@@ -8,7 +8,8 @@
  * Not built by default (it would panic the VM); by hand, from tests/:
  *
  *	gcc -O2 -D_GNU_SOURCE -Ilib -Ifuzz -static -o build/tools/fzrepro \
- *	    fuzz/repro/napi_frags_xdp.c fuzz/fuzz.c build/lib/tt.o -lpthread
+ *	    fuzz/repro/napi_frags_xdp.c fuzz/fuzz.c build/lib/tt.o \
+ *	    build/lib/nl.o -lpthread
  *
  * and run `fzrepro [xdp-verdict [writes]]` in the guest (default 1: DROP).
  */
