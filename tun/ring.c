@@ -4,7 +4,8 @@
  * device transmits go into the RX ring instead of the queue's ptr_ring,
  * and frames user space puts into the TX ring are drained by a work item
  * through the write path (tun_get_user), so XDP, filters, counters and
- * GRO see them as they see written ones. The protocol is in
+ * GRO see them as they see written ones; the frames of a batch reach the
+ * stack together (netif_receive_skb_list()). The protocol is in
  * include/uapi/linux/tun_ring.h and Documentation/tun_ring.rst.
  *
  * Part of tun.ko (tun.c).
@@ -123,9 +124,14 @@ static int tun_ring_xmit(struct tun_dev *tun, struct tun_queue *q,
 	return 0;
 }
 
-/* Hand one TX slot to the write path; its errors count where write()'s do. */
+/*
+ * Hand one TX slot to the write path, which queues the frame on @batch
+ * where write() would deliver it at once; its errors count where
+ * write()'s do.
+ */
 static void tun_ring_tx_one(struct tun_dev *tun, struct tun_ring *r,
-			    struct tun_ring_slot *slot)
+			    struct tun_ring_slot *slot,
+			    struct tun_rx_batch *batch)
 {
 	struct tun_queue *q = r->q;
 	struct iov_iter from;
@@ -148,7 +154,7 @@ static void tun_ring_tx_one(struct tun_dev *tun, struct tun_ring *r,
 	 * Without blocking: a work item must not wait for socket memory
 	 * (TUNSETSNDBUF). What that refuses (EAGAIN) is lost, and counted.
 	 */
-	if (tun_get_user(tun, q, NULL, &from, true, false) == -EAGAIN)
+	if (tun_get_user(tun, q, NULL, &from, true, false, batch) == -EAGAIN)
 		dev_core_stats_rx_dropped_inc(tun->dev);
 }
 
@@ -157,9 +163,11 @@ static void tun_ring_tx_work(struct work_struct *work)
 	struct tun_ring *r = container_of(work, struct tun_ring, tx_work);
 	struct tun_ring_idx *idx = r->tx_idx;
 	struct wait_queue_head *wq = sk_sleep(&r->q->sk);
+	struct tun_rx_batch batch;
 	struct tun_dev *tun;
 	u32 head, n;
 
+	tun_rx_batch_init(&batch);
 	tun = tun_get(r->q);
 	/* producers need not kick while we look */
 	WRITE_ONCE(idx->flags, 0);
@@ -190,11 +198,18 @@ static void tun_ring_tx_work(struct work_struct *work)
 		n = min_t(u32, n, TUN_RING_TX_BATCH);
 		while (n--) {
 			tun_ring_tx_one(tun, r, tun_ring_slot(r->tx_slots, r,
-							      r->tx_tail));
+							      r->tx_tail),
+					&batch);
 			r->tx_tail++;
 		}
-		/* the slots are the producer's again once tail says so */
+		/*
+		 * The slots are the producer's again once tail says so: the
+		 * frames were copied out of them, so they are handed back
+		 * before the stack sees the frames, which it gets as one
+		 * list (BHs off, under RCU: tun_rx_batch_flush()).
+		 */
 		smp_store_release(&idx->tail, r->tx_tail);
+		tun_rx_batch_flush(tun, &batch);
 		if (wq_has_sleeper(wq))
 			wake_up_interruptible_poll(wq, EPOLLOUT | EPOLLWRNORM);
 		cond_resched();

@@ -130,7 +130,7 @@ static int tun_sendmsg(struct socket *sock, struct msghdr *m, size_t total_len)
 	} else {
 		ret = tun_get_user(tun, q, ctl ? ctl->ptr : NULL,
 				   &m->msg_iter, m->msg_flags & MSG_DONTWAIT,
-				   m->msg_flags & MSG_MORE);
+				   m->msg_flags & MSG_MORE, NULL);
 	}
 	tun_put(tun);
 	return ret;

@@ -333,6 +333,83 @@ static int tun_rx_deliver(struct tun_dev *tun, struct tun_queue *q,
 	return 0;
 }
 
+static void tun_rx_batch_init(struct tun_rx_batch *b)
+{
+	INIT_LIST_HEAD(&b->skbs);
+	b->packets = 0;
+	b->bytes = 0;
+}
+
+/*
+ * The drainer's frame, @len bytes as counted: queued on @b if write()
+ * would hand it to the stack at once, that is on a queue without NAPI
+ * (IFF_NAPI keeps its own list and GRO: tun_rx_deliver()) and with no
+ * frames held back by rx_batched, which go to the stack with the next
+ * frame; there what @b holds goes first, and this frame the usual way.
+ * Under rcu_read_lock(), the device seen up. Returns true if queued.
+ */
+static bool tun_rx_batch_add(struct tun_dev *tun, struct tun_queue *q,
+			     struct tun_rx_batch *b, struct sk_buff *skb,
+			     size_t len)
+{
+	if (q->napi_on)
+		return false;
+	if (READ_ONCE(tun->rx_batched) &&
+	    !skb_queue_empty_lockless(&q->sk.sk_write_queue)) {
+		tun_rx_batch_flush(tun, b);
+		return false;
+	}
+	list_add_tail(&skb->list, &b->skbs);
+	b->packets++;
+	b->bytes += len;
+	return true;
+}
+
+/*
+ * Hand what @b holds to the stack in one call, and count it as write()
+ * counts a frame it delivers.
+ *
+ * RCU and BHs, as on write()'s path (tun_write_deliver() and
+ * tun_rx_batched()), on 6.1 and 6.12 alike: netif_receive_skb_list(),
+ * like netif_receive_skb(), may only be called in softirq context with
+ * interrupts on, so from this work item with BHs off; the per-CPU
+ * counters want preemption off, which that gives too. IFF_UP is looked
+ * at and the frames delivered in one RCU read-side section, so that
+ * dev_close()'s synchronize_net() waits for the delivery and a device
+ * seen down gets none: then each frame is dropped and counted as a
+ * write() that found the device down counts it (rx_dropped, not
+ * received). The stack's own receive takes rcu_read_lock() again.
+ */
+static void tun_rx_batch_flush(struct tun_dev *tun, struct tun_rx_batch *b)
+{
+	struct net_device *dev = tun->dev;
+	struct pcpu_sw_netstats *tstats;
+	struct sk_buff *skb, *next;
+
+	if (list_empty(&b->skbs))
+		return;
+
+	rcu_read_lock();
+	if (unlikely(!(dev->flags & IFF_UP))) {
+		list_for_each_entry_safe(skb, next, &b->skbs, list) {
+			skb_list_del_init(skb);
+			dev_core_stats_rx_dropped_inc(dev);
+			kfree_skb(skb);
+		}
+	} else {
+		local_bh_disable();
+		netif_receive_skb_list(&b->skbs);
+		tstats = this_cpu_ptr(dev->tstats);
+		u64_stats_update_begin(&tstats->syncp);
+		u64_stats_add(&tstats->rx_packets, b->packets);
+		u64_stats_add(&tstats->rx_bytes, b->bytes);
+		u64_stats_update_end(&tstats->syncp);
+		local_bh_enable();
+	}
+	rcu_read_unlock();
+	tun_rx_batch_init(b);
+}
+
 /*
  * What the headers in front of a written frame said, and how the frame
  * is to be built; filled by tun_write_headers().
@@ -344,6 +421,7 @@ struct tun_wframe {
 	size_t hdr_len;		/* what the vnet header says is headers */
 	size_t headroom;	/* of an skb the frame is copied into */
 	bool frags;		/* IFF_NAPI_FRAGS: built in q->napi.skb */
+	struct tun_rx_batch *batch;	/* the drainer's, or NULL */
 };
 
 /*
@@ -528,7 +606,7 @@ static int tun_write_deliver(struct tun_dev *tun, struct tun_queue *q,
 			     bool run_xdp, bool more)
 {
 	struct net_device *dev = tun->dev;
-	bool pass;
+	bool pass, queued;
 	u32 hash;
 	int err;
 
@@ -553,15 +631,22 @@ static int tun_write_deliver(struct tun_dev *tun, struct tun_queue *q,
 		rcu_read_unlock();
 		return tun_write_drop(tun, q, skb, w->frags, -EIO);
 	}
-	err = tun_rx_deliver(tun, q, skb, more);
+	queued = w->batch && tun_rx_batch_add(tun, q, w->batch, skb, w->len);
+	err = queued ? 0 : tun_rx_deliver(tun, q, skb, more);
 	rcu_read_unlock();
 	if (err)
 		return err;
 
-	/* per-CPU counters: this CPU's until the update is done */
-	preempt_disable();
-	dev_sw_netstats_rx_add(dev, w->len);
-	preempt_enable();
+	/*
+	 * A queued frame is counted when its batch is delivered; its flow
+	 * is learnt now, as it only steers xmit's choice of a queue.
+	 */
+	if (!queued) {
+		/* per-CPU counters: this CPU's until the update is done */
+		preempt_disable();
+		dev_sw_netstats_rx_add(dev, w->len);
+		preempt_enable();
+	}
 	if (hash)
 		tun_flow_learn(tun, hash, READ_ONCE(q->index));
 	return 0;
@@ -609,12 +694,15 @@ static int tun_write_frame(struct tun_dev *tun, struct tun_queue *q,
  * copy, so it is told that its pages are free again as soon as they are
  * copied (or the frame is gone); on an error vhost drops its own
  * reference instead.
+ * @batch: the ring's drainer's; a frame write() would hand to the stack
+ * at once is queued there instead, for tun_rx_batch_flush(). NULL for
+ * write(), sendmsg() and vhost.
  *
  * Returns the bytes taken (the whole of @from) or a negative errno.
  */
 static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 			    struct ubuf_info *ubuf, struct iov_iter *from,
-			    bool noblock, bool more)
+			    bool noblock, bool more, struct tun_rx_batch *batch)
 {
 	size_t total = iov_iter_count(from);
 	struct tun_wframe w = {
@@ -622,6 +710,7 @@ static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 		.len		= total,
 		.headroom	= READ_ONCE(tun->rx_headroom),
 		.frags		= q->napi_frags,
+		.batch		= batch,
 	};
 	int err;
 
@@ -649,7 +738,8 @@ static ssize_t tun_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	tun = tun_get(q);
 	if (!tun)
 		return -EBADFD;
-	ret = tun_get_user(tun, q, NULL, from, tun_iocb_noblock(iocb), false);
+	ret = tun_get_user(tun, q, NULL, from, tun_iocb_noblock(iocb), false,
+			   NULL);
 	tun_put(tun);
 	return ret;
 }

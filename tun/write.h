@@ -13,9 +13,26 @@
 
 #include "tun.h"
 
+/*
+ * Frames the ring's drainer (tun/ring.c) has written and not yet handed
+ * to the stack: tun_get_user() queues here what write() would deliver at
+ * once, and tun_rx_batch_flush() delivers the lot with one call of
+ * netif_receive_skb_list(). Process context, the drainer's own; empty
+ * again after each flush.
+ */
+struct tun_rx_batch {
+	struct list_head skbs;		/* through skb->list */
+	u32 packets;			/* for the rx counters, at the flush */
+	u64 bytes;
+};
+
+static void tun_rx_batch_init(struct tun_rx_batch *b);
+/* process context, no lock held, a device reference */
+static void tun_rx_batch_flush(struct tun_dev *tun, struct tun_rx_batch *b);
+/* @batch: NULL, or what the drainer flushes after this call */
 static ssize_t tun_get_user(struct tun_dev *tun, struct tun_queue *q,
 			    struct ubuf_info *ubuf, struct iov_iter *from,
-			    bool noblock, bool more);
+			    bool noblock, bool more, struct tun_rx_batch *batch);
 /* BHs off */
 static int tun_napi_queue(struct tun_queue *q, struct sk_buff *skb);
 static ssize_t tun_chr_write_iter(struct kiocb *iocb, struct iov_iter *from);
