@@ -369,6 +369,12 @@ static bool tun_rx_batch_add(struct tun_dev *tun, struct tun_queue *q,
  * Hand what @b holds to the stack in one call, and count it as write()
  * counts a frame it delivers.
  *
+ * The count comes first: the stack may answer a frame at once (an echo
+ * reply queued for the reader, a TX slot published), and whoever sees
+ * that answer must see the frame counted in rx_packets too. Counting
+ * after the delivery let a reader of the ring find the reply before the
+ * count; tests/tun/ring's tx_oversize_dropped saw it under load.
+ *
  * RCU and BHs, as on write()'s path (tun_write_deliver() and
  * tun_rx_batched()), on 6.1 and 6.12 alike: netif_receive_skb_list(),
  * like netif_receive_skb(), may only be called in softirq context with
@@ -398,12 +404,12 @@ static void tun_rx_batch_flush(struct tun_dev *tun, struct tun_rx_batch *b)
 		}
 	} else {
 		local_bh_disable();
-		netif_receive_skb_list(&b->skbs);
 		tstats = this_cpu_ptr(dev->tstats);
 		u64_stats_update_begin(&tstats->syncp);
 		u64_stats_add(&tstats->rx_packets, b->packets);
 		u64_stats_add(&tstats->rx_bytes, b->bytes);
 		u64_stats_update_end(&tstats->syncp);
+		netif_receive_skb_list(&b->skbs);
 		local_bh_enable();
 	}
 	rcu_read_unlock();
