@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * tun_policy - the class/rule policy routing of the seed
- * (shared/seeds/policy-routing.txt) as a fib_rules family.
+ * tun_policy - the class/rule policy routing described in
+ * Documentation/tun_policy.rst, as a fib_rules family.
  *
  * In every network namespace: 255 classes (routing tables, 253-255
  * built in) managed over generic netlink, a fib_rules family

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * iproute: the user-space tool of tun_policy.ko (classes and rules of
- * shared/seeds/policy-routing.txt). See Documentation/tun_policy.rst,
- * "The tool", for the command lines and the output formats.
+ * iproute: the user-space tool of tun_policy.ko, which manages its
+ * classes and rules. See Documentation/tun_policy.rst, "The tool", for
+ * the command lines and the output formats.
  *
  * main.c	dispatch, usage, error exits, the output buffer
  * words.c	the words of the command line: parsing and printing
