@@ -3,7 +3,8 @@
 # make                      build tun.ko and tun_policy.ko for KDIR
 # make KDIR=/usr/src/linux-headers-<abi>
 # make check [TUN=ours|stock|both] [SERIES="6.1 6.12"] [FILTER=glob]
-#                           the test suite, in QEMU, on Debian's kernels
+#            [REPEAT=N]     the test suite, in QEMU, on Debian's kernels
+#                           (REPEAT: N rounds in each VM, to find a flake)
 # make fuzz [SECONDS=600] [SEED=N] [THREADS=N] [AVOID=..] [WITH=..]
 #           [TUN=..] [SERIES=..]
 #                           only the fuzz tests (tun/fuzz, policy/fuzz), with
@@ -49,7 +50,8 @@ DEPMOD	?= /sbin/depmod
 MODULES	= tun.ko tun_policy.ko
 PYTHON3	?= python3
 
-VM_ARGS	= --tun "$(TUN)" --series "$(SERIES)" $(if $(FILTER),--filter "$(FILTER)")
+VM_ARGS	= --tun "$(TUN)" --series "$(SERIES)" $(if $(FILTER),--filter "$(FILTER)") \
+	  $(if $(REPEAT),--repeat "$(REPEAT)")
 
 .PHONY: all modules clean distclean check check-debug debug-kernel fuzz run sparse tools install \
 	modules_install uninstall modules_uninstall docs-check bench-lpm

@@ -109,6 +109,10 @@ boot_vm() {
 		a=$(slab_debug_append "$series")
 		[[ -n $a ]] && append+=" $a"
 	fi
+	if ((REPEAT > 1)); then
+		append+=" tunvm.repeat=$REPEAT"
+		timeout=$((timeout * REPEAT))
+	fi
 	# tun_policy does not use tun: when our driver's VM runs too, the
 	# policy tests run there only, not again beside the stock driver.
 	[[ $impl == stock && " $IMPLS " == *" ours "* ]] && append+=" tunvm.groups=tun"
