@@ -221,6 +221,19 @@ static struct vring_used_elem vq_take(struct vq *q)
 	return q->used->ring[q->used_seen++ % QSZ];
 }
 
+/* Fill the next descriptor of @q; its index. */
+static uint16_t desc_add(struct vq *q, uint64_t addr, uint32_t len,
+			 uint16_t flags, uint16_t next)
+{
+	uint16_t d = q->next_desc++;
+
+	q->desc[d].addr = addr;
+	q->desc[d].len = len;
+	q->desc[d].flags = flags;
+	q->desc[d].next = next;
+	return d;
+}
+
 /* Post @n receive buffers of @len bytes each, poisoned, and publish them. */
 static int rx_post(struct vnet *v, int n, uint32_t len)
 {
@@ -230,17 +243,37 @@ static int rx_post(struct vnet *v, int n, uint32_t len)
 		 "test bug: RX buffers");
 	for (int i = 0; i < n; i++) {
 		uint8_t *buf = mem + RX_OFF + v->rx_slot++ * RX_SLOT;
-		uint16_t d = q->next_desc++;
 
 		memset(buf, POISON, RX_SLOT);
-		q->desc[d].addr = gpa(buf);
-		q->desc[d].len = len;
-		q->desc[d].flags = VRING_DESC_F_WRITE;
-		q->desc[d].next = 0;
-		q->avail->ring[q->avail_idx++ % QSZ] = d;
+		q->avail->ring[q->avail_idx++ % QSZ] =
+			desc_add(q, gpa(buf), len, VRING_DESC_F_WRITE, 0);
 	}
 	vq_publish(q);
 	return TT_PASS;
+}
+
+/* The next TX slot, holding the vnet header @h and then @frame. */
+static uint8_t *tx_fill(struct vnet *v, const void *h, const uint8_t *frame,
+			size_t len)
+{
+	uint8_t *buf = mem + TX_OFF + (v->tx_slot++ % TX_SLOTS) * TX_SLOT;
+
+	memcpy(buf, h, VNET_HDR_LEN);
+	memcpy(buf + VNET_HDR_LEN, frame, len);
+	return buf;
+}
+
+/* One frame behind the vnet header @h in the TX ring, one descriptor. */
+static uint16_t tx_put_hdr(struct vnet *v,
+			   const struct virtio_net_hdr_mrg_rxbuf *h,
+			   const uint8_t *frame, size_t len)
+{
+	struct vq *q = &v->q[TXQ];
+	uint8_t *buf = tx_fill(v, h, frame, len);
+	uint16_t d = desc_add(q, gpa(buf), (uint32_t)(VNET_HDR_LEN + len), 0, 0);
+
+	q->avail->ring[q->avail_idx++ % QSZ] = d;
+	return d;
 }
 
 /*
@@ -252,33 +285,21 @@ static int rx_post(struct vnet *v, int n, uint32_t len)
 static uint16_t tx_put(struct vnet *v, const uint8_t *frame, size_t len,
 		       int split)
 {
+	static const struct virtio_net_hdr_mrg_rxbuf zero;
+	const uint32_t seg[3] = { VNET_HDR_LEN, 14, (uint32_t)len - 14 };
 	struct vq *q = &v->q[TXQ];
-	uint8_t *buf = mem + TX_OFF + (v->tx_slot++ % TX_SLOTS) * TX_SLOT;
 	uint16_t head = q->next_desc;
+	uint64_t at;
 
-	memset(buf, 0, VNET_HDR_LEN);
-	memcpy(buf + VNET_HDR_LEN, frame, len);
-	if (!split) {
-		uint16_t d = q->next_desc++;
+	if (!split)
+		return tx_put_hdr(v, &zero, frame, len);
+	at = gpa(tx_fill(v, &zero, frame, len));
+	for (int i = 0; i < 3; i++) {
+		uint16_t d = q->next_desc;
 
-		q->desc[d].addr = gpa(buf);
-		q->desc[d].len = (uint32_t)(VNET_HDR_LEN + len);
-		q->desc[d].flags = 0;
-		q->desc[d].next = 0;
-	} else {
-		const uint32_t seg[3] = { VNET_HDR_LEN, 14,
-					  (uint32_t)len - 14 };
-		uint64_t at = gpa(buf);
-
-		for (int i = 0; i < 3; i++) {
-			uint16_t d = q->next_desc++;
-
-			q->desc[d].addr = at;
-			q->desc[d].len = seg[i];
-			q->desc[d].flags = i < 2 ? VRING_DESC_F_NEXT : 0;
-			q->desc[d].next = i < 2 ? (uint16_t)(d + 1) : 0;
-			at += seg[i];
-		}
+		desc_add(q, at, seg[i], i < 2 ? VRING_DESC_F_NEXT : 0,
+			 i < 2 ? (uint16_t)(d + 1) : 0);
+		at += seg[i];
 	}
 	q->avail->ring[q->avail_idx++ % QSZ] = head;
 	return head;
@@ -1111,25 +1132,6 @@ static size_t guest_udp(const struct vnet *v, uint8_t *f, uint8_t tag,
 			 UDP_SPORT, p, plen);
 	memcpy(f + CSUM_START + UDP_CSUM_OFF, &check, 2);
 	return n;
-}
-
-/* One frame behind the vnet header @h in the TX ring, one descriptor. */
-static uint16_t tx_put_hdr(struct vnet *v,
-			   const struct virtio_net_hdr_mrg_rxbuf *h,
-			   const uint8_t *frame, size_t len)
-{
-	struct vq *q = &v->q[TXQ];
-	uint8_t *buf = mem + TX_OFF + (v->tx_slot++ % TX_SLOTS) * TX_SLOT;
-	uint16_t d = q->next_desc++;
-
-	memcpy(buf, h, VNET_HDR_LEN);
-	memcpy(buf + VNET_HDR_LEN, frame, len);
-	q->desc[d].addr = gpa(buf);
-	q->desc[d].len = (uint32_t)(VNET_HDR_LEN + len);
-	q->desc[d].flags = 0;
-	q->desc[d].next = 0;
-	q->avail->ring[q->avail_idx++ % QSZ] = d;
-	return d;
 }
 
 /* The next datagram on @s: @plen bytes, tag + i. */
