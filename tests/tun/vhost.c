@@ -688,6 +688,22 @@ static int vnet_up(struct vnet *v, const char *name, int mtu)
 	return vnet_up_flags(v, name, mtu, 0);
 }
 
+/* @n receive buffers of RX_SLOT bytes posted, and RX kicked. */
+static int rx_ready(struct vnet *v, int n)
+{
+	TT_CALL(rx_post(v, n, RX_SLOT));
+	TT_SYS(vq_kick(&v->q[RXQ]));
+	return TT_PASS;
+}
+
+/* vnet_up(), the guest a neighbour of the tap, and @n buffers posted. */
+static int vnet_up_rx(struct vnet *v, const char *name, int mtu, int n)
+{
+	TT_CALL(vnet_up(v, name, mtu));
+	TT_SYS(tt_neigh_add(v->name, PEER_IP, guest_mac));
+	return rx_ready(v, n);
+}
+
 /* ---- cases ---- */
 
 static int c_setup(void)
@@ -759,8 +775,7 @@ static int c_tx_arp(void)
 	struct vnet v;
 
 	TT_CALL(vnet_up(&v, "ttvh2", 0));
-	TT_CALL(rx_post(&v, 4, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(rx_ready(&v, 4));
 	tt_arp(req, 1, bcast, guest_mac, tt_ip4(PEER_IP),
 	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
 	head = tx_put(&v, req, sizeof(req), 0);
@@ -790,10 +805,7 @@ static int c_tx_icmp_chain(void)
 	size_t n;
 	struct vnet v;
 
-	TT_CALL(vnet_up(&v, "ttvh3", 0));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	TT_CALL(rx_post(&v, 2, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(vnet_up_rx(&v, "ttvh3", 0, 2));
 	tt_echo_request(req, &echo, v.mac, 1);
 	head = tx_put(&v, req, sizeof(req), 1);
 	TT_EQ(head, 0);
@@ -818,10 +830,7 @@ static int c_tx_batch(void)
 	size_t n;
 	struct vnet v;
 
-	TT_CALL(vnet_up(&v, "ttvh4", 0));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	TT_CALL(rx_post(&v, N, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(vnet_up_rx(&v, "ttvh4", 0, N));
 	for (int i = 0; i < N; i++) {
 		tt_echo_request(req, &echo, v.mac, (uint16_t)(10 + i));
 		heads[i] = tx_put(&v, req, sizeof(req), 0);
@@ -854,8 +863,7 @@ static int c_tx_sndbuf_no_batch(void)
 	TT_CALL(vnet_up(&v, "ttvh10", 0));
 	TT_SYS(ioctl(v.tapfd, TUNSETSNDBUF, &sndbuf));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	TT_CALL(rx_post(&v, N, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(rx_ready(&v, N));
 	for (int i = 0; i < N; i++) {
 		tt_echo_request(req, &echo, v.mac, (uint16_t)(20 + i));
 		heads[i] = tx_put(&v, req, sizeof(req), i & 1);
@@ -887,10 +895,7 @@ static int c_tx_large_rx_merge(void)
 	struct vnet v;
 
 	big.plen = PLEN;
-	TT_CALL(vnet_up(&v, "ttvh5", FRAME));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	TT_CALL(rx_post(&v, 4, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(vnet_up_rx(&v, "ttvh5", FRAME, 4));
 	TT_EQ(tt_echo_request(req, &big, v.mac, 3), FRAME);
 	head = tx_put(&v, req, FRAME, 0);
 	TT_CALL(tx_run(&v, &head, 1));
@@ -913,10 +918,7 @@ static int c_rx_udp(void)
 	struct vnet v;
 	int s;
 
-	TT_CALL(vnet_up(&v, "ttvh6", 0));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	TT_CALL(rx_post(&v, 8, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(vnet_up_rx(&v, "ttvh6", 0, 8));
 	s = udp_socket();
 	TT_SYS(s);
 	for (int i = 0; i < N; i++)
@@ -936,6 +938,24 @@ static int c_rx_udp(void)
 }
 
 /*
+ * A datagram (udp_send() @tag, @plen) to the guest of a new tap that has
+ * posted no buffer: 300 ms on, RX has used nothing.
+ */
+static int udp_waiting(struct vnet *v, const char *name, uint8_t tag,
+		       size_t plen)
+{
+	int s;
+
+	TT_CALL(vnet_up(v, name, 0));
+	TT_SYS(tt_neigh_add(v->name, PEER_IP, guest_mac));
+	s = udp_socket();
+	TT_SYS(s);
+	TT_CALL(udp_send(s, tag, plen));
+	TT_EQ(vq_wait(&v->q[RXQ], 1, 300), -ETIMEDOUT);
+	return TT_PASS;
+}
+
+/*
  * A frame sent while the guest has posted no buffer waits (not counted as
  * sent), and is delivered once a buffer is posted and RX kicked.
  */
@@ -945,18 +965,11 @@ static int c_rx_waits_for_buffers(void)
 	uint8_t got[2048];
 	size_t n;
 	struct vnet v;
-	int s;
 
-	TT_CALL(vnet_up(&v, "ttvh7", 0));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	s = udp_socket();
-	TT_SYS(s);
-	TT_CALL(udp_send(s, 0x11, PLEN));
-	TT_EQ(vq_wait(&v.q[RXQ], 1, 300), -ETIMEDOUT);
+	TT_CALL(udp_waiting(&v, "ttvh7", 0x11, PLEN));
 	TT_EQ(used_idx(&v.q[RXQ]), 0);
 	TT_CALL(stats_eq(v.name, 0, 0, 0, 0));
-	TT_CALL(rx_post(&v, 1, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(rx_ready(&v, 1));
 	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
 	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
 	TT_CALL(check_udp(&v, got, n, 0x11, PLEN));
@@ -975,14 +988,8 @@ static int c_rx_pending_back_to_tap(void)
 	uint8_t got[2048], zero[sizeof(struct virtio_net_hdr)] = { 0 };
 	ssize_t n;
 	struct vnet v;
-	int s;
 
-	TT_CALL(vnet_up(&v, "ttvh8", 0));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	s = udp_socket();
-	TT_SYS(s);
-	TT_CALL(udp_send(s, 0x22, PLEN));
-	TT_EQ(vq_wait(&v.q[RXQ], 1, 300), -ETIMEDOUT);
+	TT_CALL(udp_waiting(&v, "ttvh8", 0x22, PLEN));
 	TT_SYS(set_backend(&v, RXQ, -1));
 	memset(got, POISON, sizeof(got));
 	n = tt_read_timeout(v.tapfd, got, sizeof(got), 1000);
@@ -1019,8 +1026,7 @@ static int c_teardown(void)
 	struct vnet v;
 
 	TT_CALL(vnet_up(&v, "ttvh9", 0));
-	TT_CALL(rx_post(&v, 2, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(rx_ready(&v, 2));
 	tt_arp(req, 1, bcast, guest_mac, tt_ip4(PEER_IP),
 	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
 	head = tx_put(&v, req, sizeof(req), 0);
@@ -1315,10 +1321,7 @@ static int c_rx_csum_offload(void)
 	struct vnet v;
 	int s;
 
-	TT_CALL(vnet_up(&v, "ttvh13", 0));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	TT_CALL(rx_post(&v, 4, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(vnet_up_rx(&v, "ttvh13", 0, 4));
 	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, TUN_F_CSUM));
 	s = udp_socket();
 	TT_SYS(s);
@@ -1432,10 +1435,7 @@ static int c_rx_uso(void)
 	size_t n;
 	struct vnet v;
 
-	TT_CALL(vnet_up(&v, "ttvh16", 0));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	TT_CALL(rx_post(&v, 4, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(vnet_up_rx(&v, "ttvh16", 0, 4));
 	if (!tt_series_ge(6, 12) && !strcmp(tt_impl(), "stock")) {
 		TT_ERRNO(ioctl(v.tapfd, TUNSETOFFLOAD,
 			       TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6),
@@ -1828,10 +1828,7 @@ static int c_tx_tso4(void)
 	struct vnet v;
 	int a;
 
-	TT_CALL(vnet_up(&v, "ttvh17", 0));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	TT_CALL(rx_post(&v, 16, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(vnet_up_rx(&v, "ttvh17", 0, 16));
 	tcp_guest_init(&g, &v, TCP_GPORT, 1000);
 	want[10] = 1;
 	TT_CALL(tcp_connect(&g, want, &a));
@@ -1913,10 +1910,7 @@ static int rx_tso4(void)
 	struct vnet v;
 	int a;
 
-	TT_CALL(vnet_up(&v, "ttvh18", 0));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	TT_CALL(rx_post(&v, 16, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(vnet_up_rx(&v, "ttvh18", 0, 16));
 	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4));
 	tcp_guest_init(&g, &v, TCP_GPORT + 1, 5000);
 	/* Checksum offloaded: the SYN-ACK too comes with NEEDS_CSUM. */
@@ -1985,10 +1979,7 @@ static int c_tcp_retransmitted(void)
 	struct vnet v;
 	int a, dup, r;
 
-	TT_CALL(vnet_up(&v, "ttvh23", 0));
-	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
-	TT_CALL(rx_post(&v, 16, RX_SLOT));
-	TT_SYS(vq_kick(&v.q[RXQ]));
+	TT_CALL(vnet_up_rx(&v, "ttvh23", 0, 16));
 	tcp_guest_init(&g, &v, TCP_GPORT + 2, 9000);
 	want[10] = 1;
 	TT_CALL(tcp_connect(&g, want, &a));
@@ -2104,8 +2095,7 @@ static int zcopy_xdp_run(struct vnet *v, const char *name, int verdict)
 	int prog, err;
 
 	TT_CALL(vnet_up(v, name, 0));
-	TT_CALL(rx_post(v, 2, RX_SLOT));
-	TT_SYS(vq_kick(&v->q[RXQ]));
+	TT_CALL(rx_ready(v, 2));
 	prog = tt_bpf_const_prog(BPF_PROG_TYPE_XDP, verdict);
 	TT_CHECK(prog >= 0, "loading an XDP program: %s", tt_errname(errno));
 	tt_defer_fd(prog);
