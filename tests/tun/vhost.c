@@ -766,20 +766,59 @@ static int c_backend_refused(void)
 	return TT_PASS;
 }
 
+/* The guest's ARP request for DEV_IP, sent through the TX ring. */
+static int arp_send(struct vnet *v)
+{
+	uint8_t req[42];
+	uint16_t head;
+
+	tt_arp(req, 1, bcast, guest_mac, tt_ip4(PEER_IP),
+	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
+	head = tx_put(v, req, sizeof(req), 0);
+	return tx_run(v, &head, 1);
+}
+
+/*
+ * @n echo requests, ids @id0 on, in the TX ring behind one kick; with
+ * @split every second one as a chain of descriptors.
+ */
+static int echo_send(struct vnet *v, int n, uint16_t id0, int split)
+{
+	uint8_t req[14 + ECHO_LEN];
+	uint16_t heads[TX_SLOTS];
+
+	TT_CHECK(n <= TX_SLOTS, "test bug: %d echo requests", n);
+	for (int i = 0; i < n; i++) {
+		tt_echo_request(req, &echo, v->mac, (uint16_t)(id0 + i));
+		heads[i] = tx_put(v, req, sizeof(req), split && (i & 1));
+	}
+	return tx_run(v, heads, n);
+}
+
+/* The next @n frames of the RX ring: the replies to echo_send(@id0). */
+static int echo_replies(struct vnet *v, int n, uint16_t id0)
+{
+	uint8_t got[2048];
+	size_t len;
+
+	for (int i = 0; i < n; i++) {
+		TT_CALL(rx_take(v, 1, got, sizeof(got), &len));
+		TT_CALL(tt_echo_reply_check(got, len, &echo, v->mac,
+					    (uint16_t)(id0 + i)));
+	}
+	return TT_PASS;
+}
+
 /* An ARP request in the TX ring; the kernel's reply in the RX ring. */
 static int c_tx_arp(void)
 {
-	uint8_t req[42], want[42], got[2048];
-	uint16_t head;
+	uint8_t want[42], got[2048];
 	size_t n;
 	struct vnet v;
 
 	TT_CALL(vnet_up(&v, "ttvh2", 0));
 	TT_CALL(rx_ready(&v, 4));
-	tt_arp(req, 1, bcast, guest_mac, tt_ip4(PEER_IP),
-	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
-	head = tx_put(&v, req, sizeof(req), 0);
-	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(arp_send(&v));
 	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
 	TT_EQ(used_idx(&v.q[RXQ]), 1);
 	/* One buffer: the header and the 42 bytes, not padded. */
@@ -800,9 +839,8 @@ static int c_tx_arp(void)
  */
 static int c_tx_icmp_chain(void)
 {
-	uint8_t req[14 + ECHO_LEN], got[2048];
+	uint8_t req[14 + ECHO_LEN];
 	uint16_t head;
-	size_t n;
 	struct vnet v;
 
 	TT_CALL(vnet_up_rx(&v, "ttvh3", 0, 2));
@@ -812,8 +850,7 @@ static int c_tx_icmp_chain(void)
 	TT_CALL(tx_run(&v, &head, 1));
 	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
 	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + 14 + ECHO_LEN);
-	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
-	TT_CALL(tt_echo_reply_check(got, n, &echo, v.mac, 1));
+	TT_CALL(echo_replies(&v, 1, 1));
 	TT_CALL(stats_eq(v.name, 1, 14 + ECHO_LEN, 1, 14 + ECHO_LEN));
 	return TT_PASS;
 }
@@ -825,24 +862,13 @@ static int c_tx_icmp_chain(void)
 static int c_tx_batch(void)
 {
 	enum { N = 8 };
-	uint8_t req[14 + ECHO_LEN], got[2048];
-	uint16_t heads[N];
-	size_t n;
 	struct vnet v;
 
 	TT_CALL(vnet_up_rx(&v, "ttvh4", 0, N));
-	for (int i = 0; i < N; i++) {
-		tt_echo_request(req, &echo, v.mac, (uint16_t)(10 + i));
-		heads[i] = tx_put(&v, req, sizeof(req), 0);
-	}
-	TT_CALL(tx_run(&v, heads, N));
+	TT_CALL(echo_send(&v, N, 10, 0));
 	TT_CALL(wait_used(&v.q[RXQ], "RX", N));
 	TT_EQ(used_idx(&v.q[RXQ]), N);
-	for (int i = 0; i < N; i++) {
-		TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
-		TT_CALL(tt_echo_reply_check(got, n, &echo, v.mac,
-					    (uint16_t)(10 + i)));
-	}
+	TT_CALL(echo_replies(&v, N, 10));
 	TT_CALL(stats_eq(v.name, N, N * (14 + ECHO_LEN), N, N * (14 + ECHO_LEN)));
 	return TT_PASS;
 }
@@ -854,27 +880,16 @@ static int c_tx_batch(void)
 static int c_tx_sndbuf_no_batch(void)
 {
 	enum { N = 4 };
-	uint8_t req[14 + ECHO_LEN], got[2048];
-	uint16_t heads[N];
 	int sndbuf = 212992;
-	size_t n;
 	struct vnet v;
 
 	TT_CALL(vnet_up(&v, "ttvh10", 0));
 	TT_SYS(ioctl(v.tapfd, TUNSETSNDBUF, &sndbuf));
 	TT_SYS(tt_neigh_add(v.name, PEER_IP, guest_mac));
 	TT_CALL(rx_ready(&v, N));
-	for (int i = 0; i < N; i++) {
-		tt_echo_request(req, &echo, v.mac, (uint16_t)(20 + i));
-		heads[i] = tx_put(&v, req, sizeof(req), i & 1);
-	}
-	TT_CALL(tx_run(&v, heads, N));
+	TT_CALL(echo_send(&v, N, 20, 1));
 	TT_CALL(wait_used(&v.q[RXQ], "RX", N));
-	for (int i = 0; i < N; i++) {
-		TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
-		TT_CALL(tt_echo_reply_check(got, n, &echo, v.mac,
-					    (uint16_t)(20 + i)));
-	}
+	TT_CALL(echo_replies(&v, N, 20));
 	TT_CALL(stats_eq(v.name, N, N * (14 + ECHO_LEN), N, N * (14 + ECHO_LEN)));
 	return TT_PASS;
 }
@@ -1017,20 +1032,16 @@ static int c_rx_pending_back_to_tap(void)
  */
 static int c_teardown(void)
 {
-	uint8_t req[42], got[2048];
+	uint8_t got[2048];
 	struct vhost_vring_state base;
 	struct stat st;
-	uint16_t head;
 	long tun_ref;
 	size_t n;
 	struct vnet v;
 
 	TT_CALL(vnet_up(&v, "ttvh9", 0));
 	TT_CALL(rx_ready(&v, 2));
-	tt_arp(req, 1, bcast, guest_mac, tt_ip4(PEER_IP),
-	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
-	head = tx_put(&v, req, sizeof(req), 0);
-	TT_CALL(tx_run(&v, &head, 1));
+	TT_CALL(arp_send(&v));
 	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
 	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
 	TT_EQ(n, 42);
