@@ -406,6 +406,25 @@ static int rx_take_any(struct vnet *v, uint8_t *hdr, uint8_t *out, size_t cap,
 
 /* ---- frames ---- */
 
+/* @p[i] = @start + i * @step: the payloads' pattern. */
+static void fill(uint8_t *p, size_t n, uint8_t start, unsigned int step)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(start + i * step);
+}
+
+/* The IPv4 pseudo-header of @len bytes of @proto, @src to @dst. */
+static void pseudo_hdr(uint8_t *ph, uint32_t src, uint32_t dst, uint8_t proto,
+		       size_t len)
+{
+	memcpy(ph, &src, 4);
+	memcpy(ph + 4, &dst, 4);
+	ph[8] = 0;
+	ph[9] = proto;
+	ph[10] = (uint8_t)(len >> 8);
+	ph[11] = (uint8_t)len;
+}
+
 /* The guest's echo requests to the tap, and the stack's exact answers. */
 static const struct tt_echo echo = {
 	.dev_ip = DEV_IP,
@@ -439,8 +458,7 @@ static int udp_send(int s, uint8_t tag, size_t plen)
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	uint8_t buf[1400];
 
-	for (size_t i = 0; i < plen; i++)
-		buf[i] = (uint8_t)(tag + i);
+	fill(buf, plen, tag, 1);
 	sin.sin_port = htons(UDP_DPORT);
 	sin.sin_addr.s_addr = tt_ip4(PEER_IP);
 	TT_EQ(sendto(s, buf, plen, 0, (struct sockaddr *)&sin, sizeof(sin)),
@@ -474,11 +492,7 @@ static int check_udp(const struct vnet *v, const uint8_t *f, size_t len,
 	for (size_t i = 0; i < plen; i++)
 		TT_EQ(udp[8 + i], (uint8_t)(tag + i));
 	/* A complete checksum: nothing was offloaded to the "guest". */
-	memcpy(pseudo, ip + 12, 8);
-	pseudo[8] = 0;
-	pseudo[9] = 17;
-	pseudo[10] = (uint8_t)((8 + plen) >> 8);
-	pseudo[11] = (uint8_t)(8 + plen);
+	pseudo_hdr(pseudo, tt_ip4(DEV_IP), tt_ip4(PEER_IP), 17, 8 + plen);
 	memcpy(pseudo + 12, udp, 8 + plen);
 	TT_EQ(tt_csum(pseudo, 12 + 8 + plen), 0);
 	return TT_PASS;
@@ -1103,12 +1117,7 @@ static uint16_t udp_pseudo(uint32_t src, uint32_t dst, size_t ulen)
 {
 	uint8_t ph[12];
 
-	memcpy(ph, &src, 4);
-	memcpy(ph + 4, &dst, 4);
-	ph[8] = 0;
-	ph[9] = 17;
-	ph[10] = (uint8_t)(ulen >> 8);
-	ph[11] = (uint8_t)ulen;
+	pseudo_hdr(ph, src, dst, 17, ulen);
 	return (uint16_t)~tt_csum(ph, 12);
 }
 
@@ -1119,12 +1128,7 @@ static uint16_t udp_full(uint32_t src, uint32_t dst, const uint8_t *udp,
 	static uint8_t ph[12 + 0x10000];
 	uint16_t c;
 
-	memcpy(ph, &src, 4);
-	memcpy(ph + 4, &dst, 4);
-	ph[8] = 0;
-	ph[9] = 17;
-	ph[10] = (uint8_t)(ulen >> 8);
-	ph[11] = (uint8_t)ulen;
+	pseudo_hdr(ph, src, dst, 17, ulen);
 	memcpy(ph + 12, udp, ulen);
 	ph[12 + 6] = ph[12 + 7] = 0;
 	c = tt_csum(ph, 12 + ulen);
@@ -1142,8 +1146,7 @@ static size_t guest_udp(const struct vnet *v, uint8_t *f, uint8_t tag,
 	static uint8_t p[4096];
 	size_t n;
 
-	for (size_t i = 0; i < plen; i++)
-		p[i] = (uint8_t)(tag + i);
+	fill(p, plen, tag, 1);
 	tt_eth(f, v->mac, guest_mac, 0x0800);
 	n = 14 + tt_udp4(f + 14, tt_ip4(PEER_IP), tt_ip4(DEV_IP), UDP_DPORT,
 			 UDP_SPORT, p, plen);
@@ -1162,8 +1165,7 @@ static int sock_expect(int s, uint8_t tag, size_t plen)
 	TT_CHECK(n >= 0, "socket: no datagram (tag 0x%02x): %s", tag,
 		 tt_errname(errno));
 	TT_EQ(n, plen);
-	for (size_t i = 0; i < plen; i++)
-		want[i] = (uint8_t)(tag + i);
+	fill(want, plen, tag, 1);
 	TT_MEMEQ(got, want, plen);
 	return TT_PASS;
 }
@@ -1458,8 +1460,7 @@ static int c_rx_uso(void)
 	s = udp_socket();
 	TT_SYS(s);
 	TT_SYS(setsockopt(s, IPPROTO_UDP, UDP_SEGMENT, &mss, sizeof(mss)));
-	for (size_t i = 0; i < PLEN; i++)
-		buf[i] = (uint8_t)(0x41 + i);
+	fill(buf, PLEN, 0x41, 1);
 	sin.sin_port = htons(UDP_DPORT);
 	sin.sin_addr.s_addr = tt_ip4(PEER_IP);
 	TT_EQ(sendto(s, buf, PLEN, 0, (struct sockaddr *)&sin, sizeof(sin)),
@@ -1528,12 +1529,7 @@ static size_t guest_tcp(const struct vnet *v, uint8_t *f, uint16_t gport,
 	th[13] = flags;
 	th[14] = th[15] = 0xff;
 	memcpy(th + 20, data, dlen);
-	memcpy(ph, &src, 4);
-	memcpy(ph + 4, &dst, 4);
-	ph[8] = 0;
-	ph[9] = 6;
-	ph[10] = (uint8_t)(tl >> 8);
-	ph[11] = (uint8_t)tl;
+	pseudo_hdr(ph, src, dst, 6, tl);
 	if (partial) {
 		c = (uint16_t)~tt_csum(ph, 12);
 	} else {
@@ -1844,8 +1840,7 @@ static int c_tx_tso4(void)
 	want[10] = 1;
 	TT_CALL(tcp_connect(&g, want, &a));
 
-	for (size_t i = 0; i < DLEN; i++)
-		data[i] = (uint8_t)(0x21 + i * 7);
+	fill(data, DLEN, 0x21, 7);
 	memset(&h, 0, sizeof(h));
 	h.hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	h.hdr.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
@@ -1931,8 +1926,7 @@ static int rx_tso4(void)
 	want[10] = 1;
 	TT_CALL(tcp_connect(&g, want, &a));
 
-	for (size_t i = 0; i < DLEN; i++)
-		data[i] = (uint8_t)(0x13 + i * 5);
+	fill(data, DLEN, 0x13, 5);
 	hseq = g.rcv_nxt;
 	TT_EQ(send(a, data, DLEN, 0), DLEN);
 	/* The first data the guest gets is all of it, in one frame. */
@@ -1953,14 +1947,8 @@ static int rx_tso4(void)
 	memcpy(&c, th + 16, 2);
 	{
 		uint8_t ph[12];
-		uint32_t src = tt_ip4(DEV_IP), dst = tt_ip4(PEER_IP);
 
-		memcpy(ph, &src, 4);
-		memcpy(ph + 4, &dst, 4);
-		ph[8] = 0;
-		ph[9] = 6;
-		ph[10] = (uint8_t)((20 + DLEN) >> 8);
-		ph[11] = (uint8_t)(20 + DLEN);
+		pseudo_hdr(ph, tt_ip4(DEV_IP), tt_ip4(PEER_IP), 6, 20 + DLEN);
 		/* With the full TCP length (20 + 1500), not per segment. */
 		TT_EQ(ntohs(c), ntohs((uint16_t)~tt_csum(ph, 12)));
 	}
@@ -1995,8 +1983,7 @@ static int c_tcp_retransmitted(void)
 	want[10] = 1;
 	TT_CALL(tcp_connect(&g, want, &a));
 
-	for (size_t i = 0; i < DLEN; i++)
-		data[i] = (uint8_t)(0x61 + i * 11);
+	fill(data, DLEN, 0x61, 11);
 	hseq = g.rcv_nxt;
 	TT_EQ(send(a, data, DLEN, 0), DLEN);
 	TT_CALL(tcp_take(&g, "RX data", hdr, got, sizeof(got), &n));
@@ -2204,8 +2191,7 @@ static int c_napi_gro(void)
 	sll.sll_ifindex = (int)if_nametoindex(v.name);
 	TT_SYS(bind(ps, (struct sockaddr *)&sll, sizeof(sll)));
 
-	for (size_t i = 0; i < sizeof(data); i++)
-		data[i] = (uint8_t)(0x5a + 3 * i);
+	fill(data, sizeof(data), 0x5a, 3);
 	for (int i = 0; i < 2; i++) {
 		TT_EQ(guest_tcp_id(&v, f, (uint16_t)(0x100 + i),
 				   seq + (uint32_t)i * DLEN, data + i * DLEN,
@@ -2358,8 +2344,7 @@ int main(void)
 	/* Stock advertises it: there, a lack of it must fail, not skip. */
 	vnet_advertised = (features & IFF_VNET_HDR) ||
 			  !strcmp(tt_impl(), "stock");
-	for (size_t i = 0; i < sizeof(payload); i++)
-		payload[i] = (uint8_t)(0x30 + i);
+	fill(payload, sizeof(payload), 0x30, 1);
 	for (int i = 0; i < 4; i++)
 		loaded_before[i] = tt_module_loaded(our_mods[i]);
 
