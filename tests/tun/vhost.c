@@ -1154,6 +1154,36 @@ static size_t guest_udp(const struct vnet *v, uint8_t *f, uint8_t tag,
 	return n;
 }
 
+/*
+ * A vnet header that leaves the checksum to the other side (NEEDS_CSUM,
+ * from CSUM_START, the field at @csum_offset) and, unless @gso_type is
+ * VIRTIO_NET_HDR_GSO_NONE, asks for segments of @gso_size behind @hdr_len
+ * bytes of headers.
+ */
+static void offload_hdr(struct virtio_net_hdr_mrg_rxbuf *h, uint8_t gso_type,
+			uint16_t hdr_len, uint16_t gso_size,
+			uint16_t csum_offset)
+{
+	memset(h, 0, sizeof(*h));
+	h->hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h->hdr.gso_type = gso_type;
+	h->hdr.hdr_len = htole16(hdr_len);
+	h->hdr.gso_size = htole16(gso_size);
+	h->hdr.csum_start = htole16(CSUM_START);
+	h->hdr.csum_offset = htole16(csum_offset);
+}
+
+/* offload_hdr() as the guest receives it from vhost: num_buffers 1. */
+static void offload_hdr_rx(uint8_t *want, uint8_t gso_type, uint16_t hdr_len,
+			   uint16_t gso_size, uint16_t csum_offset)
+{
+	struct virtio_net_hdr_mrg_rxbuf h;
+
+	offload_hdr(&h, gso_type, hdr_len, gso_size, csum_offset);
+	h.num_buffers = htole16(1);
+	memcpy(want, &h, VNET_HDR_LEN);
+}
+
 /* The next datagram on @s: @plen bytes, tag + i. */
 static int sock_expect(int s, uint8_t tag, size_t plen)
 {
@@ -1176,6 +1206,38 @@ static int sock_nothing(int s)
 
 	TT_ERRNO(tt_read_timeout(s, got, sizeof(got), 200), ETIMEDOUT);
 	return TT_PASS;
+}
+
+/*
+ * A plain datagram from the guest (zero vnet header, complete checksum),
+ * 20 bytes from @tag, reaches @s; *@len its frame length.
+ */
+static int tx_udp_plain(struct vnet *v, int s, uint8_t tag, size_t *len)
+{
+	static const struct virtio_net_hdr_mrg_rxbuf zero;
+	uint8_t f[14 + 28 + 20];
+	uint16_t head, c;
+	size_t n;
+
+	n = guest_udp(v, f, tag, 20, 0);
+	c = udp_full(tt_ip4(PEER_IP), tt_ip4(DEV_IP), f + CSUM_START, 8 + 20);
+	memcpy(f + CSUM_START + UDP_CSUM_OFF, &c, 2);
+	head = tx_put_hdr(v, &zero, f, n);
+	TT_CALL(tx_run(v, &head, 1));
+	TT_CALL(sock_expect(s, tag, 20));
+	*len = n;
+	return TT_PASS;
+}
+
+/*
+ * What a frame from the guest that tun's header helpers refused leaves:
+ * nothing on @s, nothing in the tap's statistics (rx_frame_errors too).
+ */
+static int tx_refused(struct vnet *v, int s)
+{
+	TT_CALL(sock_nothing(s));
+	TT_EQ(tt_sysfs_num(v->name, "statistics/rx_frame_errors"), 0);
+	return stats_eq(v->name, 0, 0, 0, 0);
 }
 
 /* A counter of the Udp: lines of /proc/net/snmp, or -1. */
@@ -1225,11 +1287,8 @@ static int c_tx_csum_partial(void)
 	TT_CALL(vnet_up(&v, "ttvh11", 0));
 	s = udp_socket();
 	TT_SYS(s);
-	memset(&h, 0, sizeof(h));
+	offload_hdr(&h, VIRTIO_NET_HDR_GSO_NONE, 0, 0, UDP_CSUM_OFF);
 	memset(&zero, 0, sizeof(zero));
-	h.hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	h.hdr.csum_start = htole16(CSUM_START);
-	h.hdr.csum_offset = htole16(UDP_CSUM_OFF);
 	TT_EQ(guest_udp(&v, f, 0x50, PLEN,
 			udp_pseudo(tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8 + PLEN)),
 	      FLEN);
@@ -1264,7 +1323,7 @@ static int tx_gso_udp_l4(const char *name, int sndbuf)
 	enum { MSS = 100, NSEG = 3, PLEN = MSS * NSEG, FLEN = 14 + 28 + PLEN };
 	struct virtio_net_hdr_mrg_rxbuf h;
 	static uint8_t f[FLEN];
-	uint16_t head, c;
+	uint16_t head;
 	struct vnet v;
 	size_t n;
 	int s, uso;
@@ -1275,13 +1334,7 @@ static int tx_gso_udp_l4(const char *name, int sndbuf)
 		TT_SYS(ioctl(v.tapfd, TUNSETSNDBUF, &sndbuf));
 	s = udp_socket();
 	TT_SYS(s);
-	memset(&h, 0, sizeof(h));
-	h.hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	h.hdr.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
-	h.hdr.hdr_len = htole16(42);
-	h.hdr.gso_size = htole16(MSS);
-	h.hdr.csum_start = htole16(CSUM_START);
-	h.hdr.csum_offset = htole16(UDP_CSUM_OFF);
+	offload_hdr(&h, VIRTIO_NET_HDR_GSO_UDP_L4, 42, MSS, UDP_CSUM_OFF);
 	TT_EQ(guest_udp(&v, f, 0x10, PLEN,
 			udp_pseudo(tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8 + PLEN)),
 	      FLEN);
@@ -1295,9 +1348,7 @@ static int tx_gso_udp_l4(const char *name, int sndbuf)
 		 * a tap does not export (its ndo_get_stats64 is
 		 * dev_get_tstats64): no trace in the tap's statistics.
 		 */
-		TT_CALL(sock_nothing(s));
-		TT_EQ(tt_sysfs_num(v.name, "statistics/rx_frame_errors"), 0);
-		TT_CALL(stats_eq(v.name, 0, 0, 0, 0));
+		TT_CALL(tx_refused(&v, s));
 	} else {
 		for (int i = 0; i < NSEG; i++)
 			TT_CALL(sock_expect(s, (uint8_t)(0x10 + i * MSS), MSS));
@@ -1307,13 +1358,7 @@ static int tx_gso_udp_l4(const char *name, int sndbuf)
 		TT_CALL(stats_eq(v.name, 1, FLEN, 0, 0));
 	}
 	/* A plain datagram behind it: the queue goes on either way. */
-	memset(&h, 0, sizeof(h));
-	n = guest_udp(&v, f, 0xa0, 20, 0);
-	c = udp_full(tt_ip4(PEER_IP), tt_ip4(DEV_IP), f + CSUM_START, 8 + 20);
-	memcpy(f + CSUM_START + UDP_CSUM_OFF, &c, 2);
-	head = tx_put_hdr(&v, &h, f, n);
-	TT_CALL(tx_run(&v, &head, 1));
-	TT_CALL(sock_expect(s, 0xa0, 20));
+	TT_CALL(tx_udp_plain(&v, s, 0xa0, &n));
 	TT_CALL(stats_eq(v.name, uso ? 2 : 1, (uso ? FLEN : 0) + n, 0, 0));
 	return TT_PASS;
 }
@@ -1341,10 +1386,7 @@ static int c_rx_csum_offload(void)
 	TT_CALL(udp_send(s, 0x31, PLEN));
 	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
 	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + FLEN);
-	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	want[6] = CSUM_START;
-	want[8] = UDP_CSUM_OFF;
-	want[10] = 1;
+	offload_hdr_rx(want, VIRTIO_NET_HDR_GSO_NONE, 0, 0, UDP_CSUM_OFF);
 	TT_CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
 	TT_EQ(n, FLEN);
 	memcpy(&c, got + CSUM_START + UDP_CSUM_OFF, 2);
@@ -1390,7 +1432,7 @@ static int c_tx_gso_unknown(void)
 	enum { PLEN = 300, FLEN = 14 + 28 + PLEN };
 	struct virtio_net_hdr_mrg_rxbuf h;
 	static uint8_t f[FLEN];
-	uint16_t head, c;
+	uint16_t head;
 	struct vnet v;
 	size_t n;
 	int s;
@@ -1398,27 +1440,13 @@ static int c_tx_gso_unknown(void)
 	TT_CALL(vnet_up(&v, "ttvh15", 0));
 	s = udp_socket();
 	TT_SYS(s);
-	memset(&h, 0, sizeof(h));
-	h.hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	h.hdr.gso_type = 7;
-	h.hdr.hdr_len = htole16(42);
-	h.hdr.gso_size = htole16(100);
-	h.hdr.csum_start = htole16(CSUM_START);
-	h.hdr.csum_offset = htole16(UDP_CSUM_OFF);
+	offload_hdr(&h, 7, 42, 100, UDP_CSUM_OFF);
 	guest_udp(&v, f, 0x10, PLEN,
 		  udp_pseudo(tt_ip4(PEER_IP), tt_ip4(DEV_IP), 8 + PLEN));
 	head = tx_put_hdr(&v, &h, f, FLEN);
 	TT_CALL(tx_run(&v, &head, 1));
-	TT_CALL(sock_nothing(s));
-	TT_EQ(tt_sysfs_num(v.name, "statistics/rx_frame_errors"), 0);
-	TT_CALL(stats_eq(v.name, 0, 0, 0, 0));
-	memset(&h, 0, sizeof(h));
-	n = guest_udp(&v, f, 0xb0, 20, 0);
-	c = udp_full(tt_ip4(PEER_IP), tt_ip4(DEV_IP), f + CSUM_START, 8 + 20);
-	memcpy(f + CSUM_START + UDP_CSUM_OFF, &c, 2);
-	head = tx_put_hdr(&v, &h, f, n);
-	TT_CALL(tx_run(&v, &head, 1));
-	TT_CALL(sock_expect(s, 0xb0, 20));
+	TT_CALL(tx_refused(&v, s));
+	TT_CALL(tx_udp_plain(&v, s, 0xb0, &n));
 	TT_CALL(stats_eq(v.name, 1, n, 0, 0));
 	return TT_PASS;
 }
@@ -1469,13 +1497,7 @@ static int c_rx_uso(void)
 	tt_sleep_ms(100);
 	TT_EQ(used_idx(&v.q[RXQ]), 1);
 	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + FLEN);
-	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	want[1] = VIRTIO_NET_HDR_GSO_UDP_L4;
-	want[2] = 42;
-	want[4] = MSS;
-	want[6] = CSUM_START;
-	want[8] = UDP_CSUM_OFF;
-	want[10] = 1;
+	offload_hdr_rx(want, VIRTIO_NET_HDR_GSO_UDP_L4, 42, MSS, UDP_CSUM_OFF);
 	TT_CALL(rx_take_hdr(&v, 1, want, got, sizeof(got), &n));
 	TT_EQ(n, FLEN);
 	TT_EQ(ip[2] << 8 | ip[3], 28 + PLEN);
@@ -1815,6 +1837,13 @@ static int tcp_abort(struct tcp_guest *g, int a)
 	return TT_PASS;
 }
 
+/* The connection at rest (tcp_settle()), then aborted (tcp_abort()). */
+static int tcp_finish(struct tcp_guest *g, int a)
+{
+	TT_CALL(tcp_settle(g, a));
+	return tcp_abort(g, a);
+}
+
 /*
  * TSO from the guest: a TCP handshake with a listening socket, driven
  * through the rings, then one 354-byte frame with VIRTIO_NET_HDR_GSO_TCPV4,
@@ -1841,13 +1870,7 @@ static int c_tx_tso4(void)
 	TT_CALL(tcp_connect(&g, want, &a));
 
 	fill(data, DLEN, 0x21, 7);
-	memset(&h, 0, sizeof(h));
-	h.hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	h.hdr.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
-	h.hdr.hdr_len = htole16(54);
-	h.hdr.gso_size = htole16(MSS);
-	h.hdr.csum_start = htole16(CSUM_START);
-	h.hdr.csum_offset = htole16(16);
+	offload_hdr(&h, VIRTIO_NET_HDR_GSO_TCPV4, 54, MSS, 16);
 	TT_CALL(tcp_send(&g, &h, 0x18, data, DLEN));
 	TT_EQ(g.sent_bytes - 2 * 54, 14 + 40 + DLEN);
 	while (have < DLEN) {
@@ -1865,8 +1888,7 @@ static int c_tx_tso4(void)
 	TT_EQ(th[13], 0x10);
 	TT_EQ(get32(th + 4), g.rcv_nxt);
 	TT_EQ(get32(th + 8), g.seq);
-	TT_CALL(tcp_settle(&g, a));
-	return tcp_abort(&g, a);
+	return tcp_finish(&g, a);
 }
 
 /*
@@ -1920,10 +1942,7 @@ static int rx_tso4(void)
 	TT_SYS(ioctl(v.tapfd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4));
 	tcp_guest_init(&g, &v, TCP_GPORT + 1, 5000);
 	/* Checksum offloaded: the SYN-ACK too comes with NEEDS_CSUM. */
-	want[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	want[6] = CSUM_START;
-	want[8] = 16;
-	want[10] = 1;
+	offload_hdr_rx(want, VIRTIO_NET_HDR_GSO_NONE, 0, 0, 16);
 	TT_CALL(tcp_connect(&g, want, &a));
 
 	fill(data, DLEN, 0x13, 5);
@@ -1931,10 +1950,7 @@ static int rx_tso4(void)
 	TT_EQ(send(a, data, DLEN, 0), DLEN);
 	/* The first data the guest gets is all of it, in one frame. */
 	TT_CALL(tcp_take(&g, "RX TSO", hdr, got, sizeof(got), &n));
-	want[1] = VIRTIO_NET_HDR_GSO_TCPV4;
-	want[2] = 54;
-	want[4] = MSS & 0xff;
-	want[5] = MSS >> 8;
+	offload_hdr_rx(want, VIRTIO_NET_HDR_GSO_TCPV4, 54, MSS, 16);
 	if (memcmp(hdr, want, VNET_HDR_LEN))
 		tt_hexdump("vnet header received", hdr, VNET_HDR_LEN);
 	TT_MEMEQ(hdr, want, VNET_HDR_LEN);
@@ -1955,8 +1971,7 @@ static int rx_tso4(void)
 	TT_MEMEQ(th + 20, data, DLEN);
 	/* acknowledged, the host stops retransmitting */
 	TT_CALL(tcp_send(&g, NULL, 0x10, NULL, 0));
-	TT_CALL(tcp_settle(&g, a));
-	return tcp_abort(&g, a);
+	return tcp_finish(&g, a);
 }
 
 /*
@@ -2000,8 +2015,7 @@ static int c_tcp_retransmitted(void)
 	TT_EQ(get32(th + 4), hseq);
 	TT_CHECK(n > 54, "the repetition carries no data");
 	TT_CALL(tcp_send(&g, NULL, 0x10, NULL, 0));
-	TT_CALL(tcp_settle(&g, a));
-	return tcp_abort(&g, a);
+	return tcp_finish(&g, a);
 }
 
 /* ---- zero-copy frames that a native XDP program takes ---- */
