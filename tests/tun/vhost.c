@@ -780,16 +780,22 @@ static int c_backend_refused(void)
 	return TT_PASS;
 }
 
-/* The guest's ARP request for DEV_IP, sent through the TX ring. */
-static int arp_send(struct vnet *v)
+/*
+ * A new tap with @nbufs RX buffers; the guest's ARP request for DEV_IP
+ * through the TX ring, until RX has used a buffer (the reply, not taken).
+ */
+static int arp_answered(struct vnet *v, const char *name, int nbufs)
 {
 	uint8_t req[42];
 	uint16_t head;
 
+	TT_CALL(vnet_up(v, name, 0));
+	TT_CALL(rx_ready(v, nbufs));
 	tt_arp(req, 1, bcast, guest_mac, tt_ip4(PEER_IP),
 	       (const uint8_t[6]){ 0 }, tt_ip4(DEV_IP));
 	head = tx_put(v, req, sizeof(req), 0);
-	return tx_run(v, &head, 1);
+	TT_CALL(tx_run(v, &head, 1));
+	return wait_used(&v->q[RXQ], "RX", 1);
 }
 
 /*
@@ -830,10 +836,7 @@ static int c_tx_arp(void)
 	size_t n;
 	struct vnet v;
 
-	TT_CALL(vnet_up(&v, "ttvh2", 0));
-	TT_CALL(rx_ready(&v, 4));
-	TT_CALL(arp_send(&v));
-	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_CALL(arp_answered(&v, "ttvh2", 4));
 	TT_EQ(used_idx(&v.q[RXQ]), 1);
 	/* One buffer: the header and the 42 bytes, not padded. */
 	TT_EQ(v.q[RXQ].used->ring[0].len, VNET_HDR_LEN + 42);
@@ -1053,10 +1056,7 @@ static int c_teardown(void)
 	size_t n;
 	struct vnet v;
 
-	TT_CALL(vnet_up(&v, "ttvh9", 0));
-	TT_CALL(rx_ready(&v, 2));
-	TT_CALL(arp_send(&v));
-	TT_CALL(wait_used(&v.q[RXQ], "RX", 1));
+	TT_CALL(arp_answered(&v, "ttvh9", 2));
 	TT_CALL(rx_take(&v, 1, got, sizeof(got), &n));
 	TT_EQ(n, 42);
 
