@@ -291,6 +291,47 @@ static void rule_new(struct tt_nl *r, int action, int table)
 	rule_req(r, RTM_NEWRULE, &frh);
 }
 
+/* That rule, with its FRA_TPOL nest opened; tt_nl_nest_end() closes it. */
+static struct nlattr *rule_tpol(struct tt_nl *r, int action, int table)
+{
+	rule_new(r, action, table);
+	return tt_nl_nest_start(r, FRA_TPOL);
+}
+
+/* A rule whose FRA_TPOL nest holds the u32 @attr = @v alone. */
+static void rule_tpol_u32(struct tt_nl *r, int action, int table, int attr,
+			  uint32_t v)
+{
+	struct nlattr *n = rule_tpol(r, action, table);
+
+	tt_nl_put_u32(r, attr, v);
+	tt_nl_nest_end(r, n);
+}
+
+/* A rule whose FRA_TPOL nest holds the address @attr = @addr alone. */
+static void rule_tpol_addr(struct tt_nl *r, int action, int table, int attr,
+			   const char *addr)
+{
+	struct nlattr *n = rule_tpol(r, action, table);
+
+	put_addr(r, attr, addr);
+	tt_nl_nest_end(r, n);
+}
+
+/*
+ * A to-table rule of class 10 whose FRA_TPOL nest holds TPOL_RA_TYPE @type,
+ * then, if @nat, that address as TPOL_RA_NAT.
+ */
+static void rule_tpol_type(struct tt_nl *r, int type, const char *nat)
+{
+	struct nlattr *n = rule_tpol(r, FR_ACT_TO_TBL, 10);
+
+	tt_nl_put_u8(r, TPOL_RA_TYPE, type);
+	if (nat)
+		put_addr(r, TPOL_RA_NAT, nat);
+	tt_nl_nest_end(r, n);
+}
+
 /* Sends a rule request; the answer must be @err with extack @msg. */
 #define TT_RULE_ACK(r, err, msg)                                               \
 	do {                                                                   \
@@ -385,56 +426,30 @@ static int case_rule_refusals(void)
 	tt_nl_put_u32(&r, FRA_FLOW, 1);
 	TT_RULE_ACK(r, EINVAL, "Realms are not supported by this rule family");
 
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	put_addr(&r, TPOL_RA_GATEWAY, "198.18.0.1");
-	tt_nl_nest_end(&r, n);
+	rule_tpol_addr(&r, FR_ACT_TO_TBL, 10, TPOL_RA_GATEWAY, "198.18.0.1");
 	TT_RULE_ACK(r, EINVAL, "A rule with its own gateway or device takes no class");
 
-	rule_new(&r, FR_ACT_TO_TBL, 0);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u32(&r, TPOL_RA_OIF, 9999);
-	tt_nl_nest_end(&r, n);
+	rule_tpol_u32(&r, FR_ACT_TO_TBL, 0, TPOL_RA_OIF, 9999);
 	TT_RULE_ACK(r, ENODEV, "Unknown output device");
 
-	rule_new(&r, FR_ACT_BLACKHOLE, 0);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	put_addr(&r, TPOL_RA_GATEWAY, "198.18.0.1");
-	tt_nl_nest_end(&r, n);
+	rule_tpol_addr(&r, FR_ACT_BLACKHOLE, 0, TPOL_RA_GATEWAY, "198.18.0.1");
 	TT_RULE_ACK(r, EINVAL,
 	       "Rule type, NAT address and route need action to-table");
 
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u32(&r, TPOL_RA_FLAGS, 0x80);
-	tt_nl_nest_end(&r, n);
+	rule_tpol_u32(&r, FR_ACT_TO_TBL, 10, TPOL_RA_FLAGS, 0x80);
 	TT_RULE_ACK(r, EINVAL, NULL);
 
 	/* NAT: an address, and only on a NAT rule, a real one */
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
-	tt_nl_nest_end(&r, n);
+	rule_tpol_type(&r, TPOL_RULE_NAT, NULL);
 	TT_RULE_ACK(r, EINVAL, "A NAT rule needs a NAT address");
 
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MASQUERADE);
-	put_addr(&r, TPOL_RA_NAT, "198.18.9.1");
-	tt_nl_nest_end(&r, n);
+	rule_tpol_type(&r, TPOL_RULE_MASQUERADE, "198.18.9.1");
 	TT_RULE_ACK(r, EINVAL, "A NAT address needs a NAT rule");
 
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
-	put_addr(&r, TPOL_RA_NAT, "224.1.1.1");
-	tt_nl_nest_end(&r, n);
+	rule_tpol_type(&r, TPOL_RULE_NAT, "224.1.1.1");
 	TT_RULE_ACK(r, EINVAL, "Invalid NAT address");
 
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MAX + 1);
-	tt_nl_nest_end(&r, n);
+	rule_tpol_type(&r, TPOL_RULE_MAX + 1, NULL);
 	TT_RULE_ACK(r, ERANGE, "integer out of range");
 
 	/* the nest must say it is one */
@@ -445,10 +460,7 @@ static int case_rule_refusals(void)
 	TT_RULE_ACK(r, EINVAL, "NLA_F_NESTED is missing");
 
 	/* strict inside the nest: an unknown attribute */
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u32(&r, TPOL_RA_MAX + 1, 0);
-	tt_nl_nest_end(&r, n);
+	rule_tpol_u32(&r, FR_ACT_TO_TBL, 10, TPOL_RA_MAX + 1, 0);
 	TT_RULE_ACK(r, EINVAL, NULL);
 
 	/* a family nobody registered */
