@@ -1026,6 +1026,20 @@ static int c_tso4_write(void)
 }
 
 /*
+ * One frame of a UDP_SEGMENT send segmented before the device with
+ * TUN_F_CSUM on: a datagram of MSS whose checksum is left to the reader.
+ */
+static int read_partial_segment(int fd, uint8_t *buf, size_t len)
+{
+	ssize_t r = tt_read_timeout(fd, buf, len, TT_WAIT_MS);
+
+	TT_EQ(r, VH_LEN + 28 + MSS);
+	TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
+	return TT_PASS;
+}
+
+/*
  * UDP_SEGMENT: one send of 3000 bytes in segments of 1000.  Without USO
  * the stack segments it before the device: three frames, each with a
  * partial checksum.  Without TUN_F_CSUM, 6.1 refuses the send (EIO) and
@@ -1059,10 +1073,7 @@ static int c_udp_segment_no_uso(void)
 	TT_SYS(set_offload(fd, TUN_F_CSUM));
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
 	for (int i = 0; i < 3; i++) {
-		r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
-		TT_EQ(r, VH_LEN + 28 + MSS);
-		TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
-			       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
+		TT_CALL(read_partial_segment(fd, buf, sizeof(buf)));
 		ip = buf + VH_LEN;
 		TT_EQ(get16(ip + 2), 28 + MSS);
 		TT_EQ(get16(ip + 24), 8 + MSS);
@@ -1093,12 +1104,8 @@ static int c_uso_read(void)
 		TT_ERRNO(set_offload(fd, uso), EINVAL);
 		TT_SYS(set_offload(fd, TUN_F_CSUM));
 		TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
-		for (int i = 0; i < 3; i++) {
-			r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
-			TT_EQ(r, VH_LEN + 28 + MSS);
-			TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
-				       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
-		}
+		for (int i = 0; i < 3; i++)
+			TT_CALL(read_partial_segment(fd, buf, sizeof(buf)));
 		TT_CALL(queue_empty(fd));
 		return TT_PASS;
 	}
