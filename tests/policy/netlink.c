@@ -95,10 +95,56 @@ static int gsend(struct tt_nl *r, struct tt_nl_ack *ack)
 	return talk(NETLINK_GENERIC, r, ack, NULL, NULL);
 }
 
+/* Sends a class request; the answer must be @err with extack @msg. */
+#define TT_ROUTE_ACK(r, err, msg)                                              \
+	do {                                                                   \
+		struct tt_nl_ack tt_ack_;                                      \
+		TT_SYS(gsend(&(r), &tt_ack_));                                 \
+		TT_ACK(tt_ack_, (err), (msg));                                 \
+	} while (0)
+
+/*
+ * NEWROUTE requests refused: class, DST/LEN, then TOS, TYPE, GATEWAY and
+ * OIF, in that order, each where set (0 or NULL: not sent).
+ */
+static const struct route_refusal {
+	int class;
+	const char *dst;
+	int len;
+	int tos;
+	int type;
+	const char *gateway;
+	uint32_t oif;
+	int err;
+	const char *msg;
+} route_refusals[] = {
+	/* class 0, out of the policy's range: netlink's ERANGE and message */
+	{ 0, "198.18.0.0", 16, .oif = 1, .err = ERANGE,
+	  .msg = "integer out of range" },
+	{ 10, "198.18.0.1", 16, .oif = 1, .err = EINVAL,
+	  .msg = "Destination has bits set beyond the prefix length" },
+	{ 10, "198.18.0.0", 33, .oif = 1, .err = ERANGE,
+	  .msg = "integer out of range" },
+	{ 10, "198.18.0.0", 16, .tos = 0x01, .oif = 1, .err = EINVAL,
+	  .msg = "Invalid tos" },
+	{ 10, "198.18.0.0", 16, .err = EINVAL,
+	  .msg = "A route needs a gateway or a device" },
+	{ 10, "198.18.0.0", 16, .type = TPOL_ROUTE_REJECT, .oif = 1,
+	  .err = EINVAL,
+	  .msg = "REJECT and THROW routes take no gateway or device" },
+	{ 10, "198.18.0.0", 16, .type = 9, .err = ERANGE,
+	  .msg = "integer out of range" },
+	{ 10, "198.18.0.0", 16, .gateway = "224.0.0.1", .err = EINVAL,
+	  .msg = "Invalid gateway" },
+	{ 10, "198.18.0.0", 16, .oif = 9999, .err = ENODEV,
+	  .msg = "Unknown device" },
+};
+
 static int case_route_refusals(void)
 {
 	struct tt_nl_ack ack;
 	struct tt_nl r;
+	size_t i;
 	int rc;
 
 	if ((rc = fresh_netns()))
@@ -107,80 +153,48 @@ static int case_route_refusals(void)
 	route_req(&r, TPOL_CMD_NEWROUTE);
 	put_addr(&r, TPOL_A_DST, "198.18.0.0");
 	tt_nl_put_u8(&r, TPOL_A_DST_LEN, 16);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "Class, destination and prefix length are required");
+	TT_ROUTE_ACK(r, EINVAL,
+		     "Class, destination and prefix length are required");
 
-	route_basic(&r, TPOL_CMD_NEWROUTE, 0, "198.18.0.0", 16);
-	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
-	TT_SYS(gsend(&r, &ack));
-	/* out of the policy's range: netlink's own ERANGE and message */
-	TT_ACK(ack, ERANGE, "integer out of range");	/* class 0 */
+	for (i = 0; i < sizeof(route_refusals) / sizeof(*route_refusals); i++) {
+		const struct route_refusal *t = &route_refusals[i];
 
-	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.1", 16);
-	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "Destination has bits set beyond the prefix length");
-
-	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 33);
-	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, ERANGE, "integer out of range");
-
-	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	tt_nl_put_u8(&r, TPOL_A_TOS, 0x01);
-	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "Invalid tos");
-
-	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "A route needs a gateway or a device");
-
-	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	tt_nl_put_u8(&r, TPOL_A_TYPE, TPOL_ROUTE_REJECT);
-	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "REJECT and THROW routes take no gateway or device");
-
-	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	tt_nl_put_u8(&r, TPOL_A_TYPE, 9);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, ERANGE, "integer out of range");
-
-	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	put_addr(&r, TPOL_A_GATEWAY, "224.0.0.1");
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, EINVAL, "Invalid gateway");
-
-	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
-	tt_nl_put_u32(&r, TPOL_A_OIF, 9999);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, ENODEV, "Unknown device");
+		route_basic(&r, TPOL_CMD_NEWROUTE, t->class, t->dst, t->len);
+		if (t->tos)
+			tt_nl_put_u8(&r, TPOL_A_TOS, t->tos);
+		if (t->type)
+			tt_nl_put_u8(&r, TPOL_A_TYPE, t->type);
+		if (t->gateway)
+			put_addr(&r, TPOL_A_GATEWAY, t->gateway);
+		if (t->oif)
+			tt_nl_put_u32(&r, TPOL_A_OIF, t->oif);
+		TT_SYS(gsend(&r, &ack));
+		rc = ack_is(&ack, t->err, t->msg, __LINE__);
+		if (rc) {
+			tt_note("route_refusals[%zu]: class %d, %s/%d", i,
+				t->class, t->dst, t->len);
+			return rc;
+		}
+	}
 
 	/* strict validation: an attribute the family does not know */
 	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
 	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
 	tt_nl_put_u32(&r, TPOL_A_MAX + 1, 0);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, EINVAL, NULL);
+	TT_ROUTE_ACK(r, EINVAL, NULL);
 
 	/* the good one, then again: EEXIST; its delete twice: ESRCH */
 	route_basic(&r, TPOL_CMD_NEWROUTE, 10, "198.18.0.0", 16);
 	tt_nl_put_u32(&r, TPOL_A_OIF, 1);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, 0, NULL);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, EEXIST, NULL);
+	TT_ROUTE_ACK(r, 0, NULL);
+	TT_ROUTE_ACK(r, EEXIST, NULL);
 	route_basic(&r, TPOL_CMD_DELROUTE, 10, "198.18.0.0", 16);
 	/* named: must match, and does not */
 	tt_nl_put_u32(&r, TPOL_A_METRIC, 7);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, ESRCH, NULL);
+	TT_ROUTE_ACK(r, ESRCH, NULL);
 	route_basic(&r, TPOL_CMD_DELROUTE, 10, "198.18.0.0", 16);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, 0, NULL);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, ESRCH, NULL);
+	TT_ROUTE_ACK(r, 0, NULL);
+	TT_ROUTE_ACK(r, ESRCH, NULL);
 	return TT_PASS;
 }
 
@@ -232,13 +246,11 @@ static int case_route_dump(void)
 		snprintf(dst, sizeof(dst), "10.%d.%d.0", i / 256, i % 256);
 		route_basic(&r, TPOL_CMD_NEWROUTE, 7, dst, 24);
 		tt_nl_put_u32(&r, TPOL_A_OIF, 1);
-		TT_SYS(gsend(&r, &ack));
-		TT_ACK(ack, 0, NULL);
+		TT_ROUTE_ACK(r, 0, NULL);
 	}
 	route_basic(&r, TPOL_CMD_NEWROUTE, 8, "10.0.0.0", 8);
 	tt_nl_put_u8(&r, TPOL_A_TYPE, TPOL_ROUTE_THROW);
-	TT_SYS(gsend(&r, &ack));
-	TT_ACK(ack, 0, NULL);
+	TT_ROUTE_ACK(r, 0, NULL);
 
 	route_req(&r, TPOL_CMD_GETROUTE);
 	r.nh.nlmsg_flags |= NLM_F_DUMP;
@@ -277,6 +289,47 @@ static void rule_new(struct tt_nl *r, int action, int table)
 	struct fib_rule_hdr frh = { .action = action, .table = table };
 
 	rule_req(r, RTM_NEWRULE, &frh);
+}
+
+/* That rule, with its FRA_TPOL nest opened; tt_nl_nest_end() closes it. */
+static struct nlattr *rule_tpol(struct tt_nl *r, int action, int table)
+{
+	rule_new(r, action, table);
+	return tt_nl_nest_start(r, FRA_TPOL);
+}
+
+/* A rule whose FRA_TPOL nest holds the u32 @attr = @v alone. */
+static void rule_tpol_u32(struct tt_nl *r, int action, int table, int attr,
+			  uint32_t v)
+{
+	struct nlattr *n = rule_tpol(r, action, table);
+
+	tt_nl_put_u32(r, attr, v);
+	tt_nl_nest_end(r, n);
+}
+
+/* A rule whose FRA_TPOL nest holds the address @attr = @addr alone. */
+static void rule_tpol_addr(struct tt_nl *r, int action, int table, int attr,
+			   const char *addr)
+{
+	struct nlattr *n = rule_tpol(r, action, table);
+
+	put_addr(r, attr, addr);
+	tt_nl_nest_end(r, n);
+}
+
+/*
+ * A to-table rule of class 10 whose FRA_TPOL nest holds TPOL_RA_TYPE @type,
+ * then, if @nat, that address as TPOL_RA_NAT.
+ */
+static void rule_tpol_type(struct tt_nl *r, int type, const char *nat)
+{
+	struct nlattr *n = rule_tpol(r, FR_ACT_TO_TBL, 10);
+
+	tt_nl_put_u8(r, TPOL_RA_TYPE, type);
+	if (nat)
+		put_addr(r, TPOL_RA_NAT, nat);
+	tt_nl_nest_end(r, n);
 }
 
 /* Sends a rule request; the answer must be @err with extack @msg. */
@@ -373,56 +426,30 @@ static int case_rule_refusals(void)
 	tt_nl_put_u32(&r, FRA_FLOW, 1);
 	TT_RULE_ACK(r, EINVAL, "Realms are not supported by this rule family");
 
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	put_addr(&r, TPOL_RA_GATEWAY, "198.18.0.1");
-	tt_nl_nest_end(&r, n);
+	rule_tpol_addr(&r, FR_ACT_TO_TBL, 10, TPOL_RA_GATEWAY, "198.18.0.1");
 	TT_RULE_ACK(r, EINVAL, "A rule with its own gateway or device takes no class");
 
-	rule_new(&r, FR_ACT_TO_TBL, 0);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u32(&r, TPOL_RA_OIF, 9999);
-	tt_nl_nest_end(&r, n);
+	rule_tpol_u32(&r, FR_ACT_TO_TBL, 0, TPOL_RA_OIF, 9999);
 	TT_RULE_ACK(r, ENODEV, "Unknown output device");
 
-	rule_new(&r, FR_ACT_BLACKHOLE, 0);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	put_addr(&r, TPOL_RA_GATEWAY, "198.18.0.1");
-	tt_nl_nest_end(&r, n);
+	rule_tpol_addr(&r, FR_ACT_BLACKHOLE, 0, TPOL_RA_GATEWAY, "198.18.0.1");
 	TT_RULE_ACK(r, EINVAL,
 	       "Rule type, NAT address and route need action to-table");
 
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u32(&r, TPOL_RA_FLAGS, 0x80);
-	tt_nl_nest_end(&r, n);
+	rule_tpol_u32(&r, FR_ACT_TO_TBL, 10, TPOL_RA_FLAGS, 0x80);
 	TT_RULE_ACK(r, EINVAL, NULL);
 
 	/* NAT: an address, and only on a NAT rule, a real one */
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
-	tt_nl_nest_end(&r, n);
+	rule_tpol_type(&r, TPOL_RULE_NAT, NULL);
 	TT_RULE_ACK(r, EINVAL, "A NAT rule needs a NAT address");
 
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MASQUERADE);
-	put_addr(&r, TPOL_RA_NAT, "198.18.9.1");
-	tt_nl_nest_end(&r, n);
+	rule_tpol_type(&r, TPOL_RULE_MASQUERADE, "198.18.9.1");
 	TT_RULE_ACK(r, EINVAL, "A NAT address needs a NAT rule");
 
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_NAT);
-	put_addr(&r, TPOL_RA_NAT, "224.1.1.1");
-	tt_nl_nest_end(&r, n);
+	rule_tpol_type(&r, TPOL_RULE_NAT, "224.1.1.1");
 	TT_RULE_ACK(r, EINVAL, "Invalid NAT address");
 
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u8(&r, TPOL_RA_TYPE, TPOL_RULE_MAX + 1);
-	tt_nl_nest_end(&r, n);
+	rule_tpol_type(&r, TPOL_RULE_MAX + 1, NULL);
 	TT_RULE_ACK(r, ERANGE, "integer out of range");
 
 	/* the nest must say it is one */
@@ -433,10 +460,7 @@ static int case_rule_refusals(void)
 	TT_RULE_ACK(r, EINVAL, "NLA_F_NESTED is missing");
 
 	/* strict inside the nest: an unknown attribute */
-	rule_new(&r, FR_ACT_TO_TBL, 10);
-	n = tt_nl_nest_start(&r, FRA_TPOL);
-	tt_nl_put_u32(&r, TPOL_RA_MAX + 1, 0);
-	tt_nl_nest_end(&r, n);
+	rule_tpol_u32(&r, FR_ACT_TO_TBL, 10, TPOL_RA_MAX + 1, 0);
 	TT_RULE_ACK(r, EINVAL, NULL);
 
 	/* a family nobody registered */

@@ -413,6 +413,33 @@ static int udp_sock(const char *ip, uint16_t port)
 	return s;
 }
 
+/* A tun device with a vnet header, set up as devopts says; its fd in *fd. */
+static int vnet_tun(const char *dev, int *fd)
+{
+	*fd = tt_mkdev(dev, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
+	TT_SYS(*fd);
+	return TT_PASS;
+}
+
+/* That device (*fd), and a UDP socket bound to DEV_IP:port (*s). */
+static int vnet_tun_sock(const char *dev, uint16_t port, int *fd, int *s)
+{
+	TT_CALL(vnet_tun(dev, fd));
+	*s = udp_sock(DEV_IP, port);
+	TT_SYS(*s);
+	return TT_PASS;
+}
+
+/* That device, and a socket that sends UDP_SEGMENT datagrams of MSS. */
+static int udp_segment_setup(const char *dev, int *fd, int *s)
+{
+	int seg = MSS;
+
+	TT_CALL(vnet_tun_sock(dev, SRC_PORT, fd, s));
+	TT_SYS(setsockopt(*s, IPPROTO_UDP, UDP_SEGMENT, &seg, sizeof(seg)));
+	return TT_PASS;
+}
+
 static ssize_t udp_send_to(int s, const char *ip, uint16_t port,
 			   const void *data, size_t len)
 {
@@ -538,8 +565,7 @@ static int c_offload_default(void)
 {
 	int fd;
 
-	fd = tt_mkdev("ttvn3", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
+	TT_CALL(vnet_tun("ttvn3", &fd));
 	TT_CALL(features_of("ttvn3", 0, 1));
 	fd = tt_mkdev("ttvn4", IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &devopts);
 	TT_SYS(fd);
@@ -624,8 +650,7 @@ static int c_offload_refused(void)
 	const unsigned int before = TUN_F_CSUM | TUN_F_TSO4;
 	int fd;
 
-	fd = tt_mkdev("ttvn7", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
+	TT_CALL(vnet_tun("ttvn7", &fd));
 	TT_SYS(set_offload(fd, before));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		errno = 0;
@@ -868,8 +893,7 @@ static int c_tcp_syn_csum(void)
 	ssize_t n;
 	int fd, s;
 
-	fd = tt_mkdev("ttvn15", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
+	TT_CALL(vnet_tun("ttvn15", &fd));
 	TT_SYS(set_offload(fd, TUN_F_CSUM));
 	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	TT_SYS(s);
@@ -905,8 +929,7 @@ static int tcp_bulk(const char *dev, unsigned int offload)
 	struct conn c = { 0 };
 	ssize_t n;
 
-	c.fd = tt_mkdev(dev, IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(c.fd);
+	TT_CALL(vnet_tun(dev, &c.fd));
 	TT_SYS(set_offload(c.fd, offload));
 	TT_CALL(tcp_connect(&c, offload));
 	TT_EQ(send(c.sock, bulk, total, 0), (ssize_t)total);
@@ -976,8 +999,7 @@ static int c_tso4_write(void)
 	size_t len, total = 0;
 	ssize_t n;
 
-	c.fd = tt_mkdev("ttvn18", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(c.fd);
+	TT_CALL(vnet_tun("ttvn18", &c.fd));
 	TT_CALL(tcp_connect(&c, 0));
 	mkhdr(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 40,
 	      MSS, 20, 16);
@@ -1004,6 +1026,20 @@ static int c_tso4_write(void)
 }
 
 /*
+ * One frame of a UDP_SEGMENT send segmented before the device with
+ * TUN_F_CSUM on: a datagram of MSS whose checksum is left to the reader.
+ */
+static int read_partial_segment(int fd, uint8_t *buf, size_t len)
+{
+	ssize_t r = tt_read_timeout(fd, buf, len, TT_WAIT_MS);
+
+	TT_EQ(r, VH_LEN + 28 + MSS);
+	TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
+	return TT_PASS;
+}
+
+/*
  * UDP_SEGMENT: one send of 3000 bytes in segments of 1000.  Without USO
  * the stack segments it before the device: three frames, each with a
  * partial checksum.  Without TUN_F_CSUM, 6.1 refuses the send (EIO) and
@@ -1012,14 +1048,10 @@ static int c_tso4_write(void)
 static int c_udp_segment_no_uso(void)
 {
 	uint8_t buf[4096], *ip;
-	int fd, s, seg = MSS, sw = 0;
+	int fd, s, sw = 0;
 	ssize_t r;
 
-	fd = tt_mkdev("ttvn19", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
-	s = udp_sock(DEV_IP, SRC_PORT);
-	TT_SYS(s);
-	TT_SYS(setsockopt(s, IPPROTO_UDP, UDP_SEGMENT, &seg, sizeof(seg)));
+	TT_CALL(udp_segment_setup("ttvn19", &fd, &s));
 	if (!tt_series_ge(6, 2)) {
 		/* 6.1 needs checksum offload for UDP GSO. */
 		TT_ERRNO(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), EIO);
@@ -1041,10 +1073,7 @@ static int c_udp_segment_no_uso(void)
 	TT_SYS(set_offload(fd, TUN_F_CSUM));
 	TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
 	for (int i = 0; i < 3; i++) {
-		r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
-		TT_EQ(r, VH_LEN + 28 + MSS);
-		TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
-			       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
+		TT_CALL(read_partial_segment(fd, buf, sizeof(buf)));
 		ip = buf + VH_LEN;
 		TT_EQ(get16(ip + 2), 28 + MSS);
 		TT_EQ(get16(ip + 24), 8 + MSS);
@@ -1067,24 +1096,16 @@ static int c_uso_read(void)
 {
 	const unsigned int uso = TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6;
 	uint8_t buf[4096], *ip;
-	int fd, s, seg = MSS;
+	int fd, s;
 	ssize_t r;
 
-	fd = tt_mkdev("ttvn20", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
-	s = udp_sock(DEV_IP, SRC_PORT);
-	TT_SYS(s);
-	TT_SYS(setsockopt(s, IPPROTO_UDP, UDP_SEGMENT, &seg, sizeof(seg)));
+	TT_CALL(udp_segment_setup("ttvn20", &fd, &s));
 	if (!uso_supported()) {
 		TT_ERRNO(set_offload(fd, uso), EINVAL);
 		TT_SYS(set_offload(fd, TUN_F_CSUM));
 		TT_EQ(udp_send_to(s, PEER_IP, PEER_PORT, bulk, 3000), 3000);
-		for (int i = 0; i < 3; i++) {
-			r = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
-			TT_EQ(r, VH_LEN + 28 + MSS);
-			TT_CALL(hdr_is(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM,
-				       VIRTIO_NET_HDR_GSO_NONE, 0, 0, 20, 6));
-		}
+		for (int i = 0; i < 3; i++)
+			TT_CALL(read_partial_segment(fd, buf, sizeof(buf)));
 		TT_CALL(queue_empty(fd));
 		return TT_PASS;
 	}
@@ -1120,10 +1141,7 @@ static int c_uso_write(void)
 	ssize_t r;
 	int fd, s;
 
-	fd = tt_mkdev("ttvn21", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
-	s = udp_sock(DEV_IP, DEV_PORT);
-	TT_SYS(s);
+	TT_CALL(vnet_tun_sock("ttvn21", DEV_PORT, &fd, &s));
 	mkhdr(buf, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_UDP_L4, 28,
 	      MSS, 20, 6);
 	len = udp4(buf + VH_LEN, tt_ip4(PEER_IP), tt_ip4(DEV_IP), SRC_PORT,
@@ -1164,8 +1182,7 @@ static int c_hdrsz_12(void)
 	int fd, v = 12;
 	ssize_t r;
 
-	fd = tt_mkdev("ttvn22", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
+	TT_CALL(vnet_tun("ttvn22", &fd));
 	TT_SYS(ioctl(fd, TUNSETVNETHDRSZ, &v));
 	mkhdr(req, 0, 0, 0, 0, 0, 0);
 	req[10] = 0xbe;
@@ -1199,8 +1216,7 @@ static int c_read_short(void)
 	ssize_t r;
 	int fd;
 
-	fd = tt_mkdev("ttvn23", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
+	TT_CALL(vnet_tun("ttvn23", &fd));
 	mkhdr(req, 0, 0, 0, 0, 0, 0);
 	tt_echo_request(req + VH_LEN, &echo, NULL, 1);
 	TT_EQ(write(fd, req, sizeof(req)), sizeof(req));
@@ -1283,8 +1299,7 @@ static int c_vnet_le(void)
 	ssize_t r;
 	int fd, s, v;
 
-	fd = tt_mkdev("ttvn25", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
+	TT_CALL(vnet_tun("ttvn25", &fd));
 	v = 1;
 	TT_SYS(ioctl(fd, TUNSETVNETLE, &v));
 	v = -1;
@@ -1393,8 +1408,7 @@ static int c_csum_beyond_frame(void)
 	size_t n;
 	int fd;
 
-	fd = tt_mkdev("ttvn28", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
+	TT_CALL(vnet_tun("ttvn28", &fd));
 	n = udp_frame(f);
 	/*
 	 * csum_start + csum_offset + 2 > 76 raises hdr_len past the frame:
@@ -1427,10 +1441,7 @@ static int c_hdr_len_beyond_frame(void)
 	size_t n;
 	int fd, s;
 
-	fd = tt_mkdev("ttvn29", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
-	s = udp_sock(DEV_IP, DEV_PORT);
-	TT_SYS(s);
+	TT_CALL(vnet_tun_sock("ttvn29", DEV_PORT, &fd, &s));
 	n = udp_frame(f);
 	mkhdr(f, 0, 0, 77, 0, 0, 0);
 	TT_ERRNO(write(fd, f, n), EINVAL);
@@ -1452,8 +1463,7 @@ static int c_gso_unknown(void)
 	size_t n;
 	int fd;
 
-	fd = tt_mkdev("ttvn30", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
+	TT_CALL(vnet_tun("ttvn30", &fd));
 	n = udp_frame(f);
 	for (size_t i = 0; i < sizeof(types); i++) {
 		mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, types[i], 28, 20, 20, 6);
@@ -1473,8 +1483,7 @@ static int c_gso_size_zero(void)
 	size_t len;
 	int fd;
 
-	fd = tt_mkdev("ttvn31", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
+	TT_CALL(vnet_tun("ttvn31", &fd));
 	len = tcp4(f + VH_LEN, tt_ip4(PEER_IP), tt_ip4(DEV_IP), PEER_PORT,
 		   DEV_PORT, 1, 1, TH_ACK, 0, bulk, 3000, 1);
 	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4, 40, 0,
@@ -1497,10 +1506,7 @@ static int c_csum_start_in_ip_header(void)
 	size_t n;
 	int fd, s;
 
-	fd = tt_mkdev("ttvn32", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
-	s = udp_sock(DEV_IP, DEV_PORT);
-	TT_SYS(s);
+	TT_CALL(vnet_tun_sock("ttvn32", DEV_PORT, &fd, &s));
 	n = udp_frame(f);
 	mkhdr(f, VIRTIO_NET_HDR_F_NEEDS_CSUM, 0, 0, 0, 10, 0);
 	if (tt_series_ge(6, 2)) {
@@ -1520,8 +1526,7 @@ static int c_write_short(void)
 	uint8_t f[256];
 	int fd;
 
-	fd = tt_mkdev("ttvn33", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
+	TT_CALL(vnet_tun("ttvn33", &fd));
 	memset(f, 0, sizeof(f));
 	TT_ERRNO(write(fd, f, 0), EINVAL);
 	TT_ERRNO(write(fd, f, 1), EINVAL);
