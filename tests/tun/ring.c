@@ -215,6 +215,16 @@ static const struct tt_echo echo = {
 	.plen = PAYLOAD_LEN,
 };
 
+/* A fresh device (devopts) of @flags, rings of @slots x @size on its fd. */
+static int ring_dev(struct ring *r, int flags, uint32_t slots, uint32_t size)
+{
+	int fd = tt_mkdev(DEV, flags, &devopts);
+
+	if (fd < 0)
+		return TT_FAIL;
+	return ring_setup(r, fd, slots, size);
+}
+
 /* Echo requests in through the TX ring, replies out through the RX ring. */
 static int echo_through(int flags)
 {
@@ -226,13 +236,9 @@ static int echo_through(int flags)
 	size_t off = pi + vnet;
 	struct ring r;
 	uint32_t i;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, flags, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 16, SLOT));
+	TT_CALL(ring_dev(&r, flags, 16, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	for (i = 0; i < 40; i++) {
 		struct tun_ring_slot *s;
@@ -300,14 +306,10 @@ static int c_tap_arp(void)
 	uint8_t buf[64], mac[6];
 	struct tun_ring_slot *s;
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TAP | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
+	TT_CALL(ring_dev(&r, IFF_TAP | IFF_NO_PI, 8, SLOT));
 	TT_SYS(tt_link_hwaddr(DEV, mac));
-	TT_CALL(ring_setup(&r, fd, 8, SLOT));
 	/* what the device sends by itself (none with IPv6 off) is skipped */
 	TT_SYS(tx_put(&r, buf, tt_arp(buf, 1, bcast, peer_mac, tt_ip4(PEER_IP),
 				      (uint8_t[6]){ 0 }, tt_ip4(DEV_IP)), 1));
@@ -325,14 +327,10 @@ static int c_poll_wakeup(void)
 	struct pollfd p;
 	struct ring r;
 	pid_t pid;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 8, SLOT));
-	p = (struct pollfd){ .fd = fd, .events = POLLIN | POLLOUT };
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 8, SLOT));
+	p = (struct pollfd){ .fd = r.fd, .events = POLLIN | POLLOUT };
 	TT_EQ(poll(&p, 1, 0), 1);
 	TT_EQ(p.revents, POLLOUT);
 	/* poll() found the ring empty: it asked to be woken */
@@ -346,7 +344,7 @@ static int c_poll_wakeup(void)
 	}
 	TT_CHECK(pid > 0, "fork: %s", tt_errname(errno));
 	tt_defer_pid(pid);
-	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	p = (struct pollfd){ .fd = r.fd, .events = POLLIN };
 	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
 	TT_EQ(p.revents, POLLIN);
 	TT_EQ(r.rx->head, 1);
@@ -365,26 +363,22 @@ static int c_kick(void)
 	uint8_t buf[128];
 	struct ring r;
 	uint32_t i;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	for (i = 0; i < 4; i++)
 		TT_EQ(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, i), 0),
 		      0);
 	/* full: not writable; not kicked: nothing moves */
-	p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	p = (struct pollfd){ .fd = r.fd, .events = POLLOUT };
 	TT_EQ(poll(&p, 1, 0), 0);
 	tt_sleep_ms(300);
 	TT_EQ(r.tx->tail, 0);
 	TT_EQ(r.rx->head, 0);
 
-	TT_SYS(ioctl(fd, TUNRINGKICK));
-	p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	TT_SYS(ioctl(r.fd, TUNRINGKICK));
+	p = (struct pollfd){ .fd = r.fd, .events = POLLOUT };
 	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
 	TT_EQ(p.revents, POLLOUT);
 	TT_CHECK(rx_wait(&r, 3, TT_WAIT_MS), "%u replies of 4", r.rx->head);
@@ -409,13 +403,9 @@ static int c_rx_full_drops(void)
 {
 	struct tt_stats st0, st1;
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 7));
 	TT_CHECK(wait_tx(&st0, 7, &st1), "7 datagrams not all transmitted");
@@ -435,13 +425,9 @@ static int c_rx_trunc(void)
 {
 	struct tun_ring_slot *s;
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, 128));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, 128));
 	TT_SYS(tt_udp_send(PEER_IP, 9, 200, 1));
 	TT_CHECK(wait_idx(&r.rx->head, 1), "no frame in the RX ring");
 	s = rx_slot(&r, 0);
@@ -457,13 +443,9 @@ static int c_tx_oversize_dropped(void)
 	struct tt_stats st0, st1;
 	uint8_t buf[128];
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, 128));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, 128));
 	TT_SYS(tt_stats(DEV, &st0));
 	TT_SYS(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, 0), 0));
 	tx_slot(&r, 0)->len = 121;
@@ -483,20 +465,16 @@ static int c_write_with_ring(void)
 {
 	uint8_t buf[128];
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
-	TT_EQ(write(fd, buf, tt_echo_request(buf, &echo, NULL, 7)), ECHO_LEN);
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
+	TT_EQ(write(r.fd, buf, tt_echo_request(buf, &echo, NULL, 7)), ECHO_LEN);
 	TT_CHECK(rx_wait(&r, 0, TT_WAIT_MS), "no reply in the RX ring");
 	TT_CALL(tt_echo_reply_check(rx_slot(&r, 0)->data, rx_slot(&r, 0)->len,
 				    &echo, NULL, 7));
 	/* and read() finds nothing: the ring took the frame */
-	TT_SYS(fcntl(fd, F_SETFL, O_NONBLOCK));
-	TT_ERRNO(read(fd, buf, sizeof(buf)), EAGAIN);
+	TT_SYS(fcntl(r.fd, F_SETFL, O_NONBLOCK));
+	TT_ERRNO(read(r.fd, buf, sizeof(buf)), EAGAIN);
 	return TT_PASS;
 }
 
@@ -643,15 +621,11 @@ static int in_flight(struct ring *r)
 static int c_close_live_mmap(void)
 {
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_CALL(in_flight(&r));
-	tt_close(fd);
+	tt_close(r.fd);
 	TT_EQ(rx_slot(&r, 2)->len, 28 + 16);
 	TT_EQ(r.rx->head, 3);
 	TT_CHECK(tt_link_exists(DEV), "device gone under a live mapping");
@@ -666,24 +640,20 @@ static int c_device_delete(void)
 {
 	struct pollfd p;
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_CALL(in_flight(&r));
-	TT_SYS(ioctl(fd, TUNRINGKICK));
+	TT_SYS(ioctl(r.fd, TUNRINGKICK));
 	TT_EQ(tt_link_del(DEV), 0);
 	TT_CHECK(tt_link_wait(DEV, 0, TT_WAIT_MS), "device not deleted");
 	TT_EQ(rx_slot(&r, 2)->len, 28 + 16);
-	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	p = (struct pollfd){ .fd = r.fd, .events = POLLIN };
 	TT_EQ(poll(&p, 1, 0), 1);
 	TT_EQ(p.revents, POLLERR);
-	TT_ERRNO(ioctl(fd, TUNRINGKICK), EBADFD);
-	TT_ERRNO(ioctl(fd, TUNSETRING, &r.req), EBADFD);
-	tt_close(fd);
+	TT_ERRNO(ioctl(r.fd, TUNRINGKICK), EBADFD);
+	TT_ERRNO(ioctl(r.fd, TUNSETRING, &r.req), EBADFD);
+	tt_close(r.fd);
 	/* the pages stay until the munmap after the tun_chr_close */
 	TT_EQ(rx_slot(&r, 2)->len, 28 + 16);
 	return TT_PASS;
@@ -696,25 +666,22 @@ static int c_detach_queue(void)
 	struct ifreq ifr = { .ifr_flags = IFF_DETACH_QUEUE };
 	uint8_t buf[128];
 	struct ring r;
-	int fd, fd1;
+	int fd1;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, flags, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, flags, 4, SLOT));
 	/* while it is the only queue, so that every frame goes to it */
 	TT_CALL(in_flight(&r));
 	fd1 = tt_tun_open(0);
 	TT_CHECK(fd1 >= 0, "open: %s", tt_errname(errno));
 	TT_SYS(tt_tun_setiff(fd1, DEV, flags, NULL));
-	TT_SYS(ioctl(fd, TUNSETQUEUE, &ifr));
+	TT_SYS(ioctl(r.fd, TUNSETQUEUE, &ifr));
 	/* all to the other queue now, seen in its read() */
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 1));
 	TT_EQ(tt_read_timeout(fd1, buf, sizeof(buf), TT_WAIT_MS), 28 + 16);
 	TT_EQ(r.rx->head, 3);
 	ifr.ifr_flags = IFF_ATTACH_QUEUE;
-	TT_SYS(ioctl(fd, TUNSETQUEUE, &ifr));
+	TT_SYS(ioctl(r.fd, TUNSETQUEUE, &ifr));
 	tt_close(fd1);
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 1));
 	TT_CHECK(wait_idx(&r.rx->head, 4), "RX head %u, want 4", r.rx->head);
@@ -731,13 +698,10 @@ static int c_rmmod(void)
 	int fd, err;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_CALL(in_flight(&r));
-	TT_SYS(ioctl(fd, TUNRINGKICK));
-	tt_close(fd);
+	TT_SYS(ioctl(r.fd, TUNRINGKICK));
+	tt_close(r.fd);
 	err = tt_module_unload("tun");
 	TT_CHECK(err == -EAGAIN, "rmmod under a live mapping: %s",
 		 err ? tt_errname(-err) : "it unloaded");
