@@ -215,6 +215,22 @@ static const struct tt_echo echo = {
 	.plen = PAYLOAD_LEN,
 };
 
+/* Echo request @seq into the TX ring; tx_put()'s value. */
+static int tx_echo(struct ring *r, uint16_t seq, int kick)
+{
+	uint8_t buf[128];
+
+	return tx_put(r, buf, tt_echo_request(buf, &echo, NULL, seq), kick);
+}
+
+/* RX slot @i holds the reply to echo request @seq. */
+static int rx_echo_check(struct ring *r, uint32_t i, uint16_t seq)
+{
+	struct tun_ring_slot *s = rx_slot(r, i);
+
+	return tt_echo_reply_check(s->data, s->len, &echo, NULL, seq);
+}
+
 /* A fresh device (devopts) of @flags, rings of @slots x @size on its fd. */
 static int ring_dev(struct ring *r, int flags, uint32_t slots, uint32_t size)
 {
@@ -360,7 +376,6 @@ static int c_kick(void)
 {
 	struct tt_stats st0, st1;
 	struct pollfd p;
-	uint8_t buf[128];
 	struct ring r;
 	uint32_t i;
 
@@ -368,8 +383,7 @@ static int c_kick(void)
 	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	for (i = 0; i < 4; i++)
-		TT_EQ(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, i), 0),
-		      0);
+		TT_EQ(tx_echo(&r, i, 0), 0);
 	/* full: not writable; not kicked: nothing moves */
 	p = (struct pollfd){ .fd = r.fd, .events = POLLOUT };
 	TT_EQ(poll(&p, 1, 0), 0);
@@ -387,9 +401,7 @@ static int c_kick(void)
 		 r.tx->flags);
 	TT_EQ(r.tx->tail, 4);
 	for (i = 0; i < 4; i++)
-		TT_CALL(tt_echo_reply_check(rx_slot(&r, i)->data,
-					    rx_slot(&r, i)->len, &echo, NULL,
-					    i));
+		TT_CALL(rx_echo_check(&r, i, i));
 	TT_SYS(tt_stats(DEV, &st1));
 	TT_EQ(st1.rx_packets - st0.rx_packets, 4);
 	return TT_PASS;
@@ -441,22 +453,20 @@ static int c_rx_trunc(void)
 static int c_tx_oversize_dropped(void)
 {
 	struct tt_stats st0, st1;
-	uint8_t buf[128];
 	struct ring r;
 
 	NEED_RING();
 	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, 128));
 	TT_SYS(tt_stats(DEV, &st0));
-	TT_SYS(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, 0), 0));
+	TT_SYS(tx_echo(&r, 0, 0));
 	tx_slot(&r, 0)->len = 121;
-	TT_SYS(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, 1), 1));
+	TT_SYS(tx_echo(&r, 1, 1));
 	TT_CHECK(rx_wait(&r, 0, TT_WAIT_MS), "no reply");
 	TT_CHECK(wait_idx(&r.tx->tail, 2), "TX tail %u, want 2", r.tx->tail);
 	TT_SYS(tt_stats(DEV, &st1));
 	TT_EQ(st1.rx_dropped - st0.rx_dropped, 1);
 	TT_EQ(st1.rx_packets - st0.rx_packets, 1);
-	TT_CALL(tt_echo_reply_check(rx_slot(&r, 0)->data, rx_slot(&r, 0)->len,
-				    &echo, NULL, 1));
+	TT_CALL(rx_echo_check(&r, 0, 1));
 	return TT_PASS;
 }
 
@@ -470,8 +480,7 @@ static int c_write_with_ring(void)
 	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_EQ(write(r.fd, buf, tt_echo_request(buf, &echo, NULL, 7)), ECHO_LEN);
 	TT_CHECK(rx_wait(&r, 0, TT_WAIT_MS), "no reply in the RX ring");
-	TT_CALL(tt_echo_reply_check(rx_slot(&r, 0)->data, rx_slot(&r, 0)->len,
-				    &echo, NULL, 7));
+	TT_CALL(rx_echo_check(&r, 0, 7));
 	/* and read() finds nothing: the ring took the frame */
 	TT_SYS(fcntl(r.fd, F_SETFL, O_NONBLOCK));
 	TT_ERRNO(read(r.fd, buf, sizeof(buf)), EAGAIN);
@@ -560,7 +569,6 @@ static int c_multiqueue(void)
 {
 	int flags = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE;
 	struct ring r0, r1;
-	uint8_t buf[128];
 	int fd0, fd1;
 	uint32_t h1;
 
@@ -579,7 +587,7 @@ static int c_multiqueue(void)
 	 * queue of its hash, either ring. The second reply goes to the
 	 * queue that wrote the flow.
 	 */
-	TT_SYS(tx_put(&r1, buf, tt_echo_request(buf, &echo, NULL, 1), 1));
+	TT_SYS(tx_echo(&r1, 1, 1));
 	TT_CHECK(wait_idx(&r1.tx->tail, 1), "queue 1's TX ring not drained");
 	{
 		long long end = tt_now_ms() + TT_WAIT_MS;
@@ -589,12 +597,10 @@ static int c_multiqueue(void)
 	}
 	TT_EQ(r0.rx->head + r1.rx->head, 1);
 	h1 = r1.rx->head;
-	TT_SYS(tx_put(&r1, buf, tt_echo_request(buf, &echo, NULL, 2), 1));
+	TT_SYS(tx_echo(&r1, 2, 1));
 	TT_CHECK(wait_idx(&r1.tx->tail, 2), "queue 1's TX ring not drained");
 	TT_CHECK(rx_wait(&r1, h1, TT_WAIT_MS), "no reply on queue 1");
-	TT_CALL(tt_echo_reply_check(rx_slot(&r1, r1.rx->head - 1)->data,
-				    rx_slot(&r1, r1.rx->head - 1)->len,
-				    &echo, NULL, 2));
+	TT_CALL(rx_echo_check(&r1, r1.rx->head - 1, 2));
 	TT_EQ(r0.rx->head + r1.rx->head, 2);
 	/* queue 0's TX ring saw nothing */
 	TT_EQ(r0.tx->tail, 0);
@@ -604,12 +610,10 @@ static int c_multiqueue(void)
 /* Fill the RX ring with 3 frames and leave 2 unkicked in the TX ring. */
 static int in_flight(struct ring *r)
 {
-	uint8_t buf[128];
-
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 3));
 	TT_CHECK(wait_idx(&r->rx->head, 3), "RX head %u, want 3", r->rx->head);
-	TT_SYS(tx_put(r, buf, tt_echo_request(buf, &echo, NULL, 1), 0));
-	TT_SYS(tx_put(r, buf, tt_echo_request(buf, &echo, NULL, 2), 0));
+	TT_SYS(tx_echo(r, 1, 0));
+	TT_SYS(tx_echo(r, 2, 0));
 	return TT_PASS;
 }
 
