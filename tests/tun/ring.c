@@ -215,6 +215,32 @@ static const struct tt_echo echo = {
 	.plen = PAYLOAD_LEN,
 };
 
+/* Echo request @seq into the TX ring; tx_put()'s value. */
+static int tx_echo(struct ring *r, uint16_t seq, int kick)
+{
+	uint8_t buf[128];
+
+	return tx_put(r, buf, tt_echo_request(buf, &echo, NULL, seq), kick);
+}
+
+/* RX slot @i holds the reply to echo request @seq. */
+static int rx_echo_check(struct ring *r, uint32_t i, uint16_t seq)
+{
+	struct tun_ring_slot *s = rx_slot(r, i);
+
+	return tt_echo_reply_check(s->data, s->len, &echo, NULL, seq);
+}
+
+/* A fresh device (devopts) of @flags, rings of @slots x @size on its fd. */
+static int ring_dev(struct ring *r, int flags, uint32_t slots, uint32_t size)
+{
+	int fd = tt_mkdev(DEV, flags, &devopts);
+
+	if (fd < 0)
+		return TT_FAIL;
+	return ring_setup(r, fd, slots, size);
+}
+
 /* Echo requests in through the TX ring, replies out through the RX ring. */
 static int echo_through(int flags)
 {
@@ -226,13 +252,9 @@ static int echo_through(int flags)
 	size_t off = pi + vnet;
 	struct ring r;
 	uint32_t i;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, flags, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 16, SLOT));
+	TT_CALL(ring_dev(&r, flags, 16, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	for (i = 0; i < 40; i++) {
 		struct tun_ring_slot *s;
@@ -300,14 +322,10 @@ static int c_tap_arp(void)
 	uint8_t buf[64], mac[6];
 	struct tun_ring_slot *s;
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TAP | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
+	TT_CALL(ring_dev(&r, IFF_TAP | IFF_NO_PI, 8, SLOT));
 	TT_SYS(tt_link_hwaddr(DEV, mac));
-	TT_CALL(ring_setup(&r, fd, 8, SLOT));
 	/* what the device sends by itself (none with IPv6 off) is skipped */
 	TT_SYS(tx_put(&r, buf, tt_arp(buf, 1, bcast, peer_mac, tt_ip4(PEER_IP),
 				      (uint8_t[6]){ 0 }, tt_ip4(DEV_IP)), 1));
@@ -325,14 +343,10 @@ static int c_poll_wakeup(void)
 	struct pollfd p;
 	struct ring r;
 	pid_t pid;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 8, SLOT));
-	p = (struct pollfd){ .fd = fd, .events = POLLIN | POLLOUT };
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 8, SLOT));
+	p = (struct pollfd){ .fd = r.fd, .events = POLLIN | POLLOUT };
 	TT_EQ(poll(&p, 1, 0), 1);
 	TT_EQ(p.revents, POLLOUT);
 	/* poll() found the ring empty: it asked to be woken */
@@ -346,7 +360,7 @@ static int c_poll_wakeup(void)
 	}
 	TT_CHECK(pid > 0, "fork: %s", tt_errname(errno));
 	tt_defer_pid(pid);
-	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	p = (struct pollfd){ .fd = r.fd, .events = POLLIN };
 	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
 	TT_EQ(p.revents, POLLIN);
 	TT_EQ(r.rx->head, 1);
@@ -362,29 +376,23 @@ static int c_kick(void)
 {
 	struct tt_stats st0, st1;
 	struct pollfd p;
-	uint8_t buf[128];
 	struct ring r;
 	uint32_t i;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	for (i = 0; i < 4; i++)
-		TT_EQ(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, i), 0),
-		      0);
+		TT_EQ(tx_echo(&r, i, 0), 0);
 	/* full: not writable; not kicked: nothing moves */
-	p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	p = (struct pollfd){ .fd = r.fd, .events = POLLOUT };
 	TT_EQ(poll(&p, 1, 0), 0);
 	tt_sleep_ms(300);
 	TT_EQ(r.tx->tail, 0);
 	TT_EQ(r.rx->head, 0);
 
-	TT_SYS(ioctl(fd, TUNRINGKICK));
-	p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	TT_SYS(ioctl(r.fd, TUNRINGKICK));
+	p = (struct pollfd){ .fd = r.fd, .events = POLLOUT };
 	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
 	TT_EQ(p.revents, POLLOUT);
 	TT_CHECK(rx_wait(&r, 3, TT_WAIT_MS), "%u replies of 4", r.rx->head);
@@ -393,9 +401,7 @@ static int c_kick(void)
 		 r.tx->flags);
 	TT_EQ(r.tx->tail, 4);
 	for (i = 0; i < 4; i++)
-		TT_CALL(tt_echo_reply_check(rx_slot(&r, i)->data,
-					    rx_slot(&r, i)->len, &echo, NULL,
-					    i));
+		TT_CALL(rx_echo_check(&r, i, i));
 	TT_SYS(tt_stats(DEV, &st1));
 	TT_EQ(st1.rx_packets - st0.rx_packets, 4);
 	return TT_PASS;
@@ -409,13 +415,9 @@ static int c_rx_full_drops(void)
 {
 	struct tt_stats st0, st1;
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 7));
 	TT_CHECK(wait_tx(&st0, 7, &st1), "7 datagrams not all transmitted");
@@ -435,13 +437,9 @@ static int c_rx_trunc(void)
 {
 	struct tun_ring_slot *s;
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, 128));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, 128));
 	TT_SYS(tt_udp_send(PEER_IP, 9, 200, 1));
 	TT_CHECK(wait_idx(&r.rx->head, 1), "no frame in the RX ring");
 	s = rx_slot(&r, 0);
@@ -455,26 +453,20 @@ static int c_rx_trunc(void)
 static int c_tx_oversize_dropped(void)
 {
 	struct tt_stats st0, st1;
-	uint8_t buf[128];
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, 128));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, 128));
 	TT_SYS(tt_stats(DEV, &st0));
-	TT_SYS(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, 0), 0));
+	TT_SYS(tx_echo(&r, 0, 0));
 	tx_slot(&r, 0)->len = 121;
-	TT_SYS(tx_put(&r, buf, tt_echo_request(buf, &echo, NULL, 1), 1));
+	TT_SYS(tx_echo(&r, 1, 1));
 	TT_CHECK(rx_wait(&r, 0, TT_WAIT_MS), "no reply");
 	TT_CHECK(wait_idx(&r.tx->tail, 2), "TX tail %u, want 2", r.tx->tail);
 	TT_SYS(tt_stats(DEV, &st1));
 	TT_EQ(st1.rx_dropped - st0.rx_dropped, 1);
 	TT_EQ(st1.rx_packets - st0.rx_packets, 1);
-	TT_CALL(tt_echo_reply_check(rx_slot(&r, 0)->data, rx_slot(&r, 0)->len,
-				    &echo, NULL, 1));
+	TT_CALL(rx_echo_check(&r, 0, 1));
 	return TT_PASS;
 }
 
@@ -483,20 +475,15 @@ static int c_write_with_ring(void)
 {
 	uint8_t buf[128];
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
-	TT_EQ(write(fd, buf, tt_echo_request(buf, &echo, NULL, 7)), ECHO_LEN);
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
+	TT_EQ(write(r.fd, buf, tt_echo_request(buf, &echo, NULL, 7)), ECHO_LEN);
 	TT_CHECK(rx_wait(&r, 0, TT_WAIT_MS), "no reply in the RX ring");
-	TT_CALL(tt_echo_reply_check(rx_slot(&r, 0)->data, rx_slot(&r, 0)->len,
-				    &echo, NULL, 7));
+	TT_CALL(rx_echo_check(&r, 0, 7));
 	/* and read() finds nothing: the ring took the frame */
-	TT_SYS(fcntl(fd, F_SETFL, O_NONBLOCK));
-	TT_ERRNO(read(fd, buf, sizeof(buf)), EAGAIN);
+	TT_SYS(fcntl(r.fd, F_SETFL, O_NONBLOCK));
+	TT_ERRNO(read(r.fd, buf, sizeof(buf)), EAGAIN);
 	return TT_PASS;
 }
 
@@ -582,7 +569,6 @@ static int c_multiqueue(void)
 {
 	int flags = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE;
 	struct ring r0, r1;
-	uint8_t buf[128];
 	int fd0, fd1;
 	uint32_t h1;
 
@@ -601,7 +587,7 @@ static int c_multiqueue(void)
 	 * queue of its hash, either ring. The second reply goes to the
 	 * queue that wrote the flow.
 	 */
-	TT_SYS(tx_put(&r1, buf, tt_echo_request(buf, &echo, NULL, 1), 1));
+	TT_SYS(tx_echo(&r1, 1, 1));
 	TT_CHECK(wait_idx(&r1.tx->tail, 1), "queue 1's TX ring not drained");
 	{
 		long long end = tt_now_ms() + TT_WAIT_MS;
@@ -611,12 +597,10 @@ static int c_multiqueue(void)
 	}
 	TT_EQ(r0.rx->head + r1.rx->head, 1);
 	h1 = r1.rx->head;
-	TT_SYS(tx_put(&r1, buf, tt_echo_request(buf, &echo, NULL, 2), 1));
+	TT_SYS(tx_echo(&r1, 2, 1));
 	TT_CHECK(wait_idx(&r1.tx->tail, 2), "queue 1's TX ring not drained");
 	TT_CHECK(rx_wait(&r1, h1, TT_WAIT_MS), "no reply on queue 1");
-	TT_CALL(tt_echo_reply_check(rx_slot(&r1, r1.rx->head - 1)->data,
-				    rx_slot(&r1, r1.rx->head - 1)->len,
-				    &echo, NULL, 2));
+	TT_CALL(rx_echo_check(&r1, r1.rx->head - 1, 2));
 	TT_EQ(r0.rx->head + r1.rx->head, 2);
 	/* queue 0's TX ring saw nothing */
 	TT_EQ(r0.tx->tail, 0);
@@ -626,12 +610,10 @@ static int c_multiqueue(void)
 /* Fill the RX ring with 3 frames and leave 2 unkicked in the TX ring. */
 static int in_flight(struct ring *r)
 {
-	uint8_t buf[128];
-
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 3));
 	TT_CHECK(wait_idx(&r->rx->head, 3), "RX head %u, want 3", r->rx->head);
-	TT_SYS(tx_put(r, buf, tt_echo_request(buf, &echo, NULL, 1), 0));
-	TT_SYS(tx_put(r, buf, tt_echo_request(buf, &echo, NULL, 2), 0));
+	TT_SYS(tx_echo(r, 1, 0));
+	TT_SYS(tx_echo(r, 2, 0));
 	return TT_PASS;
 }
 
@@ -643,15 +625,11 @@ static int in_flight(struct ring *r)
 static int c_close_live_mmap(void)
 {
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_CALL(in_flight(&r));
-	tt_close(fd);
+	tt_close(r.fd);
 	TT_EQ(rx_slot(&r, 2)->len, 28 + 16);
 	TT_EQ(r.rx->head, 3);
 	TT_CHECK(tt_link_exists(DEV), "device gone under a live mapping");
@@ -666,24 +644,20 @@ static int c_device_delete(void)
 {
 	struct pollfd p;
 	struct ring r;
-	int fd;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_CALL(in_flight(&r));
-	TT_SYS(ioctl(fd, TUNRINGKICK));
+	TT_SYS(ioctl(r.fd, TUNRINGKICK));
 	TT_EQ(tt_link_del(DEV), 0);
 	TT_CHECK(tt_link_wait(DEV, 0, TT_WAIT_MS), "device not deleted");
 	TT_EQ(rx_slot(&r, 2)->len, 28 + 16);
-	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	p = (struct pollfd){ .fd = r.fd, .events = POLLIN };
 	TT_EQ(poll(&p, 1, 0), 1);
 	TT_EQ(p.revents, POLLERR);
-	TT_ERRNO(ioctl(fd, TUNRINGKICK), EBADFD);
-	TT_ERRNO(ioctl(fd, TUNSETRING, &r.req), EBADFD);
-	tt_close(fd);
+	TT_ERRNO(ioctl(r.fd, TUNRINGKICK), EBADFD);
+	TT_ERRNO(ioctl(r.fd, TUNSETRING, &r.req), EBADFD);
+	tt_close(r.fd);
 	/* the pages stay until the munmap after the tun_chr_close */
 	TT_EQ(rx_slot(&r, 2)->len, 28 + 16);
 	return TT_PASS;
@@ -696,25 +670,22 @@ static int c_detach_queue(void)
 	struct ifreq ifr = { .ifr_flags = IFF_DETACH_QUEUE };
 	uint8_t buf[128];
 	struct ring r;
-	int fd, fd1;
+	int fd1;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, flags, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, flags, 4, SLOT));
 	/* while it is the only queue, so that every frame goes to it */
 	TT_CALL(in_flight(&r));
 	fd1 = tt_tun_open(0);
 	TT_CHECK(fd1 >= 0, "open: %s", tt_errname(errno));
 	TT_SYS(tt_tun_setiff(fd1, DEV, flags, NULL));
-	TT_SYS(ioctl(fd, TUNSETQUEUE, &ifr));
+	TT_SYS(ioctl(r.fd, TUNSETQUEUE, &ifr));
 	/* all to the other queue now, seen in its read() */
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 1));
 	TT_EQ(tt_read_timeout(fd1, buf, sizeof(buf), TT_WAIT_MS), 28 + 16);
 	TT_EQ(r.rx->head, 3);
 	ifr.ifr_flags = IFF_ATTACH_QUEUE;
-	TT_SYS(ioctl(fd, TUNSETQUEUE, &ifr));
+	TT_SYS(ioctl(r.fd, TUNSETQUEUE, &ifr));
 	tt_close(fd1);
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 1));
 	TT_CHECK(wait_idx(&r.rx->head, 4), "RX head %u, want 4", r.rx->head);
@@ -731,13 +702,10 @@ static int c_rmmod(void)
 	int fd, err;
 
 	NEED_RING();
-	fd = tt_mkdev(DEV, IFF_TUN | IFF_NO_PI, &devopts);
-	if (fd < 0)
-		return TT_FAIL;
-	TT_CALL(ring_setup(&r, fd, 4, SLOT));
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_CALL(in_flight(&r));
-	TT_SYS(ioctl(fd, TUNRINGKICK));
-	tt_close(fd);
+	TT_SYS(ioctl(r.fd, TUNRINGKICK));
+	tt_close(r.fd);
 	err = tt_module_unload("tun");
 	TT_CHECK(err == -EAGAIN, "rmmod under a live mapping: %s",
 		 err ? tt_errname(-err) : "it unloaded");
