@@ -61,6 +61,10 @@
 /* The kernel's NAPI_POLL_WEIGHT: the ceiling of rx-frames. */
 #define POLL_WEIGHT 64
 
+/* A burst: more frames than a NAPI poll takes, of BURST_PLEN bytes. */
+#define BURST 100
+#define BURST_PLEN 64
+
 static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x5e, 0x10, 0x0e, 0x02 };
 
 static uint8_t payload[PAYLOAD_LEN];
@@ -127,6 +131,34 @@ static const struct tt_devopts devopts = {
 	.peer_ip = PEER_IP,
 	.peer_mac = peer_mac,
 };
+
+/*
+ * The MAC frames to name go to: a tap's own, read into mac, in *mp; none
+ * (NULL) for a tun.
+ */
+static int dst_mac(const char *name, int flags, uint8_t mac[6],
+		   const uint8_t **mp)
+{
+	*mp = NULL;
+	if (!is_tap(flags))
+		return TT_PASS;
+	TT_SYS(tt_link_hwaddr(name, mac));
+	*mp = mac;
+	return TT_PASS;
+}
+
+/* TUNSETIFF of name and flags on fd; 0 or the errno. */
+static int setiff_on(int fd, const char *name, int flags)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	ifr.ifr_flags = (short)flags;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		return errno;
+	return 0;
+}
 
 /* TUNSETIFF on a new fd; 0 or the errno, the fd (if any) in *fdp. */
 static int setiff_errno(const char *name, int flags, int *fdp)
@@ -346,6 +378,38 @@ static int expect_datagrams(int s, uint16_t first, int count, size_t plen)
 	return TT_PASS;
 }
 
+/*
+ * Datagram seq written into fd is at the socket s as soon as write()
+ * returns.
+ */
+static int arrives_at_once(int fd, int s, const uint8_t *mac, uint16_t seq)
+{
+	size_t len = udp_frame(frame_buf, mac, seq, BURST_PLEN);
+	struct sockaddr_in from;
+	ssize_t n;
+
+	TT_EQ(write(fd, frame_buf, len), (ssize_t)len);
+	n = recv_now(s, &from);
+	TT_CHECK(n >= 0, "datagram %u not there after write(): %s", seq,
+		 tt_errname(errno));
+	return check_datagram(n, &from, seq, BURST_PLEN);
+}
+
+/*
+ * Datagrams first .. first+BURST-1 written into fd back to back; the
+ * length of each frame in *lenp.
+ */
+static int write_burst(int fd, const uint8_t *mac, uint16_t first,
+		       size_t *lenp)
+{
+	for (int i = 0; i < BURST; i++) {
+		*lenp = udp_frame(frame_buf, mac, (uint16_t)(first + i),
+				  BURST_PLEN);
+		TT_EQ(write(fd, frame_buf, *lenp), (ssize_t)*lenp);
+	}
+	return TT_PASS;
+}
+
 /* ---- writev() layouts ---- */
 
 /*
@@ -377,6 +441,19 @@ static int layout(struct iovec *iov, uint8_t *buf, const size_t *lens, int n)
 		off += lens[i];
 	}
 	return n;
+}
+
+/* layout(), the lengths checked to add up to the frame's len. */
+static int layout_frame(struct iovec *iov, uint8_t *buf, size_t len,
+			const size_t *lens, int n)
+{
+	size_t sum = 0;
+
+	for (int i = 0; i < n; i++)
+		sum += lens[i];
+	TT_EQ(sum, len);
+	layout(iov, buf, lens, n);
+	return TT_PASS;
 }
 
 /* ---- 1. IFF_NAPI ---- */
@@ -429,16 +506,13 @@ static int c_napi_tap_flags(void)
 static int echo_case(const char *name, int flags)
 {
 	uint8_t mac[6], req[14 + ECHO_LEN];
-	const uint8_t *m = NULL;
+	const uint8_t *m;
 	size_t len;
 	int fd;
 
 	fd = tt_mkdev(name, flags, &devopts);
 	TT_SYS(fd);
-	if (is_tap(flags)) {
-		TT_SYS(tt_link_hwaddr(name, mac));
-		m = mac;
-	}
+	TT_CALL(dst_mac(name, flags, mac, &m));
 	STATS(name, 0, 0, 0, 0, 0, 0);
 	for (uint16_t seq = 1; seq <= 3; seq++) {
 		len = tt_echo_request(req, &echo, m, seq);
@@ -460,9 +534,6 @@ static int c_napi_tap_echo(void)
 	return echo_case("ttnp3", IFF_TAP | IFF_NO_PI | IFF_NAPI);
 }
 
-#define BURST 100
-#define BURST_PLEN 64
-
 /*
  * More frames than a NAPI poll takes (64), written back to back: every
  * one reaches the socket, and the counters have them all.
@@ -470,22 +541,16 @@ static int c_napi_tap_echo(void)
 static int burst_case(const char *name, int flags)
 {
 	uint8_t mac[6];
-	const uint8_t *m = NULL;
+	const uint8_t *m;
 	size_t len = 0;
 	int fd, s;
 
 	fd = tt_mkdev(name, flags, &devopts);
 	TT_SYS(fd);
-	if (is_tap(flags)) {
-		TT_SYS(tt_link_hwaddr(name, mac));
-		m = mac;
-	}
+	TT_CALL(dst_mac(name, flags, mac, &m));
 	s = receiver();
 	TT_SYS(s);
-	for (int i = 0; i < BURST; i++) {
-		len = udp_frame(frame_buf, m, (uint16_t)i, BURST_PLEN);
-		TT_EQ(write(fd, frame_buf, len), (ssize_t)len);
-	}
+	TT_CALL(write_burst(fd, m, 0, &len));
 	TT_CALL(expect_datagrams(s, 0, BURST, BURST_PLEN));
 	STATS(name, BURST, BURST * len, 0, 0, 0, 0);
 	return TT_PASS;
@@ -561,24 +626,23 @@ static int c_napi_tap_writev_many(void)
 
 /* ---- 2. IFF_NAPI_FRAGS ---- */
 
+/* TUNSETIFF of name with flags is EINVAL, and no device is made. */
+static int setiff_einval(const char *name, int flags)
+{
+	TT_EQ(setiff_errno(name, flags, NULL), EINVAL);
+	TT_CHECK(!tt_link_exists(name), "%s was created", name);
+	return TT_PASS;
+}
+
 static int c_frags_without_napi(void)
 {
-	int err = setiff_errno("ttnf0", IFF_TAP | IFF_NO_PI | IFF_NAPI_FRAGS,
-			       NULL);
-
-	TT_EQ(err, EINVAL);
-	TT_CHECK(!tt_link_exists("ttnf0"), "ttnf0 was created");
-	return TT_PASS;
+	return setiff_einval("ttnf0", IFF_TAP | IFF_NO_PI | IFF_NAPI_FRAGS);
 }
 
 static int c_frags_on_tun(void)
 {
-	int err = setiff_errno("ttnf1", IFF_TUN | IFF_NO_PI | IFF_NAPI |
-				       IFF_NAPI_FRAGS, NULL);
-
-	TT_EQ(err, EINVAL);
-	TT_CHECK(!tt_link_exists("ttnf1"), "ttnf1 was created");
-	return TT_PASS;
+	return setiff_einval("ttnf1", IFF_TUN | IFF_NO_PI | IFF_NAPI |
+				      IFF_NAPI_FRAGS);
 }
 
 struct try {
@@ -591,14 +655,8 @@ struct try {
 static int try_setiff(void *arg)
 {
 	struct try *t = arg;
-	struct ifreq ifr;
 
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", t->name);
-	ifr.ifr_flags = (short)t->flags;
-	if (ioctl(t->fd, TUNSETIFF, &ifr) < 0)
-		return errno;
-	return 0;
+	return setiff_on(t->fd, t->name, t->flags);
 }
 
 /* TUNSETIFF as UID_A/GID_A (no capabilities) on a fresh fd; 0 or errno. */
@@ -646,7 +704,6 @@ static int c_frags_unpriv_eperm(void)
  */
 static int userns_child(int flags)
 {
-	struct ifreq ifr;
 	int fd;
 
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
@@ -654,12 +711,7 @@ static int userns_child(int flags)
 	fd = open(TT_TUN_PATH, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return 201;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, IFNAMSIZ, "ttnfns");
-	ifr.ifr_flags = (short)flags;
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-		return errno;
-	return 0;
+	return setiff_on(fd, "ttnfns", flags);
 }
 
 static int in_userns(int flags)
@@ -708,6 +760,16 @@ static int frags_dev(const char *name, uint8_t mac[6])
 	return fd;
 }
 
+/* frags_dev(), its fd in *fdp, and a receiver() in *sp. */
+static int frags_rx(const char *name, uint8_t mac[6], int *fdp, int *sp)
+{
+	*fdp = frags_dev(name, mac);
+	TT_SYS(*fdp);
+	*sp = receiver();
+	TT_SYS(*sp);
+	return TT_PASS;
+}
+
 /*
  * One echo frame written as the iovecs lens[] describe is answered; the
  * counters go up by one frame each way.
@@ -717,12 +779,9 @@ static int frags_echo(int fd, const char *name, const uint8_t *mac,
 {
 	uint8_t req[14 + ECHO_LEN];
 	struct iovec iov[32];
-	size_t len = tt_echo_request(req, &echo, mac, seq), sum = 0;
+	size_t len = tt_echo_request(req, &echo, mac, seq);
 
-	for (int i = 0; i < n; i++)
-		sum += lens[i];
-	TT_EQ(sum, len);
-	layout(iov, req, lens, n);
+	TT_CALL(layout_frame(iov, req, len, lens, n));
 	TT_EQ(writev(fd, iov, n), (ssize_t)len);
 	TT_CALL(read_echo_reply(fd, mac, seq));
 	TT_CALL(queue_empty(fd));
@@ -802,33 +861,51 @@ static int c_frags_iovec_limit(void)
 }
 
 /*
- * With struct tun_pi, the 4 bytes are taken off the front before the
- * iovecs are counted: tun_pi in an iovec of its own does not count.
+ * A frags tap of flags whose frames start with a header of hlen bytes
+ * (tun_pi, virtio_net_hdr), written in an iovec of its own: behind it,
+ * the head and MAX_SKB_FRAGS fragments go and the reply comes back
+ * (behind a header that is want_hdr, unless NULL); one fragment more is
+ * EMSGSIZE, counted as a drop.
  */
-static int c_frags_pi_iovec(void)
+static int frags_hdr_iovec(const char *name, int flags, void *hdr,
+			   size_t hlen, const void *want_hdr)
 {
 	uint8_t mac[6], req[14 + ECHO_LEN], buf[2048];
-	struct tun_pi pi = { 0, htons(0x0800) };
 	struct iovec iov[MAX_FRAGS + 3];
 	size_t len;
 	ssize_t n;
 	int fd;
 
-	fd = tt_mkdev("ttnf9", IFF_TAP | IFF_NAPI | IFF_NAPI_FRAGS, &devopts);
+	fd = tt_mkdev(name, flags, &devopts);
 	TT_SYS(fd);
-	TT_SYS(tt_link_hwaddr("ttnf9", mac));
+	TT_SYS(tt_link_hwaddr(name, mac));
 	len = tt_echo_request(req, &echo, mac, 1);
-	iov[0] = (struct iovec){ &pi, 4 };
+	iov[0] = (struct iovec){ hdr, hlen };
 	split(iov + 1, req, len, 34, MAX_FRAGS + 1);
-	TT_EQ(writev(fd, iov, MAX_FRAGS + 2), (ssize_t)(4 + len));
+	TT_EQ(writev(fd, iov, MAX_FRAGS + 2), (ssize_t)(hlen + len));
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
-	TT_EQ(n, (ssize_t)(4 + len));
-	TT_CALL(tt_echo_reply_check(buf + 4, n - 4, &echo, mac, 1));
+	TT_EQ(n, (ssize_t)(hlen + len));
+	if (want_hdr)
+		TT_MEMEQ(buf, want_hdr, hlen);
+	TT_CALL(tt_echo_reply_check(buf + hlen, (size_t)n - hlen, &echo, mac,
+				    1));
 	len = tt_echo_request(req, &echo, mac, 2);
 	split(iov + 1, req, len, 34, MAX_FRAGS + 2);
 	TT_ERRNO(writev(fd, iov, MAX_FRAGS + 3), EMSGSIZE);
-	STATS("ttnf9", 1, len, 1, 1, len, 0);
+	STATS(name, 1, len, 1, 1, len, 0);
 	return TT_PASS;
+}
+
+/*
+ * With struct tun_pi, the 4 bytes are taken off the front before the
+ * iovecs are counted: tun_pi in an iovec of its own does not count.
+ */
+static int c_frags_pi_iovec(void)
+{
+	struct tun_pi pi = { 0, htons(0x0800) };
+
+	return frags_hdr_iovec("ttnf9", IFF_TAP | IFF_NAPI | IFF_NAPI_FRAGS,
+			       &pi, 4, NULL);
 }
 
 /* UDP frames with a big payload, in chosen layouts. */
@@ -836,12 +913,9 @@ static int frags_udp(int fd, int s, const uint8_t *mac, uint16_t seq,
 		     size_t plen, const size_t *lens, int n, int want_err)
 {
 	struct iovec iov[32];
-	size_t len = udp_frame(frame_buf, mac, seq, plen), sum = 0;
+	size_t len = udp_frame(frame_buf, mac, seq, plen);
 
-	for (int i = 0; i < n; i++)
-		sum += lens[i];
-	TT_EQ(sum, len);
-	layout(iov, frame_buf, lens, n);
+	TT_CALL(layout_frame(iov, frame_buf, len, lens, n));
 	if (want_err) {
 		TT_ERRNO(writev(fd, iov, n), want_err);
 		return TT_PASS;
@@ -863,10 +937,7 @@ static int c_frags_page_limit(void)
 	const size_t plen = PAGE + 1000, len = 42 + plen;
 	int fd, s;
 
-	fd = frags_dev("ttnf10", mac);
-	TT_SYS(fd);
-	s = receiver();
-	TT_SYS(s);
+	TT_CALL(frags_rx("ttnf10", mac, &fd, &s));
 	TT_CALL(frags_udp(fd, s, mac, 1, plen, page, 3, 0));
 	STATS("ttnf10", 1, len, 0, 0, 0, 0);
 	TT_CALL(frags_udp(fd, s, mac, 2, plen, over, 3, EINVAL));
@@ -887,10 +958,7 @@ static int c_frags_total_limit(void)
 	uint8_t mac[6];
 	int fd, s;
 
-	fd = frags_dev("ttnf11", mac);
-	TT_SYS(fd);
-	s = receiver();
-	TT_SYS(s);
+	TT_CALL(frags_rx("ttnf11", mac, &fd, &s));
 	lens[0] = FRAGS_MAX_LEN - 15 * PAGE;
 	for (int i = 1; i < 16; i++)
 		lens[i] = PAGE;
@@ -919,10 +987,7 @@ static int c_frags_check_order(void)
 	uint8_t mac[6];
 	int fd, s;
 
-	fd = frags_dev("ttnf13", mac);
-	TT_SYS(fd);
-	s = receiver();
-	TT_SYS(s);
+	TT_CALL(frags_rx("ttnf13", mac, &fd, &s));
 	/* 19 iovecs, one of them empty and one over a page. */
 	lens[0] = 42;
 	for (int i = 1; i < MAX_FRAGS + 2; i++)
@@ -948,28 +1013,11 @@ static int c_frags_check_order(void)
  */
 static int c_frags_vnet_hdr_iovec(void)
 {
-	uint8_t mac[6], req[14 + ECHO_LEN], buf[2048], vh[10] = { 0 };
-	struct iovec iov[MAX_FRAGS + 3];
-	size_t len;
-	ssize_t n;
-	int fd;
+	uint8_t vh[10] = { 0 };
 
-	fd = tt_mkdev("ttnf14", FRAGS_TAP | IFF_VNET_HDR, &devopts);
-	TT_SYS(fd);
-	TT_SYS(tt_link_hwaddr("ttnf14", mac));
-	len = tt_echo_request(req, &echo, mac, 1);
-	iov[0] = (struct iovec){ vh, sizeof(vh) };
-	split(iov + 1, req, len, 34, MAX_FRAGS + 1);
-	TT_EQ(writev(fd, iov, MAX_FRAGS + 2), (ssize_t)(10 + len));
-	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
-	TT_EQ(n, (ssize_t)(10 + len));
-	TT_MEMEQ(buf, vh, 10);
-	TT_CALL(tt_echo_reply_check(buf + 10, n - 10, &echo, mac, 1));
-	len = tt_echo_request(req, &echo, mac, 2);
-	split(iov + 1, req, len, 34, MAX_FRAGS + 2);
-	TT_ERRNO(writev(fd, iov, MAX_FRAGS + 3), EMSGSIZE);
-	STATS("ttnf14", 1, len, 1, 1, len, 0);
-	return TT_PASS;
+	/* A zero header in, a zero header back. */
+	return frags_hdr_iovec("ttnf14", FRAGS_TAP | IFF_VNET_HDR, vh,
+			       sizeof(vh), vh);
 }
 
 /* Nor does tun_pi count in the length: 4 + 65471 bytes go. */
@@ -1017,10 +1065,7 @@ static int c_frags_burst(void)
 	size_t len = 0;
 	int fd, s;
 
-	fd = frags_dev("ttnf12", mac);
-	TT_SYS(fd);
-	s = receiver();
-	TT_SYS(s);
+	TT_CALL(frags_rx("ttnf12", mac, &fd, &s));
 	for (int i = 0; i < BURST; i++) {
 		len = udp_frame(frame_buf, mac, (uint16_t)i, BURST_PLEN);
 		layout(iov, frame_buf, lens, 3);
@@ -1047,6 +1092,16 @@ static int mq_attach(const char *name, int flags)
 	return fd;
 }
 
+/* Two queues of a new multiqueue device in q[], and the device prepared. */
+static int mq_dev(const char *name, int flags, int q[2])
+{
+	for (int i = 0; i < 2; i++) {
+		q[i] = mq_attach(name, flags);
+		TT_SYS(q[i]);
+	}
+	return tt_dev_setup(name, flags, &devopts);
+}
+
 /* Write datagram seq into fd as the device's frames go (frags: 3 iovecs). */
 static ssize_t mq_write(int fd, const uint8_t *mac, int frags, uint16_t seq)
 {
@@ -1065,19 +1120,12 @@ static int mq_case(const char *name, int flags)
 {
 	int frags = !!(flags & IFF_NAPI_FRAGS), q[2], s;
 	uint8_t mac[6];
-	const uint8_t *m = NULL;
+	const uint8_t *m;
 	size_t len;
 	uint16_t seq = 0;
 
-	q[0] = mq_attach(name, flags);
-	TT_SYS(q[0]);
-	q[1] = mq_attach(name, flags);
-	TT_SYS(q[1]);
-	TT_CALL(tt_dev_setup(name, flags, &devopts));
-	if (is_tap(flags)) {
-		TT_SYS(tt_link_hwaddr(name, mac));
-		m = mac;
-	}
+	TT_CALL(mq_dev(name, flags, q));
+	TT_CALL(dst_mac(name, flags, mac, &m));
 	len = udp_frame(frame_buf, m, 0, BURST_PLEN);
 	s = receiver();
 	TT_SYS(s);
@@ -1144,11 +1192,7 @@ static int c_mq_napi_delete_detached(void)
 	const int flags = IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE | IFF_NAPI;
 	int q[2];
 
-	q[0] = mq_attach("ttnq3", flags);
-	TT_SYS(q[0]);
-	q[1] = mq_attach("ttnq3", flags);
-	TT_SYS(q[1]);
-	TT_CALL(tt_dev_setup("ttnq3", flags, &devopts));
+	TT_CALL(mq_dev("ttnq3", flags, q));
 	TT_SYS(setqueue(q[1], IFF_DETACH_QUEUE));
 	TT_EQ(tt_link_del("ttnq3"), 0);
 	TT_CHECK(tt_link_wait("ttnq3", 0, TT_WAIT_MS), "ttnq3 is still there");
@@ -1361,32 +1405,29 @@ static int output_is(const char *cmd, const char *dev, int want_status,
 	return TT_PASS;
 }
 
-static int c_ethtool_T(void)
+/* `ethtool -T dev`: software timestamps only, no PHC. */
+static int timestamping_is(const char *dev)
 {
 	char want[512];
 
+	snprintf(want, sizeof(want),
+		 "Time stamping parameters for %s:\n"
+		 "Capabilities:\n"
+		 "software-transmit\n"
+		 "software-receive\n"
+		 "software-system-clock\n"
+		 "PTP Hardware Clock: none\n"
+		 "Hardware Transmit Timestamp Modes: none\n"
+		 "Hardware Receive Filter Modes: none\n", dev);
+	return output_is("ethtool -T", dev, 0, want);
+}
+
+static int c_ethtool_T(void)
+{
 	TT_SYS(tt_mkdev("ttne0", IFF_TUN | IFF_NO_PI, &devopts));
-	snprintf(want, sizeof(want),
-		 "Time stamping parameters for ttne0:\n"
-		 "Capabilities:\n"
-		 "software-transmit\n"
-		 "software-receive\n"
-		 "software-system-clock\n"
-		 "PTP Hardware Clock: none\n"
-		 "Hardware Transmit Timestamp Modes: none\n"
-		 "Hardware Receive Filter Modes: none\n");
-	TT_CALL(output_is("ethtool -T", "ttne0", 0, want));
+	TT_CALL(timestamping_is("ttne0"));
 	TT_SYS(tt_mkdev("ttne1", IFF_TAP | IFF_NO_PI, &devopts));
-	snprintf(want, sizeof(want),
-		 "Time stamping parameters for ttne1:\n"
-		 "Capabilities:\n"
-		 "software-transmit\n"
-		 "software-receive\n"
-		 "software-system-clock\n"
-		 "PTP Hardware Clock: none\n"
-		 "Hardware Transmit Timestamp Modes: none\n"
-		 "Hardware Receive Filter Modes: none\n");
-	TT_CALL(output_is("ethtool -T", "ttne1", 0, want));
+	TT_CALL(timestamping_is("ttne1"));
 	return TT_PASS;
 }
 
@@ -1524,48 +1565,29 @@ static int c_coalesce_other_unsupported(void)
  */
 static int batch_case(const char *name, int flags)
 {
-	struct sockaddr_in from;
 	uint8_t mac[6];
-	const uint8_t *m = NULL;
+	const uint8_t *m;
 	size_t len = 0;
-	ssize_t n;
 	int fd, s;
 	uint16_t seq = 0;
 
 	fd = tt_mkdev(name, flags, &devopts);
 	TT_SYS(fd);
-	if (is_tap(flags)) {
-		TT_SYS(tt_link_hwaddr(name, mac));
-		m = mac;
-	}
+	TT_CALL(dst_mac(name, flags, mac, &m));
 	s = receiver();
 	TT_SYS(s);
 	TT_CALL(set_rx_frames(name, 8, 8));
 	/* Fewer than a batch: each is there as soon as write() returns. */
-	for (int i = 0; i < 3; i++, seq++) {
-		len = udp_frame(frame_buf, m, seq, BURST_PLEN);
-		TT_EQ(write(fd, frame_buf, len), (ssize_t)len);
-		n = recv_now(s, &from);
-		TT_CHECK(n >= 0, "datagram %u not there after write(): %s",
-			 seq, tt_errname(errno));
-		TT_CALL(check_datagram(n, &from, seq, BURST_PLEN));
-	}
+	for (int i = 0; i < 3; i++, seq++)
+		TT_CALL(arrives_at_once(fd, s, m, seq));
 	/* Many batches' worth, back to back: all of them. */
-	for (int i = 0; i < BURST; i++) {
-		len = udp_frame(frame_buf, m, (uint16_t)(seq + i), BURST_PLEN);
-		TT_EQ(write(fd, frame_buf, len), (ssize_t)len);
-	}
+	TT_CALL(write_burst(fd, m, seq, &len));
 	TT_CALL(expect_datagrams(s, seq, BURST, BURST_PLEN));
 	STATS(name, 3 + BURST, (3 + BURST) * len, 0, 0, 0, 0);
 	/* Non-blocking writes the same. */
 	TT_SYS(fcntl(fd, F_SETFL, O_NONBLOCK));
 	seq += BURST;
-	len = udp_frame(frame_buf, m, seq, BURST_PLEN);
-	TT_EQ(write(fd, frame_buf, len), (ssize_t)len);
-	n = recv_now(s, &from);
-	TT_CHECK(n >= 0, "datagram %u not there after write(): %s", seq,
-		 tt_errname(errno));
-	TT_CALL(check_datagram(n, &from, seq, BURST_PLEN));
+	TT_CALL(arrives_at_once(fd, s, m, seq));
 	return TT_PASS;
 }
 

@@ -547,11 +547,83 @@ static int stats_are(const char *dev, struct st w)
 
 #define STATS(dev, ...) TT_CALL(stats_are(dev, (struct st){ __VA_ARGS__ }))
 
+/*
+ * A device of flags (addressed) with a program of that kind attached in
+ * native mode; its fd in *fdp.
+ */
+static int prog_dev(const char *dev, int flags, struct prog *p,
+		    enum prog_kind kind, int verdict, int *fdp)
+{
+	*fdp = tt_mkdev(dev, flags, &addressed);
+	TT_SYS(*fdp);
+	TT_CALL(mkprog(p, kind, verdict, -1));
+	ATTACH(dev, p->fd, XDP_FLAGS_DRV_MODE);
+	return TT_PASS;
+}
+
+/* A DEVMAP whose entry 0 is dev; the map's fd in *dmp. */
+static int devmap_to(const char *dev, int *dmp)
+{
+	uint32_t ifindex = if_nametoindex(dev);
+
+	*dmp = map_create(BPF_MAP_TYPE_DEVMAP, 4, 1);
+	TT_CHECK(*dmp >= 0, "BPF_MAP_CREATE devmap: %s", tt_errname(errno));
+	TT_SYS(map_update(*dmp, 0, &ifindex));
+	return TT_PASS;
+}
+
+/* Echo request seq is written into fd whole, blocking or not. */
+static int write_echo(int fd, const char *dev, uint16_t seq, int nonblock)
+{
+	uint8_t req[FRAME_LEN];
+
+	TT_EQ(wr(fd, req, echo_frame(req, dev, seq), nonblock), FRAME_LEN);
+	return TT_PASS;
+}
+
+/* Echo request seq written into fd is answered (check_reply()). */
+static int echo_answered(int fd, const char *dev, uint16_t seq, int nonblock)
+{
+	uint8_t buf[2048];
+	ssize_t n;
+
+	TT_CALL(write_echo(fd, dev, seq, nonblock));
+	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
+	TT_SYS(n);
+	return check_reply(buf, (size_t)n, dev, seq);
+}
+
+/* In out: frame with its Ethernet addresses swapped, as PROG_SWAP_TX does. */
+static void swap_macs(uint8_t *out, const uint8_t *frame, size_t len)
+{
+	memcpy(out, frame + 6, 6);
+	memcpy(out + 6, frame, 6);
+	memcpy(out + 12, frame + 12, len - 12);
+}
+
+/*
+ * `ip -d link show dev` has program id, attached in mode ("xdp" or
+ * "xdpgeneric") on the link line.
+ */
+static int ip_shows(const char *dev, uint32_t id, const char *mode)
+{
+	char out[4096], want[64];
+
+	TT_EQ(tt_sh_out(out, sizeof(out), "ip -d link show dev %s", dev), 0);
+	snprintf(want, sizeof(want), "prog/xdp id %u ", id);
+	TT_CHECK(strstr(out, want), "ip -d link show lacks \"%s\": %s", want,
+		 out);
+	snprintf(want, sizeof(want), "> mtu 1500 %s ", mode);
+	TT_CHECK(strstr(out, want), "ip link show lacks \"%s\": %s", mode,
+		 out);
+	return TT_PASS;
+}
+
 /* ---- cases: attaching ---- */
 
 static int c_tap_native_attach(void)
 {
-	char msg[256], out[4096], want[64];
+	char msg[256];
 	struct prog p;
 	int err;
 
@@ -574,12 +646,7 @@ static int c_tap_native_attach(void)
 	native_ok = 1;
 	ATTACHED("ttxdp0", XDP_ATTACHED_DRV, p.id);
 	/* ip shows it too: "xdp" on the link line, "prog/xdp id N" with -d. */
-	TT_EQ(tt_sh_out(out, sizeof(out), "ip -d link show dev ttxdp0"), 0);
-	snprintf(want, sizeof(want), "prog/xdp id %u ", p.id);
-	TT_CHECK(strstr(out, want), "ip -d link show lacks \"%s\": %s", want,
-		 out);
-	TT_CHECK(strstr(out, "> mtu 1500 xdp "),
-		 "ip link show lacks \"xdp\" (native): %s", out);
+	TT_CALL(ip_shows("ttxdp0", p.id, "xdp"));
 	/* Replacing it with no program: detached. */
 	ATTACH("ttxdp0", -1, XDP_FLAGS_DRV_MODE);
 	ATTACHED("ttxdp0", XDP_ATTACHED_NONE, 0);
@@ -601,7 +668,7 @@ static int c_tap_attach_default_mode(void)
 
 static int c_tun_native_attach_refused(void)
 {
-	char msg[256], out[4096], want[64];
+	char msg[256];
 	struct prog p;
 	int err;
 
@@ -621,12 +688,7 @@ static int c_tun_native_attach_refused(void)
 	/* Generic asked: generic, and ip says "xdpgeneric". */
 	ATTACH("ttxdp2", p.fd, XDP_FLAGS_SKB_MODE);
 	ATTACHED("ttxdp2", XDP_ATTACHED_SKB, p.id);
-	TT_EQ(tt_sh_out(out, sizeof(out), "ip -d link show dev ttxdp2"), 0);
-	snprintf(want, sizeof(want), "prog/xdp id %u ", p.id);
-	TT_CHECK(strstr(out, want), "ip -d link show lacks \"%s\": %s", want,
-		 out);
-	TT_CHECK(strstr(out, "> mtu 1500 xdpgeneric "),
-		 "ip link show lacks \"xdpgeneric\": %s", out);
+	TT_CALL(ip_shows("ttxdp2", p.id, "xdpgeneric"));
 	return TT_PASS;
 }
 
@@ -659,25 +721,15 @@ static int c_tun_generic_drop(void)
 
 static int pass_case(const char *dev, int nonblock)
 {
-	uint8_t req[FRAME_LEN], buf[2048];
 	struct prog p;
-	ssize_t n;
 	int fd;
 
 	NEED_NATIVE();
-	fd = tt_mkdev(dev, IFF_TAP | IFF_NO_PI, &addressed);
-	TT_SYS(fd);
-	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
-	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
-	TT_EQ(wr(fd, req, echo_frame(req, dev, 1), nonblock), FRAME_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
-	TT_SYS(n);
-	TT_CALL(check_reply(buf, (size_t)n, dev, 1));
+	TT_CALL(prog_dev(dev, IFF_TAP | IFF_NO_PI, &p, PROG_VERDICT, XDP_PASS,
+			 &fd));
+	TT_CALL(echo_answered(fd, dev, 1, nonblock));
 	SEEN(p.stats, 1, FRAME_LEN);
-	TT_EQ(wr(fd, req, echo_frame(req, dev, 2), nonblock), FRAME_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
-	TT_SYS(n);
-	TT_CALL(check_reply(buf, (size_t)n, dev, 2));
+	TT_CALL(echo_answered(fd, dev, 2, nonblock));
 	SILENT(fd, 100);
 	SEEN(p.stats, 2, 2 * FRAME_LEN);
 	STATS(dev, 2, 2 * FRAME_LEN, 0, 2, 2 * FRAME_LEN, 0);
@@ -696,18 +748,15 @@ static int c_pass_blocking(void)
 
 static int drop_case(const char *dev, int nonblock)
 {
-	uint8_t req[FRAME_LEN];
 	struct prog p;
 	int fd;
 
 	NEED_NATIVE();
-	fd = tt_mkdev(dev, IFF_TAP | IFF_NO_PI, &addressed);
-	TT_SYS(fd);
-	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
-	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
+	TT_CALL(prog_dev(dev, IFF_TAP | IFF_NO_PI, &p, PROG_VERDICT, XDP_DROP,
+			 &fd));
 	/* The write is taken whole... */
-	TT_EQ(wr(fd, req, echo_frame(req, dev, 1), nonblock), FRAME_LEN);
-	TT_EQ(wr(fd, req, echo_frame(req, dev, 2), nonblock), FRAME_LEN);
+	TT_CALL(write_echo(fd, dev, 1, nonblock));
+	TT_CALL(write_echo(fd, dev, 2, nonblock));
 	/* ...and nothing reaches the stack. */
 	SILENT(fd, 300);
 	SEEN(p.stats, 2, 2 * FRAME_LEN);
@@ -752,10 +801,7 @@ static int tx_case(const char *dev, int nonblock, int flags)
 	int fd;
 
 	NEED_NATIVE();
-	fd = tt_mkdev(dev, flags, &addressed);
-	TT_SYS(fd);
-	TT_CALL(mkprog(&p, PROG_SWAP_TX, 0, -1));
-	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
+	TT_CALL(prog_dev(dev, flags, &p, PROG_SWAP_TX, 0, &fd));
 	memset(req, 0, sizeof(req));
 	memset(want, 0, sizeof(want));
 	if (!(flags & IFF_NO_PI)) {
@@ -772,9 +818,7 @@ static int tx_case(const char *dev, int nonblock, int flags)
 		hout += VH_LEN;
 	}
 	echo_frame(req + hin, dev, 1);
-	memcpy(want + hout, req + hin + 6, 6);
-	memcpy(want + hout + 6, req + hin, 6);
-	memcpy(want + hout + 12, req + hin + 12, FRAME_LEN - 12);
+	swap_macs(want + hout, req + hin, FRAME_LEN);
 	TT_EQ(wr(fd, req, hin + FRAME_LEN, nonblock),
 	      (ssize_t)(hin + FRAME_LEN));
 	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
@@ -834,17 +878,14 @@ static int c_tx_blocking_vnet(void)
  */
 static int c_aborted(void)
 {
-	uint8_t req[FRAME_LEN];
 	struct prog p;
 	int fd;
 
 	NEED_NATIVE();
-	fd = tt_mkdev("ttxdp29", IFF_TAP | IFF_NO_PI, &addressed);
-	TT_SYS(fd);
-	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_ABORTED, -1));
-	ATTACH("ttxdp29", p.fd, XDP_FLAGS_DRV_MODE);
-	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp29", 1), 1), FRAME_LEN);
-	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp29", 2), 0), FRAME_LEN);
+	TT_CALL(prog_dev("ttxdp29", IFF_TAP | IFF_NO_PI, &p, PROG_VERDICT,
+			 XDP_ABORTED, &fd));
+	TT_CALL(write_echo(fd, "ttxdp29", 1, 1));
+	TT_CALL(write_echo(fd, "ttxdp29", 2, 0));
 	SILENT(fd, 300);
 	SEEN(p.stats, 2, 2 * FRAME_LEN);
 	STATS("ttxdp29", 0, 0, 1, 0, 0, 0);
@@ -861,7 +902,6 @@ static int c_aborted(void)
 static int redirect_case(const char *a, const char *b, int nonblock)
 {
 	uint8_t req[FRAME_LEN], buf[2048];
-	uint32_t ifindex;
 	struct prog p;
 	int fa, fb, dm;
 	ssize_t n;
@@ -871,10 +911,7 @@ static int redirect_case(const char *a, const char *b, int nonblock)
 	TT_SYS(fa);
 	fb = tt_mkdev(b, IFF_TAP | IFF_NO_PI, NULL);
 	TT_SYS(fb);
-	dm = map_create(BPF_MAP_TYPE_DEVMAP, 4, 1);
-	TT_CHECK(dm >= 0, "BPF_MAP_CREATE devmap: %s", tt_errname(errno));
-	ifindex = if_nametoindex(b);
-	TT_SYS(map_update(dm, 0, &ifindex));
+	TT_CALL(devmap_to(b, &dm));
 	TT_CALL(mkprog(&p, PROG_REDIRECT, 0, dm));
 	ATTACH(a, p.fd, XDP_FLAGS_DRV_MODE);
 	TT_EQ(wr(fa, req, echo_frame(req, a, 1), nonblock), FRAME_LEN);
@@ -915,7 +952,6 @@ static int c_veth_redirect(void)
 {
 	uint8_t f[FRAME_LEN], buf[2048], mac[6];
 	struct sockaddr_ll sll;
-	uint32_t ifindex;
 	struct prog p;
 	int fb, dm, s;
 	ssize_t n;
@@ -935,10 +971,7 @@ static int c_veth_redirect(void)
 	TT_CHECK(tt_link_wait_operstate("ttxve0", "up", TT_WAIT_MS) &&
 		 tt_link_wait_operstate("ttxve1", "up", TT_WAIT_MS),
 		 "the veth pair never came up");
-	dm = map_create(BPF_MAP_TYPE_DEVMAP, 4, 1);
-	TT_CHECK(dm >= 0, "BPF_MAP_CREATE devmap: %s", tt_errname(errno));
-	ifindex = if_nametoindex("ttxdp16");
-	TT_SYS(map_update(dm, 0, &ifindex));
+	TT_CALL(devmap_to("ttxdp16", &dm));
 	TT_CALL(mkprog(&p, PROG_REDIRECT, 0, dm));
 	ATTACH("ttxve1", p.fd, XDP_FLAGS_DRV_MODE);
 	ATTACHED("ttxve1", XDP_ATTACHED_DRV, p.id);
@@ -985,10 +1018,8 @@ static int vnet_pass_case(const char *dev, int nonblock)
 	int fd;
 
 	NEED_NATIVE();
-	fd = tt_mkdev(dev, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &addressed);
-	TT_SYS(fd);
-	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
-	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
+	TT_CALL(prog_dev(dev, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &p,
+			 PROG_VERDICT, XDP_PASS, &fd));
 	memset(req, 0, VH_LEN);
 	memset(zero, 0, VH_LEN);
 	echo_frame(req + VH_LEN, dev, 1);
@@ -1029,11 +1060,9 @@ static int vnet_gso_drop_case(const char *dev, int nonblock)
 	int fd;
 
 	NEED_NATIVE();
-	fd = tt_mkdev(dev, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &addressed);
-	TT_SYS(fd);
+	TT_CALL(prog_dev(dev, IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, &p,
+			 PROG_VERDICT, XDP_DROP, &fd));
 	TT_SYS(tt_link_hwaddr(dev, mac));
-	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
-	ATTACH(dev, p.fd, XDP_FLAGS_DRV_MODE);
 	memset(f, 0, sizeof(f));
 	f[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	f[1] = VIRTIO_NET_HDR_GSO_TCPV4;
@@ -1096,11 +1125,9 @@ static int c_drop_nonblock_large(void)
 	int fd;
 
 	NEED_NATIVE();
-	fd = tt_mkdev("ttxdp21", IFF_TAP | IFF_NO_PI, &addressed);
-	TT_SYS(fd);
+	TT_CALL(prog_dev("ttxdp21", IFF_TAP | IFF_NO_PI, &p, PROG_VERDICT,
+			 XDP_DROP, &fd));
 	TT_SYS(tt_link_hwaddr("ttxdp21", mac));
-	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
-	ATTACH("ttxdp21", p.fd, XDP_FLAGS_DRV_MODE);
 	memset(f, 0x5a, sizeof(f));
 	tt_eth(f, mac, peer_mac, 0x88b5);	/* local experimental */
 	TT_EQ(wr(fd, f, sizeof(f), 1), (ssize_t)sizeof(f));
@@ -1113,7 +1140,6 @@ static int c_drop_nonblock_large(void)
 /* A non-blocking writer with a bounded TUNSETSNDBUF. */
 static int c_drop_nonblock_sndbuf(void)
 {
-	uint8_t req[FRAME_LEN];
 	int sndbuf = 1 << 20;
 	struct prog p;
 	int fd;
@@ -1124,7 +1150,7 @@ static int c_drop_nonblock_sndbuf(void)
 	TT_SYS(ioctl(fd, TUNSETSNDBUF, &sndbuf));
 	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
 	ATTACH("ttxdp22", p.fd, XDP_FLAGS_DRV_MODE);
-	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp22", 1), 1), FRAME_LEN);
+	TT_CALL(write_echo(fd, "ttxdp22", 1, 1));
 	SILENT(fd, 300);
 	SEEN(p.stats, 1, FRAME_LEN);
 	/* Generic: no rx_dropped, unlike the same write without SNDBUF. */
@@ -1184,7 +1210,6 @@ static int c_frags_verdicts(void)
 	uint8_t req[FRAME_LEN], want[FRAME_LEN], buf[2048];
 	struct prog drop, tx, redir, pass, pass_frags;
 	const char *a = "ttxdp30", *b = "ttxdp31";
-	uint32_t ifindex;
 	uint16_t seq;
 	int fa, fb, dm;
 	ssize_t n;
@@ -1194,10 +1219,7 @@ static int c_frags_verdicts(void)
 	TT_SYS(fa);
 	fb = tt_mkdev(b, IFF_TAP | IFF_NO_PI, NULL);
 	TT_SYS(fb);
-	dm = map_create(BPF_MAP_TYPE_DEVMAP, 4, 1);
-	TT_CHECK(dm >= 0, "BPF_MAP_CREATE devmap: %s", tt_errname(errno));
-	ifindex = if_nametoindex(b);
-	TT_SYS(map_update(dm, 0, &ifindex));
+	TT_CALL(devmap_to(b, &dm));
 	TT_CALL(mkprog(&drop, PROG_VERDICT, XDP_DROP, -1));
 	TT_CALL(mkprog(&tx, PROG_SWAP_TX, 0, -1));
 	TT_CALL(mkprog(&redir, PROG_REDIRECT, 0, dm));
@@ -1218,9 +1240,7 @@ static int c_frags_verdicts(void)
 	ATTACH(a, tx.fd, XDP_FLAGS_DRV_MODE);
 	for (seq = 5; seq <= 8; seq++) {
 		echo_frame(req, a, seq);
-		memcpy(want, req + 6, 6);
-		memcpy(want + 6, req, 6);
-		memcpy(want + 12, req + 12, FRAME_LEN - 12);
+		swap_macs(want, req, FRAME_LEN);
 		TT_EQ(wr_frags(fa, req, FRAME_LEN), FRAME_LEN);
 		n = tt_read_timeout(fa, buf, sizeof(buf), 2000);
 		TT_CHECK(n >= 0, "XDP_TX frame %u not read back: %s", seq,
@@ -1273,30 +1293,20 @@ static int c_frags_verdicts(void)
 
 static int c_detach_restores(void)
 {
-	uint8_t req[FRAME_LEN], buf[2048];
 	struct prog p;
-	ssize_t n;
 	int fd;
 
 	NEED_NATIVE();
-	fd = tt_mkdev("ttxdp23", IFF_TAP | IFF_NO_PI, &addressed);
-	TT_SYS(fd);
-	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_DROP, -1));
-	ATTACH("ttxdp23", p.fd, XDP_FLAGS_DRV_MODE);
-	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp23", 1), 1), FRAME_LEN);
+	TT_CALL(prog_dev("ttxdp23", IFF_TAP | IFF_NO_PI, &p, PROG_VERDICT,
+			 XDP_DROP, &fd));
+	TT_CALL(write_echo(fd, "ttxdp23", 1, 1));
 	SILENT(fd, 300);
 	SEEN(p.stats, 1, FRAME_LEN);
 	ATTACH("ttxdp23", -1, XDP_FLAGS_DRV_MODE);
 	ATTACHED("ttxdp23", XDP_ATTACHED_NONE, 0);
 	/* The same frame, blocking and not: answered, the program not run. */
-	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp23", 2), 1), FRAME_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
-	TT_SYS(n);
-	TT_CALL(check_reply(buf, (size_t)n, "ttxdp23", 2));
-	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp23", 3), 0), FRAME_LEN);
-	n = tt_read_timeout(fd, buf, sizeof(buf), TT_WAIT_MS);
-	TT_SYS(n);
-	TT_CALL(check_reply(buf, (size_t)n, "ttxdp23", 3));
+	TT_CALL(echo_answered(fd, "ttxdp23", 2, 1));
+	TT_CALL(echo_answered(fd, "ttxdp23", 3, 0));
 	SEEN(p.stats, 1, FRAME_LEN);
 	/* The one native drop before the detach, and two echoes. */
 	STATS("ttxdp23", 2, 2 * FRAME_LEN, 1, 2, 2 * FRAME_LEN, 0);
@@ -1305,7 +1315,6 @@ static int c_detach_restores(void)
 
 static int c_persist_keeps_prog(void)
 {
-	uint8_t req[FRAME_LEN];
 	struct prog p;
 	int fd;
 
@@ -1322,8 +1331,8 @@ static int c_persist_keeps_prog(void)
 	TT_SYS(fd);
 	ATTACHED("ttxdp24", XDP_ATTACHED_DRV, p.id);
 	/* And the new queue runs it. */
-	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp24", 1), 1), FRAME_LEN);
-	TT_EQ(wr(fd, req, echo_frame(req, "ttxdp24", 2), 0), FRAME_LEN);
+	TT_CALL(write_echo(fd, "ttxdp24", 1, 1));
+	TT_CALL(write_echo(fd, "ttxdp24", 2, 0));
 	SILENT(fd, 300);
 	SEEN(p.stats, 2, 2 * FRAME_LEN);
 	/* The non-blocking one natively: counted in rx_dropped. */
@@ -1349,10 +1358,8 @@ static int c_delete_releases_prog(void)
 	int fd;
 
 	NEED_NATIVE();
-	fd = tt_mkdev("ttxdp25", IFF_TAP | IFF_NO_PI, &addressed);
-	TT_SYS(fd);
-	TT_CALL(mkprog(&p, PROG_VERDICT, XDP_PASS, -1));
-	ATTACH("ttxdp25", p.fd, XDP_FLAGS_DRV_MODE);
+	TT_CALL(prog_dev("ttxdp25", IFF_TAP | IFF_NO_PI, &p, PROG_VERDICT,
+			 XDP_PASS, &fd));
 	tt_close(p.fd);
 	TT_EQ(prog_alive(p.id), 1);
 	ATTACHED("ttxdp25", XDP_ATTACHED_DRV, p.id);
