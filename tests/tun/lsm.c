@@ -461,24 +461,58 @@ static int c_bpf_lsm_active(void)
 	return TT_PASS;
 }
 
+/*
+ * The start of a denial case: the persistent tap @existing, then @hook
+ * denying with @err until *link is closed, and *fd a file attached to
+ * nothing.
+ */
+static int deny_setup(const char *existing, const char *hook, int err,
+		      int *fd, int *link)
+{
+	TT_CALL(make_persistent(existing, TAP));
+	TT_CALL(lsm_deny(hook, err, link));
+	*fd = tt_tun_open(0);
+	TT_SYS(*fd);
+	return TT_PASS;
+}
+
+/* Creating the tap @name is refused with @err: no @name. */
+static int create_denied(int fd, const char *name, int err)
+{
+	TT_ERRNO(tt_tun_setiff(fd, name, TAP, NULL), err);
+	TT_CHECK(!tt_link_exists(name), "%s exists after a denial", name);
+	return TT_PASS;
+}
+
+/* Attaching to the tap @name is refused with @err: @fd and @name stay. */
+static int attach_denied(int fd, const char *name, int err)
+{
+	TT_ERRNO(tt_tun_setiff(fd, name, TAP, NULL), err);
+	TT_CALL(unattached(fd));
+	TT_CHECK(tt_link_exists(name), "%s went with a denial", name);
+	return TT_PASS;
+}
+
+/* With the denying program detached, TUNSETIFF of the tap @name passes. */
+static int allowed(int link, int fd, const char *name)
+{
+	tt_close(link);
+	TT_SYS(tt_tun_setiff(fd, name, TAP, NULL));
+	return TT_PASS;
+}
+
 /* tun_dev_create: new devices only; attaching to an existing one passes. */
 static int c_create(void)
 {
 	int fd, link;
 
-	TT_CALL(make_persistent("ttlsm0", TAP));
-	TT_CALL(lsm_deny("tun_dev_create", EPERM, &link));
-
-	fd = tt_tun_open(0);
-	TT_SYS(fd);
-	TT_ERRNO(tt_tun_setiff(fd, "ttlsm1", TAP, NULL), EPERM);
-	TT_CHECK(!tt_link_exists("ttlsm1"), "ttlsm1 exists after a denial");
+	TT_CALL(deny_setup("ttlsm0", "tun_dev_create", EPERM, &fd, &link));
+	TT_CALL(create_denied(fd, "ttlsm1", EPERM));
 	TT_ERRNO(tt_tun_setiff(fd, "", IFF_TUN, NULL), EPERM);
 	TT_CALL(unattached(fd));
 	TT_SYS(tt_tun_alloc("ttlsm0", TAP, NULL));
 
-	tt_close(link);
-	TT_SYS(tt_tun_setiff(fd, "ttlsm1", TAP, NULL));
+	TT_CALL(allowed(link, fd, "ttlsm1"));
 	TT_CHECK(tt_link_exists("ttlsm1"), "no ttlsm1 once allowed");
 	return TT_PASS;
 }
@@ -491,20 +525,15 @@ static int alloc_security(int err)
 {
 	int fd, link;
 
-	TT_CALL(make_persistent("ttlsm2", TAP));
-	TT_CALL(lsm_deny("tun_dev_alloc_security", err, &link));
-
-	fd = tt_tun_open(0);
-	TT_SYS(fd);
-	TT_ERRNO(tt_tun_setiff(fd, "ttlsm3", TAP, NULL), err);
-	TT_CHECK(!tt_link_exists("ttlsm3"), "ttlsm3 exists after a denial");
+	TT_CALL(deny_setup("ttlsm2", "tun_dev_alloc_security", err, &fd,
+			   &link));
+	TT_CALL(create_denied(fd, "ttlsm3", err));
 	TT_ERRNO(tt_tun_setiff(fd, "ttlsm3", MQ_TAP, NULL), err);
 	TT_ERRNO(tt_tun_setiff(fd, "", IFF_TUN, NULL), err);
 	TT_CALL(unattached(fd));
 	TT_SYS(tt_tun_alloc("ttlsm2", TAP, NULL));
 
-	tt_close(link);
-	TT_SYS(tt_tun_setiff(fd, "ttlsm3", TAP, NULL));
+	TT_CALL(allowed(link, fd, "ttlsm3"));
 	TT_CHECK(tt_link_exists("ttlsm3"), "no ttlsm3 once allowed");
 	return TT_PASS;
 }
@@ -524,18 +553,11 @@ static int c_open(void)
 {
 	int fd, link;
 
-	TT_CALL(make_persistent("ttlsm4", TAP));
-	TT_CALL(lsm_deny("tun_dev_open", EPERM, &link));
-
-	fd = tt_tun_open(0);
-	TT_SYS(fd);
-	TT_ERRNO(tt_tun_setiff(fd, "ttlsm4", TAP, NULL), EPERM);
-	TT_CALL(unattached(fd));
-	TT_CHECK(tt_link_exists("ttlsm4"), "ttlsm4 went with a denial");
+	TT_CALL(deny_setup("ttlsm4", "tun_dev_open", EPERM, &fd, &link));
+	TT_CALL(attach_denied(fd, "ttlsm4", EPERM));
 	TT_SYS(tt_tun_alloc("ttlsm5", TAP, NULL));
 
-	tt_close(link);
-	TT_SYS(tt_tun_setiff(fd, "ttlsm4", TAP, NULL));
+	TT_CALL(allowed(link, fd, "ttlsm4"));
 	return TT_PASS;
 }
 
@@ -544,20 +566,12 @@ static int c_attach(void)
 {
 	int fd, link;
 
-	TT_CALL(make_persistent("ttlsm6", TAP));
-	TT_CALL(lsm_deny("tun_dev_attach", EPERM, &link));
-
-	fd = tt_tun_open(0);
-	TT_SYS(fd);
-	TT_ERRNO(tt_tun_setiff(fd, "ttlsm6", TAP, NULL), EPERM);
-	TT_CALL(unattached(fd));
-	TT_CHECK(tt_link_exists("ttlsm6"), "ttlsm6 went with a denial");
-	TT_ERRNO(tt_tun_setiff(fd, "ttlsm7", TAP, NULL), EPERM);
-	TT_CHECK(!tt_link_exists("ttlsm7"), "ttlsm7 exists after a denial");
+	TT_CALL(deny_setup("ttlsm6", "tun_dev_attach", EPERM, &fd, &link));
+	TT_CALL(attach_denied(fd, "ttlsm6", EPERM));
+	TT_CALL(create_denied(fd, "ttlsm7", EPERM));
 	TT_CALL(unattached(fd));
 
-	tt_close(link);
-	TT_SYS(tt_tun_setiff(fd, "ttlsm6", TAP, NULL));
+	TT_CALL(allowed(link, fd, "ttlsm6"));
 	return TT_PASS;
 }
 
