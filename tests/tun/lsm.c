@@ -293,23 +293,17 @@ static int lsm_deny(const char *hook, int err, int *link)
 	return lsm_attach(hook, insns, 2, link);
 }
 
+/*
+ * "*map[0] += 1" with the map of fd @map, in 9 instructions (the first
+ * two load the map): r0-r2 are clobbered, and *(u32 *)(r10 - 4).
+ */
+#define COUNT_INSNS(map)                                                       	/* r1 = &map, *(u32 *)(r10 - 4) = 0, r2 = r10 - 4 */                  	INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0,       	     (map)),                                                           	INSN(0, 0, 0, 0, 0),                                                   	INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),                  	INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),        	INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),                	/* r0 = bpf_map_lookup_elem(r1, r2); if r0: *r0 += 1 */               	INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),           	INSN(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),                   	INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1),                 	INSN(BPF_STX | BPF_ATOMIC | BPF_DW, BPF_REG_0, BPF_REG_1, 0, BPF_ADD)
+
 /* "*map[0] += 1; return 0" on bpf_lsm_@hook. */
 static int count_prog(const char *hook, int map, int *link)
 {
 	struct bpf_insn insns[] = {
-		/* r1 = &map, *(u32 *)(r10 - 4) = 0, r2 = r10 - 4 */
-		INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0,
-		     map),
-		INSN(0, 0, 0, 0, 0),
-		INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
-		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
-		/* r0 = bpf_map_lookup_elem(r1, r2); if r0: *r0 += 1 */
-		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		INSN(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1),
-		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, BPF_REG_0, BPF_REG_1, 0,
-		     BPF_ADD),
+		COUNT_INSNS(map),
 		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
@@ -317,11 +311,8 @@ static int count_prog(const char *hook, int map, int *link)
 	return lsm_attach(hook, insns, sizeof(insns) / sizeof(insns[0]), link);
 }
 
-/*
- * Count the calls of bpf_lsm_@hook in element 0 of a fresh array map,
- * whose fd goes to *map; the program lets the hook pass.
- */
-static int lsm_count(const char *hook, int *map, int *link)
+/* A fresh array map of one u64 counter, its fd in *map. */
+static int count_map(int *map)
 {
 	union bpf_attr attr;
 
@@ -334,6 +325,16 @@ static int lsm_count(const char *hook, int *map, int *link)
 	if (*map < 0)
 		return tt_fail("BPF_MAP_CREATE: %s", tt_errname(errno));
 	tt_defer_fd(*map);
+	return TT_PASS;
+}
+
+/*
+ * Count the calls of bpf_lsm_@hook in element 0 of a fresh array map,
+ * whose fd goes to *map; the program lets the hook pass.
+ */
+static int lsm_count(const char *hook, int *map, int *link)
+{
+	TT_CALL(count_map(map));
 	return count_prog(hook, *map, link);
 }
 
@@ -352,33 +353,14 @@ static int count_capable(int cap_arg, uid_t uid, int cap, int *map,
 		INSN(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, BPF_REG_6,
 		     cap_arg * 8, 0),
 		INSN(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_1, 0, 9, cap),
-		/* *map[0] += 1 */
-		INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0,
-		     0),
-		INSN(0, 0, 0, 0, 0),
-		INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
-		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
-		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		INSN(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1),
-		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, BPF_REG_0, BPF_REG_1, 0,
-		     BPF_ADD),
+		/* the map's fd patched in below */
+		COUNT_INSNS(0),
 		/* out: return 0, the check goes on as it would */
 		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
-	union bpf_attr attr;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_ARRAY;
-	attr.key_size = 4;
-	attr.value_size = 8;
-	attr.max_entries = 1;
-	*map = (int)sys_bpf(BPF_MAP_CREATE, &attr);
-	if (*map < 0)
-		return tt_fail("BPF_MAP_CREATE: %s", tt_errname(errno));
-	tt_defer_fd(*map);
+	TT_CALL(count_map(map));
 	insns[5].imm = *map;
 	return lsm_attach("capable", insns, sizeof(insns) / sizeof(insns[0]),
 			  link);
