@@ -368,18 +368,32 @@ static int c_sysfs_tun_flags(void)
 	return TT_PASS;
 }
 
+/*
+ * What sysfs shows of the new device @name: @type, @addr_len, an mtu of
+ * 1500, @txqlen and the text of its flags, @flags.
+ */
+static int sysfs_link_attrs(const char *name, long long type,
+			    long long addr_len, long long txqlen,
+			    const char *flags)
+{
+	char buf[64];
+
+	TT_EQ(tt_sysfs_num(name, "type"), type);
+	TT_EQ(tt_sysfs_num(name, "addr_len"), addr_len);
+	TT_EQ(tt_sysfs_num(name, "mtu"), 1500);
+	TT_EQ(tt_sysfs_num(name, "tx_queue_len"), txqlen);
+	TT_SYS(tt_sysfs_read(name, "flags", buf, sizeof(buf)));
+	TT_STREQ(buf, flags);
+	return TT_PASS;
+}
+
 static int c_sysfs_tun_device(void)
 {
 	char buf[64];
 
 	TT_SYS(tt_tun_alloc("ttifdev", IFF_TUN | IFF_NO_PI, NULL));
-	TT_EQ(tt_sysfs_num("ttifdev", "type"), ARPHRD_NONE_);
-	TT_EQ(tt_sysfs_num("ttifdev", "addr_len"), 0);
-	TT_EQ(tt_sysfs_num("ttifdev", "mtu"), 1500);
-	TT_EQ(tt_sysfs_num("ttifdev", "tx_queue_len"), 500);
 	/* IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST, down. */
-	TT_SYS(tt_sysfs_read("ttifdev", "flags", buf, sizeof(buf)));
-	TT_STREQ(buf, "0x1090");
+	TT_CALL(sysfs_link_attrs("ttifdev", ARPHRD_NONE_, 0, 500, "0x1090"));
 	TT_SYS(tt_sysfs_read("ttifdev", "owner", buf, sizeof(buf)));
 	TT_STREQ(buf, "-1");
 	TT_SYS(tt_sysfs_read("ttifdev", "group", buf, sizeof(buf)));
@@ -398,14 +412,12 @@ static int c_sysfs_tap_device(void)
 
 	TT_SYS(tt_tun_alloc("ttiftap0", IFF_TAP | IFF_NO_PI, NULL));
 	TT_SYS(tt_tun_alloc("ttiftap1", IFF_TAP | IFF_NO_PI, NULL));
-	TT_EQ(tt_sysfs_num("ttiftap0", "type"), ARPHRD_ETHER_);
-	TT_EQ(tt_sysfs_num("ttiftap0", "addr_len"), 6);
-	TT_EQ(tt_sysfs_num("ttiftap0", "mtu"), 1500);
-	/* ether_setup() replaces tun's own default of 500. */
-	TT_EQ(tt_sysfs_num("ttiftap0", "tx_queue_len"), 1000);
-	/* IFF_BROADCAST | IFF_MULTICAST, down. */
-	TT_SYS(tt_sysfs_read("ttiftap0", "flags", buf, sizeof(buf)));
-	TT_STREQ(buf, "0x1002");
+	/*
+	 * A tx_queue_len of 1000: ether_setup() replaces tun's own default
+	 * of 500.  IFF_BROADCAST | IFF_MULTICAST, down.
+	 */
+	TT_CALL(sysfs_link_attrs("ttiftap0", ARPHRD_ETHER_, 6, 1000,
+				 "0x1002"));
 	/* A random, locally administered, unicast address per device. */
 	TT_SYS(tt_link_hwaddr("ttiftap0", mac));
 	TT_SYS(tt_link_hwaddr("ttiftap1", mac2));
