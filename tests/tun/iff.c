@@ -37,19 +37,36 @@ static int setiff_raw(int fd, struct ifreq *ifr)
 	return r;
 }
 
-static int c_tun_default_name(void)
+/* A fresh file, TUNSETIFF with @name and @flags: @ifr is what came back. */
+static int setiff_new(const char *name, short flags, struct ifreq *ifr)
 {
-	struct ifreq ifr;
 	int fd;
 
 	fd = tt_tun_open(0);
 	TT_SYS(fd);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-	TT_SYS(setiff_raw(fd, &ifr));
-	TT_CHECK(is_template_name(ifr.ifr_name, "tun"),
-		 "default name \"%s\" is not tun<N>", ifr.ifr_name);
-	TT_EQ(ifr.ifr_flags, IFF_TUN | IFF_NO_PI);
+	memset(ifr, 0, sizeof(*ifr));
+	strcpy(ifr->ifr_name, name);
+	ifr->ifr_flags = flags;
+	TT_SYS(setiff_raw(fd, ifr));
+	return TT_PASS;
+}
+
+/* No name: @prefix<N>, and the flags come back as given. */
+static int setiff_default_name(short flags, const char *prefix,
+			       struct ifreq *ifr)
+{
+	TT_CALL(setiff_new("", flags, ifr));
+	TT_CHECK(is_template_name(ifr->ifr_name, prefix),
+		 "default name \"%s\" is not %s<N>", ifr->ifr_name, prefix);
+	TT_EQ(ifr->ifr_flags, flags);
+	return TT_PASS;
+}
+
+static int c_tun_default_name(void)
+{
+	struct ifreq ifr;
+
+	TT_CALL(setiff_default_name(IFF_TUN | IFF_NO_PI, "tun", &ifr));
 	TT_CHECK(tt_link_exists(ifr.ifr_name), "%s does not exist",
 		 ifr.ifr_name);
 	TT_EQ(tt_sysfs_num(ifr.ifr_name, "type"), ARPHRD_NONE_);
@@ -59,16 +76,8 @@ static int c_tun_default_name(void)
 static int c_tap_default_name(void)
 {
 	struct ifreq ifr;
-	int fd;
 
-	fd = tt_tun_open(0);
-	TT_SYS(fd);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	TT_SYS(setiff_raw(fd, &ifr));
-	TT_CHECK(is_template_name(ifr.ifr_name, "tap"),
-		 "default name \"%s\" is not tap<N>", ifr.ifr_name);
-	TT_EQ(ifr.ifr_flags, IFF_TAP | IFF_NO_PI);
+	TT_CALL(setiff_default_name(IFF_TAP | IFF_NO_PI, "tap", &ifr));
 	TT_EQ(tt_sysfs_num(ifr.ifr_name, "type"), ARPHRD_ETHER_);
 	return TT_PASS;
 }
@@ -89,14 +98,8 @@ static int c_template_name(void)
 static int c_explicit_name(void)
 {
 	struct ifreq ifr;
-	int fd;
 
-	fd = tt_tun_open(0);
-	TT_SYS(fd);
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "ttifexplicit");
-	ifr.ifr_flags = IFF_TUN;
-	TT_SYS(setiff_raw(fd, &ifr));
+	TT_CALL(setiff_new("ttifexplicit", IFF_TUN, &ifr));
 	TT_STREQ(ifr.ifr_name, "ttifexplicit");
 	TT_EQ(ifr.ifr_flags, IFF_TUN);
 	TT_CHECK(tt_link_exists("ttifexplicit"), "device missing");
@@ -314,22 +317,22 @@ static int getiff_case(const char *name, int flags, int want_flags)
 
 static int c_getiff(void)
 {
-	int r;
+	static const struct {
+		const char *name;
+		int flags, want_flags;
+	} cases[] = {
+		{ "ttifg0", IFF_TUN | IFF_NO_PI, IFF_TUN | IFF_NO_PI },
+		{ "ttifg1", IFF_TUN, IFF_TUN | IFF_NOFILTER },
+		{ "ttifg2", IFF_TAP, IFF_TAP | IFF_NOFILTER },
+		{ "ttifg3", IFF_TAP | IFF_NO_PI | IFF_ONE_QUEUE,
+		  IFF_TAP | IFF_NO_PI | IFF_ONE_QUEUE },
+		/* IFF_TUN_EXCL is a request, not a device flag. */
+		{ "ttifg4", IFF_TUN | IFF_TUN_EXCL, IFF_TUN | IFF_NOFILTER },
+	};
 
-	if ((r = getiff_case("ttifg0", IFF_TUN | IFF_NO_PI,
-			     IFF_TUN | IFF_NO_PI)))
-		return r;
-	if ((r = getiff_case("ttifg1", IFF_TUN, IFF_TUN | IFF_NOFILTER)))
-		return r;
-	if ((r = getiff_case("ttifg2", IFF_TAP, IFF_TAP | IFF_NOFILTER)))
-		return r;
-	if ((r = getiff_case("ttifg3", IFF_TAP | IFF_NO_PI | IFF_ONE_QUEUE,
-			     IFF_TAP | IFF_NO_PI | IFF_ONE_QUEUE)))
-		return r;
-	/* IFF_TUN_EXCL is a request, not a device flag. */
-	if ((r = getiff_case("ttifg4", IFF_TUN | IFF_TUN_EXCL,
-			     IFF_TUN | IFF_NOFILTER)))
-		return r;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		TT_CALL(getiff_case(cases[i].name, cases[i].flags,
+				    cases[i].want_flags));
 	return TT_PASS;
 }
 
@@ -342,25 +345,45 @@ static int sysfs_flags_case(const char *name, int flags, long long want)
 
 static int c_sysfs_tun_flags(void)
 {
+	static const struct {
+		const char *name;
+		int flags;
+		long long want;
+	} cases[] = {
+		{ "ttifs0", IFF_TUN | IFF_NO_PI, 0x1001 },
+		{ "ttifs1", IFF_TUN, 0x0001 },
+		{ "ttifs2", IFF_TAP, 0x0002 },
+		{ "ttifs3", IFF_TAP | IFF_NO_PI, 0x1002 },
+		{ "ttifs4", IFF_TUN | IFF_ONE_QUEUE, 0x2001 },
+		{ "ttifs5", IFF_TUN | IFF_TUN_EXCL, 0x0001 },
+	};
 	char buf[32];
-	int r;
 
-	if ((r = sysfs_flags_case("ttifs0", IFF_TUN | IFF_NO_PI, 0x1001)))
-		return r;
-	if ((r = sysfs_flags_case("ttifs1", IFF_TUN, 0x0001)))
-		return r;
-	if ((r = sysfs_flags_case("ttifs2", IFF_TAP, 0x0002)))
-		return r;
-	if ((r = sysfs_flags_case("ttifs3", IFF_TAP | IFF_NO_PI, 0x1002)))
-		return r;
-	if ((r = sysfs_flags_case("ttifs4", IFF_TUN | IFF_ONE_QUEUE,
-				  0x2001)))
-		return r;
-	if ((r = sysfs_flags_case("ttifs5", IFF_TUN | IFF_TUN_EXCL, 0x0001)))
-		return r;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		TT_CALL(sysfs_flags_case(cases[i].name, cases[i].flags,
+					 cases[i].want));
 	/* The exact text: lower-case hex with 0x. */
 	TT_SYS(tt_sysfs_read("ttifs3", "tun_flags", buf, sizeof(buf)));
 	TT_STREQ(buf, "0x1002");
+	return TT_PASS;
+}
+
+/*
+ * What sysfs shows of the new device @name: @type, @addr_len, an mtu of
+ * 1500, @txqlen and the text of its flags, @flags.
+ */
+static int sysfs_link_attrs(const char *name, long long type,
+			    long long addr_len, long long txqlen,
+			    const char *flags)
+{
+	char buf[64];
+
+	TT_EQ(tt_sysfs_num(name, "type"), type);
+	TT_EQ(tt_sysfs_num(name, "addr_len"), addr_len);
+	TT_EQ(tt_sysfs_num(name, "mtu"), 1500);
+	TT_EQ(tt_sysfs_num(name, "tx_queue_len"), txqlen);
+	TT_SYS(tt_sysfs_read(name, "flags", buf, sizeof(buf)));
+	TT_STREQ(buf, flags);
 	return TT_PASS;
 }
 
@@ -369,13 +392,8 @@ static int c_sysfs_tun_device(void)
 	char buf[64];
 
 	TT_SYS(tt_tun_alloc("ttifdev", IFF_TUN | IFF_NO_PI, NULL));
-	TT_EQ(tt_sysfs_num("ttifdev", "type"), ARPHRD_NONE_);
-	TT_EQ(tt_sysfs_num("ttifdev", "addr_len"), 0);
-	TT_EQ(tt_sysfs_num("ttifdev", "mtu"), 1500);
-	TT_EQ(tt_sysfs_num("ttifdev", "tx_queue_len"), 500);
 	/* IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST, down. */
-	TT_SYS(tt_sysfs_read("ttifdev", "flags", buf, sizeof(buf)));
-	TT_STREQ(buf, "0x1090");
+	TT_CALL(sysfs_link_attrs("ttifdev", ARPHRD_NONE_, 0, 500, "0x1090"));
 	TT_SYS(tt_sysfs_read("ttifdev", "owner", buf, sizeof(buf)));
 	TT_STREQ(buf, "-1");
 	TT_SYS(tt_sysfs_read("ttifdev", "group", buf, sizeof(buf)));
@@ -394,14 +412,12 @@ static int c_sysfs_tap_device(void)
 
 	TT_SYS(tt_tun_alloc("ttiftap0", IFF_TAP | IFF_NO_PI, NULL));
 	TT_SYS(tt_tun_alloc("ttiftap1", IFF_TAP | IFF_NO_PI, NULL));
-	TT_EQ(tt_sysfs_num("ttiftap0", "type"), ARPHRD_ETHER_);
-	TT_EQ(tt_sysfs_num("ttiftap0", "addr_len"), 6);
-	TT_EQ(tt_sysfs_num("ttiftap0", "mtu"), 1500);
-	/* ether_setup() replaces tun's own default of 500. */
-	TT_EQ(tt_sysfs_num("ttiftap0", "tx_queue_len"), 1000);
-	/* IFF_BROADCAST | IFF_MULTICAST, down. */
-	TT_SYS(tt_sysfs_read("ttiftap0", "flags", buf, sizeof(buf)));
-	TT_STREQ(buf, "0x1002");
+	/*
+	 * A tx_queue_len of 1000: ether_setup() replaces tun's own default
+	 * of 500.  IFF_BROADCAST | IFF_MULTICAST, down.
+	 */
+	TT_CALL(sysfs_link_attrs("ttiftap0", ARPHRD_ETHER_, 6, 1000,
+				 "0x1002"));
 	/* A random, locally administered, unicast address per device. */
 	TT_SYS(tt_link_hwaddr("ttiftap0", mac));
 	TT_SYS(tt_link_hwaddr("ttiftap1", mac2));

@@ -293,23 +293,17 @@ static int lsm_deny(const char *hook, int err, int *link)
 	return lsm_attach(hook, insns, 2, link);
 }
 
+/*
+ * "*map[0] += 1" with the map of fd @map, in 9 instructions (the first
+ * two load the map): r0-r2 are clobbered, and *(u32 *)(r10 - 4).
+ */
+#define COUNT_INSNS(map)                                                       	/* r1 = &map, *(u32 *)(r10 - 4) = 0, r2 = r10 - 4 */                  	INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0,       	     (map)),                                                           	INSN(0, 0, 0, 0, 0),                                                   	INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),                  	INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),        	INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),                	/* r0 = bpf_map_lookup_elem(r1, r2); if r0: *r0 += 1 */               	INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),           	INSN(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),                   	INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1),                 	INSN(BPF_STX | BPF_ATOMIC | BPF_DW, BPF_REG_0, BPF_REG_1, 0, BPF_ADD)
+
 /* "*map[0] += 1; return 0" on bpf_lsm_@hook. */
 static int count_prog(const char *hook, int map, int *link)
 {
 	struct bpf_insn insns[] = {
-		/* r1 = &map, *(u32 *)(r10 - 4) = 0, r2 = r10 - 4 */
-		INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0,
-		     map),
-		INSN(0, 0, 0, 0, 0),
-		INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
-		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
-		/* r0 = bpf_map_lookup_elem(r1, r2); if r0: *r0 += 1 */
-		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		INSN(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1),
-		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, BPF_REG_0, BPF_REG_1, 0,
-		     BPF_ADD),
+		COUNT_INSNS(map),
 		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
@@ -317,11 +311,8 @@ static int count_prog(const char *hook, int map, int *link)
 	return lsm_attach(hook, insns, sizeof(insns) / sizeof(insns[0]), link);
 }
 
-/*
- * Count the calls of bpf_lsm_@hook in element 0 of a fresh array map,
- * whose fd goes to *map; the program lets the hook pass.
- */
-static int lsm_count(const char *hook, int *map, int *link)
+/* A fresh array map of one u64 counter, its fd in *map. */
+static int count_map(int *map)
 {
 	union bpf_attr attr;
 
@@ -334,6 +325,16 @@ static int lsm_count(const char *hook, int *map, int *link)
 	if (*map < 0)
 		return tt_fail("BPF_MAP_CREATE: %s", tt_errname(errno));
 	tt_defer_fd(*map);
+	return TT_PASS;
+}
+
+/*
+ * Count the calls of bpf_lsm_@hook in element 0 of a fresh array map,
+ * whose fd goes to *map; the program lets the hook pass.
+ */
+static int lsm_count(const char *hook, int *map, int *link)
+{
+	TT_CALL(count_map(map));
 	return count_prog(hook, *map, link);
 }
 
@@ -352,33 +353,14 @@ static int count_capable(int cap_arg, uid_t uid, int cap, int *map,
 		INSN(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, BPF_REG_6,
 		     cap_arg * 8, 0),
 		INSN(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_1, 0, 9, cap),
-		/* *map[0] += 1 */
-		INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0,
-		     0),
-		INSN(0, 0, 0, 0, 0),
-		INSN(BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, -4, 0),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_2, BPF_REG_10, 0, 0),
-		INSN(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_2, 0, 0, -4),
-		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		INSN(BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 2, 0),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_1, 0, 0, 1),
-		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, BPF_REG_0, BPF_REG_1, 0,
-		     BPF_ADD),
+		/* the map's fd patched in below */
+		COUNT_INSNS(0),
 		/* out: return 0, the check goes on as it would */
 		INSN(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0),
 		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
-	union bpf_attr attr;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.map_type = BPF_MAP_TYPE_ARRAY;
-	attr.key_size = 4;
-	attr.value_size = 8;
-	attr.max_entries = 1;
-	*map = (int)sys_bpf(BPF_MAP_CREATE, &attr);
-	if (*map < 0)
-		return tt_fail("BPF_MAP_CREATE: %s", tt_errname(errno));
-	tt_defer_fd(*map);
+	TT_CALL(count_map(map));
 	insns[5].imm = *map;
 	return lsm_attach("capable", insns, sizeof(insns) / sizeof(insns[0]),
 			  link);
@@ -461,24 +443,58 @@ static int c_bpf_lsm_active(void)
 	return TT_PASS;
 }
 
+/*
+ * The start of a denial case: the persistent tap @existing, then @hook
+ * denying with @err until *link is closed, and *fd a file attached to
+ * nothing.
+ */
+static int deny_setup(const char *existing, const char *hook, int err,
+		      int *fd, int *link)
+{
+	TT_CALL(make_persistent(existing, TAP));
+	TT_CALL(lsm_deny(hook, err, link));
+	*fd = tt_tun_open(0);
+	TT_SYS(*fd);
+	return TT_PASS;
+}
+
+/* Creating the tap @name is refused with @err: no @name. */
+static int create_denied(int fd, const char *name, int err)
+{
+	TT_ERRNO(tt_tun_setiff(fd, name, TAP, NULL), err);
+	TT_CHECK(!tt_link_exists(name), "%s exists after a denial", name);
+	return TT_PASS;
+}
+
+/* Attaching to the tap @name is refused with @err: @fd and @name stay. */
+static int attach_denied(int fd, const char *name, int err)
+{
+	TT_ERRNO(tt_tun_setiff(fd, name, TAP, NULL), err);
+	TT_CALL(unattached(fd));
+	TT_CHECK(tt_link_exists(name), "%s went with a denial", name);
+	return TT_PASS;
+}
+
+/* With the denying program detached, TUNSETIFF of the tap @name passes. */
+static int allowed(int link, int fd, const char *name)
+{
+	tt_close(link);
+	TT_SYS(tt_tun_setiff(fd, name, TAP, NULL));
+	return TT_PASS;
+}
+
 /* tun_dev_create: new devices only; attaching to an existing one passes. */
 static int c_create(void)
 {
 	int fd, link;
 
-	TT_CALL(make_persistent("ttlsm0", TAP));
-	TT_CALL(lsm_deny("tun_dev_create", EPERM, &link));
-
-	fd = tt_tun_open(0);
-	TT_SYS(fd);
-	TT_ERRNO(tt_tun_setiff(fd, "ttlsm1", TAP, NULL), EPERM);
-	TT_CHECK(!tt_link_exists("ttlsm1"), "ttlsm1 exists after a denial");
+	TT_CALL(deny_setup("ttlsm0", "tun_dev_create", EPERM, &fd, &link));
+	TT_CALL(create_denied(fd, "ttlsm1", EPERM));
 	TT_ERRNO(tt_tun_setiff(fd, "", IFF_TUN, NULL), EPERM);
 	TT_CALL(unattached(fd));
 	TT_SYS(tt_tun_alloc("ttlsm0", TAP, NULL));
 
-	tt_close(link);
-	TT_SYS(tt_tun_setiff(fd, "ttlsm1", TAP, NULL));
+	TT_CALL(allowed(link, fd, "ttlsm1"));
 	TT_CHECK(tt_link_exists("ttlsm1"), "no ttlsm1 once allowed");
 	return TT_PASS;
 }
@@ -491,20 +507,15 @@ static int alloc_security(int err)
 {
 	int fd, link;
 
-	TT_CALL(make_persistent("ttlsm2", TAP));
-	TT_CALL(lsm_deny("tun_dev_alloc_security", err, &link));
-
-	fd = tt_tun_open(0);
-	TT_SYS(fd);
-	TT_ERRNO(tt_tun_setiff(fd, "ttlsm3", TAP, NULL), err);
-	TT_CHECK(!tt_link_exists("ttlsm3"), "ttlsm3 exists after a denial");
+	TT_CALL(deny_setup("ttlsm2", "tun_dev_alloc_security", err, &fd,
+			   &link));
+	TT_CALL(create_denied(fd, "ttlsm3", err));
 	TT_ERRNO(tt_tun_setiff(fd, "ttlsm3", MQ_TAP, NULL), err);
 	TT_ERRNO(tt_tun_setiff(fd, "", IFF_TUN, NULL), err);
 	TT_CALL(unattached(fd));
 	TT_SYS(tt_tun_alloc("ttlsm2", TAP, NULL));
 
-	tt_close(link);
-	TT_SYS(tt_tun_setiff(fd, "ttlsm3", TAP, NULL));
+	TT_CALL(allowed(link, fd, "ttlsm3"));
 	TT_CHECK(tt_link_exists("ttlsm3"), "no ttlsm3 once allowed");
 	return TT_PASS;
 }
@@ -524,18 +535,11 @@ static int c_open(void)
 {
 	int fd, link;
 
-	TT_CALL(make_persistent("ttlsm4", TAP));
-	TT_CALL(lsm_deny("tun_dev_open", EPERM, &link));
-
-	fd = tt_tun_open(0);
-	TT_SYS(fd);
-	TT_ERRNO(tt_tun_setiff(fd, "ttlsm4", TAP, NULL), EPERM);
-	TT_CALL(unattached(fd));
-	TT_CHECK(tt_link_exists("ttlsm4"), "ttlsm4 went with a denial");
+	TT_CALL(deny_setup("ttlsm4", "tun_dev_open", EPERM, &fd, &link));
+	TT_CALL(attach_denied(fd, "ttlsm4", EPERM));
 	TT_SYS(tt_tun_alloc("ttlsm5", TAP, NULL));
 
-	tt_close(link);
-	TT_SYS(tt_tun_setiff(fd, "ttlsm4", TAP, NULL));
+	TT_CALL(allowed(link, fd, "ttlsm4"));
 	return TT_PASS;
 }
 
@@ -544,20 +548,12 @@ static int c_attach(void)
 {
 	int fd, link;
 
-	TT_CALL(make_persistent("ttlsm6", TAP));
-	TT_CALL(lsm_deny("tun_dev_attach", EPERM, &link));
-
-	fd = tt_tun_open(0);
-	TT_SYS(fd);
-	TT_ERRNO(tt_tun_setiff(fd, "ttlsm6", TAP, NULL), EPERM);
-	TT_CALL(unattached(fd));
-	TT_CHECK(tt_link_exists("ttlsm6"), "ttlsm6 went with a denial");
-	TT_ERRNO(tt_tun_setiff(fd, "ttlsm7", TAP, NULL), EPERM);
-	TT_CHECK(!tt_link_exists("ttlsm7"), "ttlsm7 exists after a denial");
+	TT_CALL(deny_setup("ttlsm6", "tun_dev_attach", EPERM, &fd, &link));
+	TT_CALL(attach_denied(fd, "ttlsm6", EPERM));
+	TT_CALL(create_denied(fd, "ttlsm7", EPERM));
 	TT_CALL(unattached(fd));
 
-	tt_close(link);
-	TT_SYS(tt_tun_setiff(fd, "ttlsm6", TAP, NULL));
+	TT_CALL(allowed(link, fd, "ttlsm6"));
 	return TT_PASS;
 }
 
