@@ -1206,3 +1206,30 @@ int tt_echo_reply_check(const uint8_t *p, size_t len, const struct tt_echo *e,
 	TT_EQ(tt_csum(p + 20, iplen - 20), 0);
 	return TT_PASS;
 }
+
+int tt_echo_reply_readv(int fd, const struct tt_echo *e, uint16_t seq)
+{
+	static __thread uint8_t rest[65535], whole[65535];
+	size_t len = 28 + e->plen;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct tun_pi pi;
+	uint8_t hdr[10];
+	struct iovec rv[3] = {
+		{ &pi, sizeof(pi) },
+		{ hdr, sizeof(hdr) },
+		{ rest, sizeof(rest) },
+	};
+	ssize_t n;
+
+	if (len > sizeof(whole))
+		return tt_fail("echo of %zu bytes of payload: too long",
+			       e->plen);
+	TT_EQ(poll(&p, 1, TT_WAIT_MS), 1);
+	n = readv(fd, rv, 3);
+	TT_EQ(n, sizeof(pi) + len);
+	TT_EQ(pi.flags, 0);
+	TT_EQ(ntohs(pi.proto), 0x0800);
+	memcpy(whole, hdr, sizeof(hdr));
+	memcpy(whole + sizeof(hdr), rest, len - sizeof(hdr));
+	return tt_echo_reply_check(whole, len, e, NULL, seq);
+}

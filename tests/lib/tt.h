@@ -353,5 +353,12 @@ size_t tt_echo_request(uint8_t *buf, const struct tt_echo *e,
  */
 int tt_echo_reply_check(const uint8_t *p, size_t len, const struct tt_echo *e,
 			const uint8_t *dev_mac, uint16_t seq);
+/*
+ * The reply to request seq of @e, read from @fd (IFF_TUN with tun_pi) by
+ * one readv() into three pieces: the tun_pi, the first 10 bytes of the IP
+ * header, the rest. Waits up to TT_WAIT_MS for it; checks the tun_pi
+ * (no flags, IPv4) and then the reply as tt_echo_reply_check() does.
+ */
+int tt_echo_reply_readv(int fd, const struct tt_echo *e, uint16_t seq);
 
 #endif /* TT_H */
