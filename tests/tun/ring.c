@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * TUNSETRING (include/uapi/linux/tun_ring.h): frames through the shared
- * rings both ways, byte for byte; poll() and the kick; a full RX ring as
- * a counted drop; the errno of every refused setup; teardown by close,
+ * rings both ways, byte for byte; poll() and the kick; a full RX ring, and
+ * a TX ring into a device that is down, as counted drops; the errno of
+ * every refused setup; teardown by close,
  * device deletion and detach with frames in flight and a live mapping.
  *
  * The stock tun.ko has no ring: there every case but the one that shows
@@ -470,6 +471,44 @@ static int c_tx_oversize_dropped(void)
 	return TT_PASS;
 }
 
+/*
+ * A device that is down takes nothing from the TX ring into the stack: as
+ * write() there, each frame is a counted drop (rx_dropped), none is
+ * received, and the slots come back all the same. Once up again the ring
+ * carries an echo as before.
+ */
+static int c_tx_device_down(void)
+{
+	struct tt_stats st0, st1;
+	long long end;
+	struct ring r;
+
+	NEED_RING();
+	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
+	TT_SYS(tt_link_up(DEV, 0));
+	TT_SYS(tt_stats(DEV, &st0));
+	TT_SYS(tx_echo(&r, 0, 0));
+	TT_SYS(tx_echo(&r, 1, 0));
+	TT_SYS(tx_echo(&r, 2, 1));
+	TT_CHECK(wait_idx(&r.tx->tail, 3), "TX tail %u, want 3", r.tx->tail);
+	/* the tail is published before the batch is counted: wait for it */
+	end = tt_now_ms() + TT_WAIT_MS;
+	do {
+		TT_SYS(tt_stats(DEV, &st1));
+		if (st1.rx_dropped - st0.rx_dropped >= 3)
+			break;
+		tt_sleep_ms(20);
+	} while (tt_now_ms() < end);
+	TT_EQ(st1.rx_dropped - st0.rx_dropped, 3);
+	TT_EQ(st1.rx_packets - st0.rx_packets, 0);
+	TT_EQ(r.rx->head, 0);
+	TT_SYS(tt_link_up(DEV, 1));
+	TT_SYS(tx_echo(&r, 3, 1));
+	TT_CHECK(rx_wait(&r, 0, TT_WAIT_MS), "no reply once up again");
+	TT_CALL(rx_echo_check(&r, 0, 3));
+	return TT_PASS;
+}
+
 /* write() still works with rings; what it provokes comes out of the ring. */
 static int c_write_with_ring(void)
 {
@@ -745,6 +784,7 @@ int main(void)
 	run("rx_full_drops", c_rx_full_drops);
 	run("rx_trunc", c_rx_trunc);
 	run("tx_oversize_dropped", c_tx_oversize_dropped);
+	run("tx_device_down", c_tx_device_down);
 	run("write_with_ring", c_write_with_ring);
 	run("multiqueue", c_multiqueue);
 	run("close_live_mmap", c_close_live_mmap);
