@@ -186,17 +186,27 @@ static int wait_idx(const uint32_t *p, uint32_t want)
 	return 1;
 }
 
-/* Wait for tx_packets + tx_dropped of DEV to grow by @n from @st0. */
-static int wait_tx(const struct tt_stats *st0, unsigned int n,
-		   struct tt_stats *st)
+static unsigned long long tx_done(const struct tt_stats *s)
+{
+	return s->tx_packets + s->tx_dropped;
+}
+
+static unsigned long long rx_dropped(const struct tt_stats *s)
+{
+	return s->rx_dropped;
+}
+
+/* Wait for @count of DEV's counters (into @st) to grow by @n from @st0. */
+static int wait_grown(unsigned long long (*count)(const struct tt_stats *),
+		      const struct tt_stats *st0, unsigned int n,
+		      struct tt_stats *st)
 {
 	long long end = tt_now_ms() + TT_WAIT_MS;
 
 	for (;;) {
 		if (tt_stats(DEV, st))
 			return 0;
-		if (st->tx_packets + st->tx_dropped -
-		    st0->tx_packets - st0->tx_dropped >= n)
+		if (count(st) - count(st0) >= n)
 			return 1;
 		if (tt_now_ms() > end)
 			return 0;
@@ -421,13 +431,13 @@ static int c_rx_full_drops(void)
 	TT_CALL(ring_dev(&r, IFF_TUN | IFF_NO_PI, 4, SLOT));
 	TT_SYS(tt_stats(DEV, &st0));
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 7));
-	TT_CHECK(wait_tx(&st0, 7, &st1), "7 datagrams not all transmitted");
+	TT_CHECK(wait_grown(tx_done, &st0, 7, &st1), "7 datagrams not all transmitted");
 	TT_EQ(r.rx->head, 4);
 	TT_EQ(st1.tx_dropped - st0.tx_dropped, 3);
 	TT_EQ(st1.tx_packets - st0.tx_packets, 4);
 	__atomic_store_n(&r.rx->tail, 2, __ATOMIC_RELEASE);
 	TT_SYS(tt_udp_send(PEER_IP, 9, 16, 3));
-	TT_CHECK(wait_tx(&st0, 10, &st1), "3 more datagrams not transmitted");
+	TT_CHECK(wait_grown(tx_done, &st0, 10, &st1), "3 more datagrams not transmitted");
 	TT_EQ(r.rx->head, 6);
 	TT_EQ(st1.tx_dropped - st0.tx_dropped, 4);
 	return TT_PASS;
@@ -479,8 +489,7 @@ static int c_tx_oversize_dropped(void)
  */
 static int c_tx_device_down(void)
 {
-	struct tt_stats st0, st1;
-	long long end;
+	struct tt_stats st0, st1 = { 0 };
 	struct ring r;
 
 	NEED_RING();
@@ -492,13 +501,8 @@ static int c_tx_device_down(void)
 	TT_SYS(tx_echo(&r, 2, 1));
 	TT_CHECK(wait_idx(&r.tx->tail, 3), "TX tail %u, want 3", r.tx->tail);
 	/* the tail is published before the batch is counted: wait for it */
-	end = tt_now_ms() + TT_WAIT_MS;
-	do {
-		TT_SYS(tt_stats(DEV, &st1));
-		if (st1.rx_dropped - st0.rx_dropped >= 3)
-			break;
-		tt_sleep_ms(20);
-	} while (tt_now_ms() < end);
+	TT_CHECK(wait_grown(rx_dropped, &st0, 3, &st1), "rx_dropped +%llu, want 3",
+		 st1.rx_dropped - st0.rx_dropped);
 	TT_EQ(st1.rx_dropped - st0.rx_dropped, 3);
 	TT_EQ(st1.rx_packets - st0.rx_packets, 0);
 	TT_EQ(r.rx->head, 0);
